@@ -1,0 +1,92 @@
+// The desired state, as validated by src/config/schema.ts. Plain data.
+import type { PciAddress } from './pci.js';
+
+export interface PfMatch {
+  netdev?: string;
+  pci?: PciAddress;
+  /** vendor, and device unless any device of the vendor matches. */
+  vendor?: number;
+  device?: number;
+}
+
+export type VfMacs = 'derive' | 'keep' | string[];
+
+export interface PfRule {
+  match: PfMatch;
+  /** A count, or 'max' = sriov_totalvfs. */
+  vfs: number | 'max';
+  /** null = leave the MTU alone. */
+  mtu: number | null;
+  /** 'sriov' = require the SR-IOV firmware build; 'any' = skip the check. */
+  firmware: 'sriov' | 'any';
+  vfDriver: string;
+  vfMacs: VfMacs;
+}
+
+export type RelayVfRef = { pf: string; index: number } | { pci: PciAddress };
+
+export interface RelayRule {
+  virtioId: number;
+  vf: RelayVfRef;
+}
+
+export interface ForwarderConfig {
+  /** false = no relay work at all (no forwarder on this host). */
+  enabled: boolean;
+  unit: string;
+  portControl: string;
+  stats: string;
+  socketDir: string;
+  socketOwner: string;
+  /** Per-request deadline, ms. */
+  timeoutMs: number;
+}
+
+export interface FirmwareConfig {
+  dir: string;
+  flavour: string;
+  guard: 'warn' | 'fix' | 'off';
+}
+
+export interface DaemonConfig {
+  resyncSeconds: number;
+  /** A sysfs write that has not returned by then marks the PF stuck. */
+  writeTimeoutMs: number;
+  metricsFile: string | null;
+}
+
+export interface Config {
+  pfs: PfRule[];
+  relays: 'auto' | RelayRule[];
+  forwarder: ForwarderConfig;
+  firmware: FirmwareConfig;
+  daemon: DaemonConfig;
+  /** Files this configuration was read from, in merge order (empty = built-in defaults). */
+  sources: string[];
+}
+
+export const NETRONOME_VENDOR = 0x19ee;
+
+export function defaultPfRule(match: PfMatch): PfRule {
+  return { match, vfs: 'max', mtu: null, firmware: 'sriov', vfDriver: 'vfio-pci', vfMacs: 'derive' };
+}
+
+/** The embedded default: every Netronome PF, all VFs on vfio-pci, VF n on relay n+1. */
+export function defaultConfig(): Config {
+  return {
+    pfs: [defaultPfRule({ vendor: NETRONOME_VENDOR })],
+    relays: 'auto',
+    forwarder: {
+      enabled: true,
+      unit: 'virtio-forwarder.service',
+      portControl: 'ipc:///var/run/virtio-forwarder/port_control',
+      stats: 'ipc:///var/run/virtio-forwarder/stats',
+      socketDir: '/tmp/virtio-forwarder',
+      socketOwner: 'libvirt-qemu:kvm',
+      timeoutMs: 2000,
+    },
+    firmware: { dir: '/lib/firmware/netronome', flavour: 'nic-sriov', guard: 'warn' },
+    daemon: { resyncSeconds: 300, writeTimeoutMs: 10_000, metricsFile: null },
+    sources: [],
+  };
+}

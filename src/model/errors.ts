@@ -1,0 +1,45 @@
+// One error base for the whole program: a stable code (ERR_*), a message that
+// names its subject, a hint that says what to do, and the context that
+// locates it (path, errno, PCI address). The CLI maps codes to exit statuses
+// and prints the hint; the journal turns context into fields.
+
+export interface ErrorContext {
+  path?: string;
+  errno?: string;
+  pci?: string;
+  netdev?: string;
+  virtioId?: number;
+  file?: string;
+  at?: string;
+}
+
+export interface ErrorOptions extends ErrorContext {
+  hint?: string;
+  cause?: unknown;
+}
+
+export class VfkeeperError extends Error {
+  readonly code: string;
+  readonly hint: string | undefined;
+  readonly context: ErrorContext;
+
+  constructor(code: string, message: string, options: ErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    const { hint, cause: _cause, ...context } = options;
+    this.name = 'VfkeeperError';
+    this.code = code;
+    this.hint = hint;
+    this.context = context;
+  }
+}
+
+export function isVfkeeperError(e: unknown): e is VfkeeperError {
+  return e instanceof VfkeeperError;
+}
+
+/** Any thrown value as a VfkeeperError, keeping the original as cause. */
+export function asVfkeeperError(e: unknown, code = 'ERR_INTERNAL'): VfkeeperError {
+  if (e instanceof VfkeeperError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new VfkeeperError(code, message, { cause: e });
+}

@@ -1,0 +1,87 @@
+// What observe() read from the host and the forwarder: plain data, no I/O.
+import type { PciAddress } from './pci.js';
+
+export interface ObservedVf {
+  index: number;
+  pci: PciAddress;
+  /** Bound driver name, null when unbound. */
+  driver: string | null;
+  /** driver_override, null when "(null)" / empty. */
+  driverOverride: string | null;
+  /** IOMMU group number, null when the VF has none (IOMMU off). */
+  iommuGroup: string | null;
+  /** The MAC the PF reports for this VF (ip link vfinfo), null when unknown. */
+  mac: string | null;
+  /** A process holds this VF's /dev/vfio group open (a VM or the forwarder). */
+  vfioOpen: boolean;
+}
+
+export interface ObservedLink {
+  up: boolean;
+  mtu: number;
+}
+
+export interface ObservedPf {
+  pci: PciAddress;
+  vendor: number;
+  device: number;
+  driver: string | null;
+  netdev: string | null;
+  link: ObservedLink | null;
+  /** Application part of ethtool's firmware-version (e.g. "sriov-2.1.14"), null when unreadable. */
+  firmware: string | null;
+  permMac: string | null;
+  totalVfs: number;
+  numVfs: number;
+  /** sriov_drivers_autoprobe, null where the kernel lacks it. */
+  autoprobe: boolean | null;
+  vfOffset: number;
+  vfStride: number;
+  vfs: ObservedVf[];
+}
+
+export type RelayCounters = Record<string, number>;
+
+export interface ObservedRelay {
+  virtioId: number;
+  vf: PciAddress | null;
+  /** vf_to_vm.internal_state, e.g. DPDK_ADDED. */
+  vfState: string;
+  /** vm_to_vf.internal_state, e.g. VIRTIO_READY. */
+  vmState: string;
+  vmConnected: boolean;
+  socket: string;
+  counters: RelayCounters;
+}
+
+export type ObservedForwarder =
+  | { reachable: true; relays: ObservedRelay[] }
+  | { reachable: false; reason: string };
+
+export interface ObservedSocket {
+  path: string;
+  uid: number;
+  gid: number;
+}
+
+export interface ObservedSockets {
+  dir: string;
+  /** The directory itself first, then each socket in it; empty when the directory is absent. */
+  entries: ObservedSocket[];
+  /** Wanted owner, null when the user or group does not exist on this host. */
+  owner: { uid: number; gid: number } | null;
+  ownerError: string | null;
+}
+
+export interface Observed {
+  pfs: ObservedPf[];
+  /** vfio-pci is loaded (its driver directory exists). */
+  vfioLoaded: boolean;
+  forwarder: ObservedForwarder;
+  sockets: ObservedSockets | null;
+}
+
+/** Attached in the forwarder's own terms: the VF side is added and names the VF. */
+export function isRelayAttached(r: ObservedRelay): boolean {
+  return r.vf !== null && (r.vfState === 'DPDK_ADDED' || r.vfState === 'DPDK_READY');
+}
