@@ -40,8 +40,11 @@ export interface Modules {
 
 /** Who is using VFs right now: the workload guard's eyes. */
 export interface Workload {
-  /** IOMMU group numbers whose /dev/vfio/<group> some process holds open. */
-  openVfioGroups(): Promise<Set<string>>;
+  /**
+   * IOMMU group number -> the processes holding /dev/vfio/<group> open,
+   * each as "comm[pid]" (e.g. "qemu-system-x86[4242]").
+   */
+  openVfioGroups(): Promise<Map<string, string[]>>;
 }
 
 export interface FileOwner {

@@ -4,17 +4,17 @@
 // and prints the hint; the journal turns context into fields.
 
 export interface ErrorContext {
-  path?: string;
-  errno?: string;
-  pci?: string;
-  netdev?: string;
-  virtioId?: number;
-  file?: string;
-  at?: string;
+  path?: string | undefined;
+  errno?: string | undefined;
+  pci?: string | undefined;
+  netdev?: string | undefined;
+  virtioId?: number | undefined;
+  file?: string | undefined;
+  at?: string | undefined;
 }
 
 export interface ErrorOptions extends ErrorContext {
-  hint?: string;
+  hint?: string | undefined;
   cause?: unknown;
 }
 

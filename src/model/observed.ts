@@ -12,8 +12,12 @@ export interface ObservedVf {
   iommuGroup: string | null;
   /** The MAC the PF reports for this VF (ip link vfinfo), null when unknown. */
   mac: string | null;
-  /** A process holds this VF's /dev/vfio group open (a VM or the forwarder). */
-  vfioOpen: boolean;
+  /**
+   * Processes other than the forwarder holding this VF's /dev/vfio group
+   * open ("comm[pid]"): a VM or a DPDK application. The forwarder's own
+   * hold is not use: vfkeeper detaches its relays before a count change.
+   */
+  vfioHolders: string[];
 }
 
 export interface ObservedLink {

@@ -73,7 +73,9 @@ export function stepPf(step: Step): PciAddress | null {
  */
 export interface Refusal {
   kind: 'guard' | 'blocked';
-  pf: PciAddress;
+  /** The PF concerned; null for host-wide refusals (forwarder, socket owner). */
+  pf: PciAddress | null;
+  virtioId?: number;
   code: string;
   why: string;
   hint: string;

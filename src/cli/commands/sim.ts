@@ -1,0 +1,79 @@
+// `vfkeeper sim ...`: make and poke a simulated host state file.
+import { createSimState } from '../../host/sim/state.js';
+import { createSimHost, loadSimState, saveSimState } from '../../host/sim/sim-host.js';
+import { parsePciAddress } from '../../model/pci.js';
+import type { Command, CommandContext } from '../command.js';
+import { parseCommandArgs } from '../parse-options.js';
+import { UsageError } from '../usage-error.js';
+
+const usage = `Usage: vfkeeper sim init [--pfs N] [--vfs M] [--numvfs K] [--firmware VERSION]
+       vfkeeper sim open-vfio PCI | close-vfio PCI | remove PCI | rescan   (with --simulate STATE.json)
+
+  init       print a new simulated host: N Netronome PFs (0000:02:00.0, 0000:03:00.0, ...),
+             M total VFs each (default 56), K created on the NIC's VF driver (default 0),
+             firmware VERSION (default sriov-2.1.14)
+  open-vfio  a process (a VM) opens that VF's /dev/vfio group; close-vfio closes it
+  remove     hot-remove a device (its VFs go with it); rescan brings removed devices back`;
+
+function count(value: string | undefined, name: string, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new UsageError(`--${name} must be a whole number from 0 to ${max}, got "${value}"`, usage);
+  return n;
+}
+
+async function init(ctx: CommandContext): Promise<number> {
+  const opts = { pfs: { type: 'string' }, vfs: { type: 'string' }, numvfs: { type: 'string' }, firmware: { type: 'string' } } as const;
+  const { values } = parseCommandArgs(ctx.args.slice(1), opts, usage);
+  const totalVfs = count(values.vfs, 'vfs', 56, 255);
+  const numVfs = count(values.numvfs, 'numvfs', 0, totalVfs);
+  const state = createSimState({ pfs: count(values.pfs, 'pfs', 1, 32), totalVfs, numVfs: 0, firmware: values.firmware ?? 'sriov-2.1.14' });
+  const host = createSimHost(state);
+  for (const pf of state.pfs) if (numVfs > 0 && pf.totalVfs > 0) await host.sysfs.write(`bus/pci/devices/${pf.pci}/sriov_numvfs`, `${numVfs}\n`);
+  state.events = [];
+  state.writes = [];
+  ctx.stdout.write(`${JSON.stringify(state, null, 1)}\n`);
+  return 0;
+}
+
+function parseArgPci(text: string | undefined, verb: string) {
+  if (text === undefined) throw new UsageError(`sim ${verb} needs a PCI address`, usage);
+  try {
+    return parsePciAddress(text, `sim ${verb}`);
+  } catch (e) {
+    throw new UsageError((e as Error).message, usage);
+  }
+}
+
+async function poke(ctx: CommandContext, verb: string): Promise<number> {
+  const file = ctx.globals.simulate;
+  if (file === undefined) throw new UsageError(`sim ${verb} needs --simulate STATE.json`, usage);
+  const { positionals } = parseCommandArgs(ctx.args.slice(1), {}, usage, verb === 'rescan' ? 0 : 1);
+  const host = createSimHost(await loadSimState(file), { file });
+  const k = host.kernel;
+  if (verb === 'rescan') await host.sysfs.write('bus/pci/rescan', '1\n');
+  else {
+    const pci = parseArgPci(positionals[0], verb);
+    if (verb === 'remove') await host.sysfs.write(`bus/pci/devices/${pci}/remove`, '1\n');
+    else {
+      const group = k.findVf(pci)?.vf.iommuGroup;
+      if (group === undefined || group === null) throw new UsageError(`${pci} is not a VF with an IOMMU group in ${file}`, usage);
+      if (verb === 'open-vfio') k.state.openVfioGroups[group] = ['qemu-system-x86[4242]'];
+      else delete k.state.openVfioGroups[group];
+    }
+  }
+  await saveSimState(file, k.state);
+  return 0;
+}
+
+export const simCommand: Command = {
+  name: 'sim',
+  summary: 'make and change a simulated host (init, open-vfio, close-vfio, remove, rescan)',
+  usage,
+  async run(ctx) {
+    const verb = ctx.args[0];
+    if (verb === 'init') return init(ctx);
+    if (verb === 'open-vfio' || verb === 'close-vfio' || verb === 'remove' || verb === 'rescan') return poke(ctx, verb);
+    throw new UsageError(verb === undefined ? 'sim needs a subcommand' : `unknown sim subcommand "${verb}"`, usage);
+  },
+};

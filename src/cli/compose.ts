@@ -1,0 +1,54 @@
+// The composition root of every command: configuration, host (real or
+// simulated), forwarder and logger are made here once and passed down.
+import { loadConfig } from '../config/load-config.js';
+import type { Forwarder } from '../dataplane/types.js';
+import { withWriteDeadline } from '../host/deadline-sysfs.js';
+import { createRealFiles } from '../host/real/files.js';
+import { createRealNetTools } from '../host/real/net-tools.js';
+import { runTool } from '../host/real/run-tool.js';
+import { createRealSysfs } from '../host/real/sysfs.js';
+import { createRealWorkload } from '../host/real/workload.js';
+import { createSimHost, loadSimState } from '../host/sim/sim-host.js';
+import type { Host } from '../host/types.js';
+import type { Logger } from '../journal/types.js';
+import type { Config } from '../model/config.js';
+import type { CommandContext, GlobalOptions } from './command.js';
+import { createFallbackLogger } from './fallback-logger.js';
+
+export async function openConfig(globals: GlobalOptions): Promise<Config> {
+  return loadConfig(globals.config);
+}
+
+export async function openHost(globals: GlobalOptions, config: Config, env: NodeJS.ProcessEnv): Promise<Host> {
+  const timeout = config.daemon.writeTimeoutMs;
+  if (globals.simulate !== undefined) {
+    const host = createSimHost(await loadSimState(globals.simulate), { file: globals.simulate });
+    return { ...host, sysfs: withWriteDeadline(host.sysfs, timeout) };
+  }
+  const root = globals.sysfsRoot ?? '/sys';
+  const sysfs = createRealSysfs({ root, explicit: globals.sysfsRoot !== undefined, env });
+  return {
+    kind: 'real',
+    sysfs: withWriteDeadline(sysfs, timeout),
+    net: createRealNetTools(),
+    modules: { load: async (name) => void (await runTool('modprobe', [name])) },
+    workload: createRealWorkload(),
+    files: createRealFiles(),
+    commit: async () => undefined,
+  };
+}
+
+export async function openForwarder(_config: Config): Promise<Forwarder | null> {
+  return null;
+}
+
+export function openLogger(ctx: CommandContext): Logger {
+  return createFallbackLogger(ctx.stderr);
+}
+
+/** Everything a run needs, in one call, for commands that reconcile or observe. */
+export async function openRunContext(ctx: CommandContext): Promise<{ config: Config; host: Host; forwarder: Forwarder | null; logger: Logger }> {
+  const config = await openConfig(ctx.globals);
+  const host = await openHost(ctx.globals, config, ctx.env);
+  return { config, host, forwarder: await openForwarder(config), logger: openLogger(ctx) };
+}

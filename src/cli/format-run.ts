@@ -1,0 +1,43 @@
+// Output of a run: cli.md's JSON shape, and lines for a person.
+import type { RunReport } from '../core/reconcile.js';
+import type { StepRecord } from '../core/run-entries.js';
+import { stepTarget, type Refusal } from '../model/step.js';
+
+export function runJson(report: RunReport): object {
+  return {
+    run: report.run,
+    steps: report.steps.map((s) => ({
+      kind: s.step.kind,
+      target: stepTarget(s.step),
+      result: s.result,
+      why: s.step.why,
+      message: s.message,
+      ...(s.error ? { error: s.error.code, errno: s.error.context.errno ?? null, hint: s.error.hint ?? null } : {}),
+      ...(s.reason ? { reason: s.reason } : {}),
+      duration_usec: s.durationUsec,
+    })),
+    refusals: report.refusals.map((r) => ({ kind: r.kind, pf: r.pf, code: r.code, why: r.why, hint: r.hint })),
+    unreadable: report.unreadable.map((u) => ({ pci: u.pci, error: u.error.message })),
+    converged: report.converged,
+  };
+}
+
+const TAG: Record<StepRecord['result'], string> = { planned: 'plan', ok: 'ok', skipped: 'skip', failed: 'FAIL' };
+
+export function formatStepLine(rec: StepRecord): string {
+  const hint = rec.error?.hint ? `\n         hint: ${rec.error.hint}` : '';
+  return `  ${TAG[rec.result].padEnd(5)}  ${rec.message}${hint}\n`;
+}
+
+export function formatRefusal(r: Refusal): string {
+  return `  ${r.kind === 'guard' ? 'REFUSED' : 'BLOCKED'}  ${r.why}\n         fix: ${r.hint}\n`;
+}
+
+export function formatSummary(report: RunReport, dryRun: boolean): string {
+  const lines = report.refusals.map(formatRefusal);
+  for (const u of report.unreadable) lines.push(`  FAIL   could not read ${u.pci}: ${u.error.message}\n`);
+  const n = (r: StepRecord['result']) => report.steps.filter((s) => s.result === r).length;
+  if (dryRun) lines.push(report.steps.length === 0 ? 'Nothing to do: the host is as configured.\n' : `${report.steps.length} steps planned; nothing was changed.\n`);
+  else lines.push(`${n('ok')} steps done, ${n('skipped')} skipped, ${n('failed')} failed; ${report.converged ? 'converged' : 'not converged'}.\n`);
+  return lines.join('');
+}

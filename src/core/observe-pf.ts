@@ -1,0 +1,63 @@
+// Reading one PF and its VFs from the host ports: read-only. Attributes a
+// kernel may lack (autoprobe, offset) read as null/defaults; a PF that
+// vanishes mid-read throws, and the caller reports it.
+import { parseFirmwareApplication } from '../model/firmware.js';
+import type { ObservedLink, ObservedPf, ObservedVf } from '../model/observed.js';
+import { parsePciAddress, type PciAddress } from '../model/pci.js';
+import { basename } from '../host/read-device.js';
+import type { Host } from '../host/types.js';
+import { optional, readDriver, readInt, readNetdev } from '../host/read-device.js';
+
+const dev = (pci: string, attr: string) => `bus/pci/devices/${pci}/${attr}`;
+
+async function readLink(host: Host, netdev: string): Promise<ObservedLink | null> {
+  return optional(async () => {
+    const flags = await readInt(host, `class/net/${netdev}/flags`);
+    return { up: (flags & 0x1) !== 0, mtu: await readInt(host, `class/net/${netdev}/mtu`) };
+  }, null);
+}
+
+export async function observePf(host: Host, pci: PciAddress, groups: Map<string, string[]>): Promise<ObservedPf> {
+  const netdev = await readNetdev(host, pci);
+  const numVfs = await readInt(host, dev(pci, 'sriov_numvfs'));
+  const autoprobe = await optional(async () => (await readInt(host, dev(pci, 'sriov_drivers_autoprobe'))) === 1, null);
+  const macs = netdev ? await optional(() => host.net.readVfMacs(netdev), new Map<number, string>()) : new Map<number, string>();
+  const vfs: ObservedVf[] = [];
+  for (let index = 0; index < numVfs; index++) vfs.push(await observeVf(host, pci, index, macs, groups));
+  return {
+    pci,
+    vendor: await readInt(host, dev(pci, 'vendor')),
+    device: await readInt(host, dev(pci, 'device')),
+    driver: await readDriver(host, pci),
+    netdev,
+    link: netdev ? await readLink(host, netdev) : null,
+    firmware: netdev ? parseFirmwareApplication(await optional(() => host.net.readFirmwareVersion(netdev), null)) : null,
+    permMac: netdev ? await optional(() => host.net.readPermanentMac(netdev), null) : null,
+    totalVfs: await readInt(host, dev(pci, 'sriov_totalvfs')),
+    numVfs,
+    autoprobe,
+    vfOffset: await optional(() => readInt(host, dev(pci, 'sriov_offset')), 1),
+    vfStride: await optional(() => readInt(host, dev(pci, 'sriov_stride')), 1),
+    vfs,
+  };
+}
+
+async function observeVf(host: Host, pf: string, index: number, macs: Map<number, string>, groups: Map<string, string[]>): Promise<ObservedVf> {
+  const pci = parsePciAddress(basename(await host.sysfs.readLink(dev(pf, `virtfn${index}`))), `${pf} virtfn${index}`);
+  const override = (await optional(() => host.sysfs.read(dev(pci, 'driver_override')), '')).trim();
+  const iommuGroup = await optional(async () => basename(await host.sysfs.readLink(dev(pci, 'iommu_group'))), null);
+  return {
+    index,
+    pci,
+    driver: await readDriver(host, pci),
+    driverOverride: override === '' || override === '(null)' ? null : override,
+    iommuGroup,
+    mac: macs.get(index) ?? null,
+    vfioHolders: iommuGroup === null ? [] : (groups.get(iommuGroup) ?? []).filter((h) => !isForwarderProcess(h)),
+  };
+}
+
+/** The forwarder holds the VFs of its attached relays: that is not a VM using them. */
+function isForwarderProcess(holder: string): boolean {
+  return /^virtio-forwarde?r?\[/.test(holder) || /^virtioforwarder\[/.test(holder);
+}

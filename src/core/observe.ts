@@ -1,0 +1,76 @@
+// observe(host, forwarder): the actual state, read only. Which PCI devices
+// are managed PFs is decided by the configuration's rules (first match),
+// using only identity attributes; then each managed PF is read in full.
+import type { Config } from '../model/config.js';
+import { findRule } from '../model/match.js';
+import type { Observed, ObservedForwarder, ObservedPf, ObservedSockets } from '../model/observed.js';
+import { parsePciAddress, type PciAddress } from '../model/pci.js';
+import { asVfkeeperError, type VfkeeperError } from '../model/errors.js';
+import type { Forwarder } from '../dataplane/types.js';
+import type { Host } from '../host/types.js';
+import { observePf } from './observe-pf.js';
+import { readInt, readNetdev } from '../host/read-device.js';
+
+export interface ObserveResult {
+  observed: Observed;
+  /** PFs that matched but could not be read (vanished mid-read, unreadable attributes). */
+  unreadable: Array<{ pci: PciAddress; error: VfkeeperError }>;
+}
+
+export async function findManagedPfs(host: Host, config: Config): Promise<PciAddress[]> {
+  const found: PciAddress[] = [];
+  for (const name of await host.sysfs.list('bus/pci/devices').catch(() => [])) {
+    if (!(await host.sysfs.exists(`bus/pci/devices/${name}/sriov_totalvfs`))) continue;
+    const pci = parsePciAddress(name);
+    const identity = {
+      pci,
+      vendor: await readInt(host, `bus/pci/devices/${pci}/vendor`).catch(() => -1),
+      device: await readInt(host, `bus/pci/devices/${pci}/device`).catch(() => -1),
+      netdev: await readNetdev(host, pci),
+    };
+    if (findRule(config, identity)) found.push(pci);
+  }
+  return found;
+}
+
+export async function observe(host: Host, config: Config, forwarder: Forwarder | null, only?: PciAddress[]): Promise<ObserveResult> {
+  const groups = await host.workload.openVfioGroups().catch(() => new Map<string, string[]>());
+  const pfs: ObservedPf[] = [];
+  const unreadable: ObserveResult['unreadable'] = [];
+  const managed = await findManagedPfs(host, config);
+  for (const pci of only ? managed.filter((p) => only.includes(p)) : managed) {
+    try {
+      pfs.push(await observePf(host, pci, groups));
+    } catch (e) {
+      unreadable.push({ pci, error: asVfkeeperError(e, 'ERR_OBSERVE') });
+    }
+  }
+  return {
+    observed: {
+      pfs,
+      vfioLoaded: await host.sysfs.exists('bus/pci/drivers/vfio-pci'),
+      forwarder: await observeForwarder(config, forwarder),
+      sockets: config.forwarder.enabled ? await observeSockets(host, config) : null,
+    },
+    unreadable,
+  };
+}
+
+export async function observeForwarder(config: Config, forwarder: Forwarder | null): Promise<ObservedForwarder> {
+  if (!config.forwarder.enabled || forwarder === null) return { reachable: false, reason: 'relay management is off (forwarder.enabled: false)' };
+  try {
+    return { reachable: true, relays: await forwarder.readRelays() };
+  } catch (e) {
+    return { reachable: false, reason: asVfkeeperError(e).message };
+  }
+}
+
+async function observeSockets(host: Host, config: Config): Promise<ObservedSockets> {
+  const dir = config.forwarder.socketDir;
+  const entries = await host.files.listSockets(dir).catch(() => []);
+  try {
+    return { dir, entries, owner: await host.files.resolveOwner(config.forwarder.socketOwner), ownerError: null };
+  } catch (e) {
+    return { dir, entries, owner: null, ownerError: asVfkeeperError(e).message };
+  }
+}

@@ -1,0 +1,128 @@
+// The plan for one PF (design.md, "What a run does for one PF", steps 1-4):
+//   1. prerequisites: a PF driver, and the SR-IOV firmware unless `any`;
+//   2. link up, MTU as configured;
+//   3. autoprobe off, then the VF count: from 0 write N; from another
+//      non-zero count only when no VF is in use (else the workload guard
+//      refuses, unless forced): detach its relays, write 0, write N;
+//   4. each VF: its MAC (before the bind), then driver_override + bind.
+// Pure: observed + rule in, steps out. VFs that step 3 will create are
+// predicted from offset/stride so a dry run shows the whole plan.
+import type { PfRule } from '../model/config.js';
+import { isSriovFirmware } from '../model/firmware.js';
+import { deriveVfMac } from '../model/mac.js';
+import { isRelayAttached, type ObservedPf, type ObservedRelay } from '../model/observed.js';
+import { vfAddress, type PciAddress } from '../model/pci.js';
+import type { Refusal, Step } from '../model/step.js';
+
+export interface PfPlan {
+  steps: Step[];
+  refusal: Refusal | null;
+  /** The VFs as they will be once the steps ran: pci -> driver. */
+  vfsAfter: Map<PciAddress, string | null>;
+}
+
+export interface PfPlanInput {
+  pf: ObservedPf;
+  rule: PfRule;
+  relays: ObservedRelay[];
+  force: boolean;
+}
+
+export function planPf({ pf, rule, relays, force }: PfPlanInput): PfPlan {
+  const blocked = checkPrerequisites(pf, rule);
+  if (blocked) return { steps: [], refusal: blocked, vfsAfter: new Map(pf.vfs.map((v) => [v.pci, v.driver])) };
+  const wanted = rule.vfs === 'max' ? pf.totalVfs : rule.vfs;
+  const steps: Step[] = [...planLink(pf, rule)];
+  if (pf.autoprobe === true) {
+    steps.push({ kind: 'set-autoprobe', pf: pf.pci, from: true, to: false, why: 'new VFs must not be probed by the NIC\'s VF driver' });
+  }
+  if (pf.numVfs !== wanted) {
+    const count = planCount(pf, wanted, relays, force);
+    if ('refusal' in count) return { steps: [], refusal: count.refusal, vfsAfter: new Map(pf.vfs.map((v) => [v.pci, v.driver])) };
+    steps.push(...count.steps);
+  }
+  const vfs = pf.numVfs === wanted ? pf.vfs : predictVfs(pf, wanted);
+  for (const vf of vfs) steps.push(...planVf(pf, rule, vf));
+  return { steps, refusal: null, vfsAfter: new Map(vfs.map((v) => [v.pci, rule.vfDriver])) };
+}
+
+function checkPrerequisites(pf: ObservedPf, rule: PfRule): Refusal | null {
+  const refuse = (code: string, why: string, hint: string): Refusal => ({ kind: 'blocked', pf: pf.pci, code, why, hint });
+  if (pf.driver === null) {
+    return refuse('ERR_NO_PF_DRIVER', `${pf.pci} has no driver bound, so its VFs cannot be created`, 'wait for the driver to bind (hotplug), or load it: modprobe nfp');
+  }
+  if (rule.firmware === 'any') return null;
+  if (pf.firmware === null) {
+    return refuse('ERR_FIRMWARE_UNKNOWN', `The firmware of ${pf.pci} cannot be read${pf.netdev ? ` (ethtool -i ${pf.netdev})` : ' (it has no netdev)'}`, 'set `firmware: any` for this PF if it is not a Netronome NIC');
+  }
+  if (!isSriovFirmware(pf.firmware)) {
+    return refuse('ERR_FIRMWARE_NOT_SRIOV', `${pf.pci} runs firmware ${pf.firmware}, not the SR-IOV build (sriov-2.1 or later)`, 'point /lib/firmware/netronome at nic-sriov (`vfkeeper firmware --fix`), then reload the driver: modprobe -r nfp && modprobe nfp');
+  }
+  return null;
+}
+
+function planLink(pf: ObservedPf, rule: PfRule): Step[] {
+  if (pf.netdev === null || pf.link === null) return [];
+  const steps: Step[] = [];
+  if (!pf.link.up) steps.push({ kind: 'set-link-up', pf: pf.pci, netdev: pf.netdev, why: `${pf.netdev} is down` });
+  if (rule.mtu !== null && pf.link.mtu !== rule.mtu) {
+    steps.push({ kind: 'set-mtu', pf: pf.pci, netdev: pf.netdev, from: pf.link.mtu, to: rule.mtu, why: `MTU ${pf.link.mtu}, want ${rule.mtu}` });
+  }
+  return steps;
+}
+
+function planCount(pf: ObservedPf, wanted: number, relays: ObservedRelay[], force: boolean): { steps: Step[] } | { refusal: Refusal } {
+  const set = (from: number, to: number, why: string): Step => ({ kind: 'set-numvfs', pf: pf.pci, from, to, why });
+  if (pf.numVfs === 0) return { steps: [set(0, wanted, `numvfs 0, want ${wanted}`)] };
+  const vfPcis = new Set<string>(pf.vfs.map((v) => v.pci));
+  const attached = relays.filter((r) => r.vf !== null && vfPcis.has(r.vf) && isRelayAttached(r));
+  const inUse = [
+    ...pf.vfs.filter((v) => v.vfioHolders.length > 0).map((v) => `${v.pci} is open by ${v.vfioHolders.join(', ')}`),
+    ...attached.filter((r) => r.vmConnected).map((r) => `relay ${r.virtioId} (${r.vf}) has a VM connected`),
+  ];
+  if (inUse.length > 0 && !force) {
+    return {
+      refusal: {
+        kind: 'guard',
+        pf: pf.pci,
+        code: 'ERR_GUARD_VF_IN_USE',
+        why: `Not changing the VF count of ${pf.pci} from ${pf.numVfs} to ${wanted}: ${inUse.join('; ')}`,
+        hint: 'shut down the VMs using these VFs, or run `vfkeeper reconcile --force` to tear them down anyway',
+      },
+    };
+  }
+  const detach = attached.map((r): Step => ({ kind: 'detach-relay', virtioId: r.virtioId, vf: r.vf, pf: pf.pci, why: `its VF goes away: numvfs ${pf.numVfs} -> ${wanted}` }));
+  const steps = [...detach, set(pf.numVfs, 0, `numvfs ${pf.numVfs}, want ${wanted}: the kernel takes a new count only from 0`)];
+  if (wanted > 0) steps.push(set(0, wanted, `numvfs 0, want ${wanted}`));
+  return { steps };
+}
+
+function predictVfs(pf: ObservedPf, wanted: number): ObservedPf['vfs'] {
+  return Array.from({ length: wanted }, (_, index) => ({
+    index,
+    pci: vfAddress(pf.pci, pf.vfOffset, pf.vfStride, index),
+    driver: null,
+    driverOverride: null,
+    iommuGroup: null,
+    mac: null,
+    vfioHolders: [],
+  }));
+}
+
+function planVf(pf: ObservedPf, rule: PfRule, vf: ObservedPf['vfs'][number]): Step[] {
+  const steps: Step[] = [];
+  const mac = wantedMac(pf, rule, vf.index);
+  if (pf.netdev !== null && mac !== null && vf.mac !== mac) {
+    steps.push({ kind: 'set-vf-mac', pf: pf.pci, netdev: pf.netdev, vf: vf.pci, index: vf.index, from: vf.mac, to: mac, why: `VF ${vf.index} MAC ${vf.mac ?? 'unset'}, want ${mac}` });
+  }
+  if (vf.driver !== rule.vfDriver) {
+    steps.push({ kind: 'bind-driver', pf: pf.pci, vf: vf.pci, index: vf.index, from: vf.driver, to: rule.vfDriver, why: `VF ${vf.index} is ${vf.driver === null ? 'unbound' : `on ${vf.driver}`}, want ${rule.vfDriver}` });
+  }
+  return steps;
+}
+
+export function wantedMac(pf: Pick<ObservedPf, 'pci' | 'permMac'>, rule: PfRule, index: number): string | null {
+  if (rule.vfMacs === 'keep') return null;
+  if (rule.vfMacs === 'derive') return deriveVfMac(pf.permMac ?? pf.pci, index);
+  return rule.vfMacs[index] ?? null;
+}

@@ -1,0 +1,66 @@
+// Relays (design.md step 5): each wanted relay whose VF is (or will be, once
+// this plan ran) on vfio-pci is attached if the forwarder does not already
+// show it; relays pointing at a VF that is gone or no longer wanted are
+// detached, but never one with a VM connected unless forced. Pure.
+import type { Config } from '../model/config.js';
+import { isRelayAttached, type ObservedPf, type ObservedRelay } from '../model/observed.js';
+import { vfAddress, type PciAddress } from '../model/pci.js';
+import type { Refusal, Step } from '../model/step.js';
+
+export interface WantedRelay {
+  virtioId: number;
+  vf: PciAddress | null;
+  pf: PciAddress | null;
+}
+
+export interface RelayPlanInput {
+  config: Config;
+  pfs: ObservedPf[];
+  /** Every VF as it will be after the PF steps: pci -> driver, and its PF. */
+  vfsAfter: Map<PciAddress, { driver: string | null; pf: PciAddress }>;
+  /** Relays as the forwarder will have them after the PF steps (detaches applied). */
+  relays: ObservedRelay[];
+  force: boolean;
+}
+
+export function wantedRelays(config: Config, pfs: ObservedPf[], vfsAfter: RelayPlanInput['vfsAfter']): WantedRelay[] {
+  if (config.relays === 'auto') {
+    let next = 1;
+    const out: WantedRelay[] = [];
+    for (const pf of [...pfs].sort((a, b) => a.pci.localeCompare(b.pci))) {
+      const vfs = [...vfsAfter].filter(([, v]) => v.pf === pf.pci).map(([pci]) => pci);
+      for (const vf of vfs) out.push({ virtioId: next++, vf, pf: pf.pci });
+    }
+    return out;
+  }
+  return config.relays.map((r) => {
+    if ('pci' in r.vf) return { virtioId: r.virtioId, vf: r.vf.pci, pf: vfsAfter.get(r.vf.pci)?.pf ?? null };
+    const ref = r.vf;
+    const pf = pfs.find((p) => p.netdev === ref.pf || p.pci === ref.pf);
+    return { virtioId: r.virtioId, vf: pf ? vfAddress(pf.pci, pf.vfOffset, pf.vfStride, ref.index) : null, pf: pf?.pci ?? null };
+  });
+}
+
+export function planRelays(input: RelayPlanInput): { steps: Step[]; refusals: Refusal[] } {
+  const ready = wantedRelays(input.config, input.pfs, input.vfsAfter).filter(
+    (w): w is WantedRelay & { vf: PciAddress; pf: PciAddress } => w.vf !== null && w.pf !== null && input.vfsAfter.get(w.vf)?.driver === 'vfio-pci',
+  );
+  const steps: Step[] = [];
+  const refusals: Refusal[] = [];
+  const attached = input.relays.filter(isRelayAttached);
+  for (const r of attached) {
+    if (ready.some((w) => w.virtioId === r.virtioId && w.vf === r.vf)) continue;
+    if (r.vmConnected && !input.force) {
+      refusals.push({ kind: 'guard', pf: null, virtioId: r.virtioId, code: 'ERR_GUARD_VM_CONNECTED', why: `Not detaching relay ${r.virtioId} from ${r.vf}: a VM is connected`, hint: 'shut the VM down first, or use --force' });
+      continue;
+    }
+    const why = r.vf !== null && input.vfsAfter.get(r.vf)?.driver === 'vfio-pci' ? `relay ${r.virtioId} is not wanted on ${r.vf}` : `its VF ${r.vf} is gone or not on vfio-pci`;
+    steps.push({ kind: 'detach-relay', virtioId: r.virtioId, vf: r.vf, pf: r.vf === null ? null : (input.vfsAfter.get(r.vf)?.pf ?? null), why });
+  }
+  const blockedIds = new Set(refusals.map((r) => r.virtioId));
+  for (const w of ready) {
+    if (blockedIds.has(w.virtioId) || attached.some((r) => r.virtioId === w.virtioId && r.vf === w.vf)) continue;
+    steps.push({ kind: 'attach-relay', virtioId: w.virtioId, vf: w.vf, pf: w.pf, why: `relay ${w.virtioId} should carry ${w.vf}` });
+  }
+  return { steps, refusals };
+}

@@ -1,0 +1,121 @@
+// One reconcile run: observe -> plan -> apply, repeated until the plan is
+// empty (converged) or a pass fails, at most MAX_PASSES times. Each pass
+// re-reads the world: nothing carried from the plan is trusted after apply.
+// Invariants: steps run in plan order, one at a time; after a failed step,
+// the later steps of the same PF are skipped (they build on it); every
+// step, refusal, start and end is logged once, here; a dry run plans one
+// pass and changes nothing.
+import { randomUUID } from 'node:crypto';
+import { applyStep } from '../actions/index.js';
+import type { Forwarder } from '../dataplane/types.js';
+import type { EventSource } from '../events/types.js';
+import type { Host } from '../host/types.js';
+import type { Logger } from '../journal/types.js';
+import type { Config } from '../model/config.js';
+import { asVfkeeperError, type VfkeeperError } from '../model/errors.js';
+import type { PciAddress } from '../model/pci.js';
+import { stepPf, type Refusal } from '../model/step.js';
+import { observe, type ObserveResult } from './observe.js';
+import { plan } from './plan.js';
+import { refusalEntry, runEndEntry, runStartEntry, stepEntry, stepMessage, type RunIds, type StepRecord } from './run-entries.js';
+
+const MAX_PASSES = 4;
+
+export interface RunContext {
+  host: Host;
+  forwarder: Forwarder | null;
+  config: Config;
+  logger: Logger;
+}
+
+export interface RunOptions {
+  event: EventSource;
+  dryRun?: boolean;
+  force?: boolean;
+  /** Only these PFs (a per-PF run); undefined = all. */
+  only?: PciAddress[];
+  /** Called as each step finishes (progress display). */
+  onStep?: (rec: StepRecord) => void;
+}
+
+export interface RunReport {
+  run: string;
+  event: EventSource;
+  steps: StepRecord[];
+  refusals: Refusal[];
+  unreadable: ObserveResult['unreadable'];
+  converged: boolean;
+  /** cli.md: 0 converged, 1 a step or prerequisite failed, 3 refused by the workload guard. */
+  exitStatus: number;
+}
+
+export async function reconcile(ctx: RunContext, options: RunOptions): Promise<RunReport> {
+  const ids: RunIds = { run: randomUUID().replaceAll('-', ''), event: options.event };
+  const started = process.hrtime.bigint();
+  ctx.logger.log(runStartEntry(ids, options.only ? options.only.join(' ') : 'all PFs', options.dryRun === true));
+  const records: StepRecord[] = [];
+  let last: { refusals: Refusal[]; unreadable: ObserveResult['unreadable']; empty: boolean } = { refusals: [], unreadable: [], empty: false };
+  try {
+    for (let pass = 1; pass <= MAX_PASSES; pass++) {
+      const seen = await observe(ctx.host, ctx.config, ctx.forwarder, options.only);
+      const p = plan(ctx.config, seen.observed, { force: options.force === true });
+      last = { refusals: p.refusals, unreadable: seen.unreadable, empty: p.steps.length === 0 };
+      if (options.dryRun) {
+        for (const step of p.steps) record(ctx, ids, records, options, { step, result: 'planned', message: stepMessage(step, 'planned', {}), durationUsec: 0 });
+        break;
+      }
+      if (p.steps.length === 0) break;
+      const failed = await applyAll(ctx, ids, records, options, p.steps);
+      if (failed) break;
+    }
+  } finally {
+    await ctx.host.commit();
+  }
+  return finish(ctx, ids, records, last, options.dryRun === true, started);
+}
+
+async function applyAll(ctx: RunContext, ids: RunIds, records: StepRecord[], options: RunOptions, steps: StepRecord['step'][]): Promise<boolean> {
+  const failedPfs = new Set<string | null>();
+  let anyFailed = false;
+  for (const step of steps) {
+    const pf = stepPf(step);
+    if (pf !== null && failedPfs.has(pf)) {
+      const reason = `an earlier step for ${pf} failed`;
+      record(ctx, ids, records, options, { step, result: 'skipped', reason, message: stepMessage(step, 'skipped', { reason }), durationUsec: 0 });
+      continue;
+    }
+    const t0 = process.hrtime.bigint();
+    try {
+      const r = await applyStep(step, { host: ctx.host, forwarder: ctx.forwarder });
+      const durationUsec = Number((process.hrtime.bigint() - t0) / 1000n);
+      const extra = r.result === 'ok' ? (r.detail === undefined ? {} : { detail: r.detail }) : { reason: r.reason };
+      record(ctx, ids, records, options, { step, result: r.result, ...(r.result === 'skipped' ? { reason: r.reason } : {}), message: stepMessage(step, r.result, extra), durationUsec });
+    } catch (e) {
+      const error: VfkeeperError = asVfkeeperError(e);
+      anyFailed = true;
+      failedPfs.add(pf);
+      const durationUsec = Number((process.hrtime.bigint() - t0) / 1000n);
+      record(ctx, ids, records, options, { step, result: 'failed', error, message: stepMessage(step, 'failed', { error }), durationUsec });
+    }
+  }
+  return anyFailed;
+}
+
+function record(ctx: RunContext, ids: RunIds, records: StepRecord[], options: RunOptions, rec: StepRecord): void {
+  records.push(rec);
+  ctx.logger.log(stepEntry(ids, rec));
+  options.onStep?.(rec);
+}
+
+function finish(ctx: RunContext, ids: RunIds, steps: StepRecord[], last: { refusals: Refusal[]; unreadable: ObserveResult['unreadable']; empty: boolean }, dryRun: boolean, started: bigint): RunReport {
+  for (const r of last.refusals) ctx.logger.log(refusalEntry(ids, r));
+  const failed = steps.filter((s) => s.result === 'failed').length;
+  const blocked = last.refusals.some((r) => r.kind === 'blocked') || last.unreadable.length > 0;
+  const guarded = last.refusals.some((r) => r.kind === 'guard');
+  const converged = !dryRun && failed === 0 && last.empty && last.refusals.length === 0 && last.unreadable.length === 0;
+  const convergedOrPlanned = dryRun ? failed === 0 && !blocked && !guarded && steps.length === 0 : converged;
+  const exitStatus = failed > 0 || blocked ? 1 : guarded ? 3 : convergedOrPlanned || dryRun ? 0 : 1;
+  const durationUsec = Number((process.hrtime.bigint() - started) / 1000n);
+  ctx.logger.log(runEndEntry(ids, { done: steps.filter((s) => s.result === 'ok').length, failed, refused: last.refusals.length, converged: convergedOrPlanned, durationUsec }));
+  return { run: ids.run, event: ids.event, steps, refusals: last.refusals, unreadable: last.unreadable, converged: convergedOrPlanned, exitStatus };
+}

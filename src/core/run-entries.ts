@@ -1,0 +1,98 @@
+// Journal entries of a run: one per step (with its structured fields), one
+// per refusal, and the run's start and end. Built here, logged once by the
+// reconciler: adapters and the planner never log.
+import type { EventSource } from '../events/types.js';
+import { Priority, type LogEntry } from '../journal/types.js';
+import { messageIdFor } from '../journal/message-ids.js';
+import type { VfkeeperError } from '../model/errors.js';
+import type { Refusal, Step } from '../model/step.js';
+import { describeStep } from './describe-step.js';
+
+export type StepResult = 'planned' | 'ok' | 'skipped' | 'failed';
+
+export interface StepRecord {
+  step: Step;
+  result: StepResult;
+  message: string;
+  error?: VfkeeperError;
+  reason?: string;
+  durationUsec: number;
+}
+
+export interface RunIds {
+  run: string;
+  event: EventSource;
+}
+
+export function stepMessage(step: Step, result: StepResult, extra: { error?: VfkeeperError; reason?: string; detail?: string }): string {
+  const words = describeStep(step, extra.detail);
+  if (result === 'ok') return words.done;
+  if (result === 'planned') return `Would ${words.todo}: ${step.why}`;
+  if (result === 'skipped') return `Skipped: ${words.todo} (${extra.reason ?? 'nothing to do'})`;
+  return `Failed to ${words.todo}: ${extra.error?.message ?? 'unknown error'}`;
+}
+
+function stepFields(step: Step): Record<string, string | number | null> {
+  const f: Record<string, string | number | null> = { VFKEEPER_STEP: step.kind, VFKEEPER_WHY: step.why };
+  if ('pf' in step && step.pf) f['PCI_SLOT'] = step.pf;
+  if ('vf' in step && step.vf) f['VF_PCI_SLOT'] = step.vf;
+  if ('netdev' in step) f['NETDEV'] = step.netdev;
+  if ('virtioId' in step) f['VIRTIO_ID'] = step.virtioId;
+  if (step.kind === 'chown-socket') f['SOCKET_PATH'] = step.path;
+  return f;
+}
+
+/** The catalog key's last part: the errno for a sysfs failure (EBUSY...), else the error code. */
+function causeOf(e: VfkeeperError): string {
+  if (e.code.startsWith('ERR_SYSFS_') && e.code !== 'ERR_SYSFS_TIMEOUT') return e.context.errno ?? e.code;
+  return e.code;
+}
+
+export function stepEntry(ids: RunIds, rec: StepRecord): LogEntry {
+  const key = ['step', rec.step.kind, rec.result, ...(rec.error ? [causeOf(rec.error)] : [])].join('.');
+  const priority = rec.result === 'failed' ? Priority.err : rec.result === 'ok' ? Priority.notice : Priority.info;
+  return {
+    priority,
+    message: rec.message,
+    messageId: messageIdFor(key),
+    fields: {
+      VFKEEPER_RUN: ids.run,
+      VFKEEPER_EVENT: ids.event,
+      ...stepFields(rec.step),
+      VFKEEPER_RESULT: rec.result,
+      ERRNO: rec.error?.context.errno,
+      VFKEEPER_ERROR: rec.error?.code,
+      VFKEEPER_HINT: rec.error?.hint,
+      DURATION_USEC: rec.durationUsec,
+    },
+  };
+}
+
+export function refusalEntry(ids: RunIds, r: Refusal): LogEntry {
+  const key = r.code === 'ERR_FORWARDER_UNREACHABLE' ? 'forwarder.unreachable' : r.kind === 'guard' ? 'refusal.guard' : `refusal.blocked.${r.code}`;
+  return {
+    priority: r.kind === 'guard' ? Priority.warning : Priority.err,
+    message: r.why,
+    messageId: messageIdFor(key),
+    fields: { VFKEEPER_RUN: ids.run, VFKEEPER_EVENT: ids.event, VFKEEPER_RESULT: r.kind === 'guard' ? 'refused' : 'failed', VFKEEPER_ERROR: r.code, VFKEEPER_HINT: r.hint, PCI_SLOT: r.pf, VIRTIO_ID: r.virtioId },
+  };
+}
+
+export function runStartEntry(ids: RunIds, scope: string, dryRun: boolean): LogEntry {
+  return {
+    priority: Priority.info,
+    message: `Reconcile run ${ids.run.slice(0, 8)} started (${scope}, woken by ${ids.event}${dryRun ? ', dry run' : ''})`,
+    messageId: messageIdFor('run.start'),
+    fields: { VFKEEPER_RUN: ids.run, VFKEEPER_EVENT: ids.event, VFKEEPER_SCOPE: scope },
+  };
+}
+
+export function runEndEntry(ids: RunIds, s: { done: number; failed: number; refused: number; converged: boolean; durationUsec: number }): LogEntry {
+  const state = s.converged ? 'converged' : 'not converged';
+  return {
+    priority: s.failed > 0 ? Priority.err : s.converged ? Priority.info : Priority.warning,
+    message: `Reconcile run ${ids.run.slice(0, 8)} finished: ${s.done} steps done, ${s.failed} failed, ${s.refused} refused, ${state}`,
+    messageId: messageIdFor('run.end'),
+    fields: { VFKEEPER_RUN: ids.run, VFKEEPER_EVENT: ids.event, VFKEEPER_STEPS_DONE: s.done, VFKEEPER_STEPS_FAILED: s.failed, VFKEEPER_CONVERGED: s.converged ? 1 : 0, DURATION_USEC: s.durationUsec },
+  };
+}

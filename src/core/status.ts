@@ -1,0 +1,78 @@
+// The whole chain per VF, as `vfkeeper status` shows it: firmware, count,
+// driver, IOMMU group and who holds it, MAC, relay, VM connected, packets.
+// Pure: built from an observation and the configuration.
+import type { Config } from '../model/config.js';
+import { isRelayAttached, type Observed, type ObservedRelay, type RelayCounters } from '../model/observed.js';
+import type { PciAddress } from '../model/pci.js';
+import { wantedRelays } from './plan-relays.js';
+
+export type RelayState = 'absent' | 'detached' | 'attached' | 'vm-connected' | 'unknown';
+
+export interface VfStatus {
+  index: number;
+  pci: PciAddress;
+  driver: string | null;
+  mac: string | null;
+  iommu_group: string | null;
+  in_use_by: string[];
+  relay: { virtio_id: number | null; state: RelayState; socket?: string; counters?: RelayCounters };
+}
+
+export interface PfStatus {
+  pci: PciAddress;
+  netdev: string | null;
+  driver: string | null;
+  firmware: string | null;
+  link: { up: boolean; mtu: number } | null;
+  numvfs: number;
+  totalvfs: number;
+  autoprobe: boolean | null;
+  vfs: VfStatus[];
+}
+
+export interface StatusView {
+  pfs: PfStatus[];
+  paused: boolean;
+  pause_reason: string | null;
+  forwarder: { reachable: boolean; reason: string | null };
+}
+
+export function buildStatus(config: Config, observed: Observed, pause: { paused: boolean; reason: string | null }): StatusView {
+  const vfsAfter = new Map(observed.pfs.flatMap((pf) => pf.vfs.map((vf) => [vf.pci, { driver: vf.driver, pf: pf.pci }] as const)));
+  const wanted = config.forwarder.enabled ? wantedRelays(config, observed.pfs, vfsAfter) : [];
+  const relays = observed.forwarder.reachable ? observed.forwarder.relays : null;
+  return {
+    pfs: observed.pfs.map((pf) => ({
+      pci: pf.pci,
+      netdev: pf.netdev,
+      driver: pf.driver,
+      firmware: pf.firmware,
+      link: pf.link,
+      numvfs: pf.numVfs,
+      totalvfs: pf.totalVfs,
+      autoprobe: pf.autoprobe,
+      vfs: pf.vfs.map((vf) => ({
+        index: vf.index,
+        pci: vf.pci,
+        driver: vf.driver,
+        mac: vf.mac,
+        iommu_group: vf.iommuGroup,
+        in_use_by: vf.vfioHolders,
+        relay: relayStatus(wanted.find((w) => w.vf === vf.pci)?.virtioId ?? null, vf.pci, relays),
+      })),
+    })),
+    paused: pause.paused,
+    pause_reason: pause.reason,
+    forwarder: observed.forwarder.reachable ? { reachable: true, reason: null } : { reachable: false, reason: observed.forwarder.reason },
+  };
+}
+
+function relayStatus(virtioId: number | null, vf: PciAddress, relays: ObservedRelay[] | null): VfStatus['relay'] {
+  const actual = relays?.find((r) => r.vf === vf && isRelayAttached(r)) ?? relays?.find((r) => r.virtioId === virtioId);
+  const extra = actual ? { socket: actual.socket, counters: actual.counters } : {};
+  if (relays === null) return { virtio_id: virtioId, state: virtioId === null ? 'absent' : 'unknown' };
+  if (actual && actual.vf === vf && isRelayAttached(actual)) {
+    return { virtio_id: actual.virtioId, state: actual.vmConnected ? 'vm-connected' : 'attached', ...extra };
+  }
+  return { virtio_id: virtioId, state: virtioId === null ? 'absent' : 'detached', ...extra };
+}

@@ -1,0 +1,70 @@
+// sysfs under a root directory. Invariants: every path is joined onto the
+// root and may not climb out of it; a write is one write(2) (the deadline
+// is deadline-sysfs.ts's, for both hosts); values keep the kernel's
+// trailing newline.
+import { constants } from 'node:fs';
+import { access, open, readFile, readdir, readlink } from 'node:fs/promises';
+import { join, normalize } from 'node:path';
+import { HostError, sysfsError } from '../host-error.js';
+import type { Sysfs } from '../types.js';
+import { assertMayWrite, type SysfsRootChoice } from './sysfs-guard.js';
+
+export interface RealSysfsOptions extends SysfsRootChoice {
+  env: NodeJS.ProcessEnv;
+}
+
+export function createRealSysfs(options: RealSysfsOptions): Sysfs {
+  const at = (path: string): string => {
+    const rel = normalize(path);
+    if (rel.startsWith('..') || rel.startsWith('/')) throw new HostError('ERR_SYSFS_PATH', `sysfs path escapes the root: ${path}`, { path });
+    return join(options.root, rel);
+  };
+  return {
+    async read(path) {
+      try {
+        return await readFile(at(path), 'utf8');
+      } catch (e) {
+        throw sysfsError('read', path, e);
+      }
+    },
+    async write(path, value) {
+      assertMayWrite(options, options.env);
+      try {
+        await writeOnce(at(path), value);
+      } catch (e) {
+        throw sysfsError('write', path, e, value);
+      }
+    },
+    async readLink(path) {
+      try {
+        return await readlink(at(path));
+      } catch (e) {
+        throw sysfsError('readlink', path, e);
+      }
+    },
+    async list(path) {
+      try {
+        return (await readdir(at(path))).sort();
+      } catch (e) {
+        throw sysfsError('list', path, e);
+      }
+    },
+    async exists(path) {
+      return access(at(path), constants.F_OK).then(
+        () => true,
+        () => false,
+      );
+    },
+  };
+}
+
+async function writeOnce(file: string, value: string): Promise<void> {
+  // O_WRONLY without O_CREAT: a missing attribute is ENOENT, as in sysfs;
+  // write-only attributes (bind, unbind) refuse a read open.
+  const fh = await open(file, constants.O_WRONLY | constants.O_TRUNC);
+  try {
+    await fh.write(value);
+  } finally {
+    await fh.close();
+  }
+}

@@ -1,0 +1,98 @@
+// The simulated host: the Host ports over a SimKernel, optionally backed by
+// a JSON file (`--simulate STATE.json`) that is read at open and written
+// back atomically by commit(). Socket files are real files in the emulated
+// forwarder's directory, so `files` is the real adapter in both modes.
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { HostError } from '../host-error.js';
+import { createRealFiles } from '../real/files.js';
+import type { Files, Host, NetTools } from '../types.js';
+import { SimKernel, kernelError } from './kernel.js';
+import { createSimSysfs } from './sim-sysfs.js';
+import type { SimState } from './state.js';
+
+export interface SimHost extends Host {
+  kind: 'simulated';
+  kernel: SimKernel;
+}
+
+export function createSimHost(state: SimState, options: { file?: string; files?: Files } = {}): SimHost {
+  const kernel = new SimKernel(state);
+  return {
+    kind: 'simulated',
+    kernel,
+    sysfs: createSimSysfs(kernel),
+    net: createSimNetTools(kernel),
+    modules: {
+      async load(name) {
+        const known = ['vfio-pci', 'vfio_pci', 'nfp'];
+        if (!known.includes(name)) throw new HostError('ERR_TOOL_FAILED', `\`modprobe ${name}\` failed: module not found`);
+        const driver = name.replace('_', '-');
+        if (!state.loadedDrivers.includes(driver)) state.loadedDrivers.push(driver);
+      },
+    },
+    workload: {
+      async openVfioGroups() {
+        return new Map(Object.entries(state.openVfioGroups));
+      },
+    },
+    files: options.files ?? createRealFiles(),
+    async commit() {
+      if (options.file) await saveSimState(options.file, kernel.state);
+    },
+  };
+}
+
+function createSimNetTools(kernel: SimKernel): NetTools {
+  const pfByNetdev = (netdev: string) => {
+    const pf = kernel.state.pfs.find((p) => p.netdev === netdev);
+    if (!pf) throw new HostError('ERR_TOOL_FAILED', `Cannot find device "${netdev}"`, { netdev, errno: 'ENODEV' });
+    return pf;
+  };
+  return {
+    async setLinkUp(netdev) {
+      pfByNetdev(netdev).up = true;
+    },
+    async setMtu(netdev, mtu) {
+      pfByNetdev(netdev).mtu = mtu;
+    },
+    async setVfMac(pfNetdev, index, mac) {
+      const vf = pfByNetdev(pfNetdev).vfs[index];
+      if (!vf) throw kernelError('EINVAL', pfNetdev, `\`ip link set dev ${pfNetdev} vf ${index} mac ${mac}\` failed`);
+      vf.mac = mac;
+    },
+    async readVfMacs(pfNetdev) {
+      return new Map(pfByNetdev(pfNetdev).vfs.map((vf) => [vf.index, vf.mac]));
+    },
+    async readFirmwareVersion(netdev) {
+      const fw = pfByNetdev(netdev).firmware;
+      return fw === null ? null : `0.0.3.5 0.22 ${fw} ${fw.split('-')[0] ?? 'nic'}`;
+    },
+    async readPermanentMac(netdev) {
+      return pfByNetdev(netdev).permMac;
+    },
+  };
+}
+
+export async function loadSimState(file: string): Promise<SimState> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch (e) {
+    throw new HostError('ERR_SIM_STATE', `Could not read the simulated host state ${file}: ${(e as Error).message}`, {
+      path: file,
+      cause: e,
+      hint: 'create one with `vfkeeper sim init > STATE.json`',
+    });
+  }
+  const s = parsed as Partial<SimState> | null;
+  if (!s || s.version !== 1 || !Array.isArray(s.pfs) || !Array.isArray(s.events) || !Array.isArray(s.writes)) {
+    throw new HostError('ERR_SIM_STATE', `${file} is not a simulated host state (version 1)`, { path: file, hint: 'create one with `vfkeeper sim init > STATE.json`' });
+  }
+  return parsed as SimState;
+}
+
+export async function saveSimState(file: string, state: SimState): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(state, null, 1)}\n`);
+  await rename(tmp, file);
+}

@@ -1,0 +1,123 @@
+// The simulated host's whole state: plain JSON, so `--simulate STATE.json`
+// can keep it between commands. The rules that change it live in kernel.ts.
+import { vfAddress, type PciAddress } from '../../model/pci.js';
+
+export interface SimVf {
+  index: number;
+  pci: PciAddress;
+  driver: string | null;
+  driverOverride: string | null;
+  iommuGroup: string | null;
+  netdev: string | null;
+  mac: string;
+}
+
+export interface SimPf {
+  pci: PciAddress;
+  vendor: number;
+  device: number;
+  vfDevice: number;
+  /** Driver for the PF and, by id, for its VFs (nfp / nfp_netvf for Netronome). */
+  pfDriverName: string;
+  vfDriverName: string;
+  driver: string | null;
+  netdev: string | null;
+  up: boolean;
+  mtu: number;
+  permMac: string | null;
+  /** Application part of the firmware version, e.g. sriov-2.1.14. */
+  firmware: string | null;
+  totalVfs: number;
+  numVfs: number;
+  autoprobe: boolean;
+  offset: number;
+  stride: number;
+  vfs: SimVf[];
+}
+
+export interface SimUdevEvent {
+  seq: number;
+  action: 'add' | 'remove' | 'bind' | 'unbind' | 'change' | 'move';
+  subsystem: 'pci' | 'net';
+  devpath: string;
+  properties: Record<string, string>;
+}
+
+export interface SimWrite {
+  seq: number;
+  path: string;
+  value: string;
+  /** "ok" or the errno the kernel answered. */
+  result: string;
+}
+
+export interface SimState {
+  version: 1;
+  pfs: SimPf[];
+  /** PFs hot-removed; `rescan` brings them back as a fresh probe would. */
+  removed: SimPf[];
+  loadedDrivers: string[];
+  iommu: boolean;
+  nextIommuGroup: number;
+  /** group -> holders ("comm[pid]"), as the real /proc scan reports them. */
+  openVfioGroups: Record<string, string[]>;
+  /** PFs whose sriov_numvfs writes hang (a driver that blocks), for tests. */
+  hangingPfs: PciAddress[];
+  seq: number;
+  events: SimUdevEvent[];
+  writes: SimWrite[];
+}
+
+export interface SimInitOptions {
+  pfs: number;
+  totalVfs: number;
+  numVfs: number;
+  firmware: string;
+}
+
+/** An Agilio-like host: PFs at 0000:02:00.0, 0000:03:00.0, ...; VF0 at slot 8 (offset 64, stride 1). */
+export function createSimState(o: SimInitOptions): SimState {
+  const state: SimState = {
+    version: 1,
+    pfs: [],
+    removed: [],
+    loadedDrivers: ['nfp', 'nfp_netvf'],
+    iommu: true,
+    nextIommuGroup: 20,
+    openVfioGroups: {},
+    hangingPfs: [],
+    seq: 0,
+    events: [],
+    writes: [],
+  };
+  for (let i = 0; i < o.pfs; i++) {
+    const bus = (2 + i).toString(16).padStart(2, '0');
+    const sriov = o.firmware.startsWith('sriov');
+    state.pfs.push({
+      pci: `0000:${bus}:00.0` as PciAddress,
+      vendor: 0x19ee,
+      device: 0x4000,
+      vfDevice: 0x6003,
+      pfDriverName: 'nfp',
+      vfDriverName: 'nfp_netvf',
+      driver: 'nfp',
+      netdev: `enp${2 + i}s0np0`,
+      up: false,
+      mtu: 1500,
+      permMac: `00:15:4d:13:${(0x0c + i).toString(16).padStart(2, '0')}:9e`,
+      firmware: o.firmware,
+      // The nfp driver reads the VF limit from the firmware; nic firmware has none.
+      totalVfs: sriov ? o.totalVfs : 0,
+      numVfs: 0,
+      autoprobe: true,
+      offset: 64,
+      stride: 1,
+      vfs: [],
+    });
+  }
+  return state;
+}
+
+export function vfPciOf(pf: SimPf, index: number): PciAddress {
+  return vfAddress(pf.pci, pf.offset, pf.stride, index);
+}
