@@ -17,9 +17,11 @@ export function isRealSysfs(root: string): boolean {
 }
 
 /** Throws unless writing under this root is allowed in this process. */
-export function assertMayWrite(choice: SysfsRootChoice, env: NodeJS.ProcessEnv): void {
+export function assertMayWrite(choice: SysfsRootChoice, env: NodeJS.ProcessEnv, processEnv: NodeJS.ProcessEnv = process.env): void {
   if (!isRealSysfs(choice.root)) return;
-  if (env['VITEST'] !== undefined || env['VFKEEPER_FORBID_REAL_SYSFS'] === '1') {
+  // The process's own environment counts too: a test can never talk its way past this.
+  const underTest = [env, processEnv].some((e) => e['VITEST'] !== undefined || e['VFKEEPER_FORBID_REAL_SYSFS'] === '1');
+  if (underTest) {
     throw new HostError('ERR_REAL_SYSFS_FORBIDDEN', 'Refusing to write the real /sys from a test run', {
       path: '/sys',
       hint: 'tests use the simulated host (--simulate) or a temporary --sysfs-root',

@@ -1,0 +1,130 @@
+// The planner, branch by branch: observed state + configuration in, steps out.
+import { describe, expect, it } from 'vitest';
+import { plan } from '../../../src/core/plan.js';
+import { deriveVfMac } from '../../../src/model/mac.js';
+import type { Step } from '../../../src/model/step.js';
+import { PF, config, observed, pf, relay, vf } from '../../helpers/observed.js';
+
+const kinds = (steps: Step[]) => steps.map((s) => (s.kind === 'set-numvfs' ? `set-numvfs ${s.from}->${s.to}` : s.kind));
+const noFwdWith = (rule: Parameters<typeof config>[0]) => config(rule, { forwarder: { ...config().forwarder, enabled: false } });
+const noFwd = noFwdWith({});
+
+describe('plan: the VF count', () => {
+  it.each([
+    ['from 0 writes the count once', pf({ numVfs: 0 }), ['set-numvfs 0->4', 'bind-driver', 'bind-driver', 'bind-driver', 'bind-driver']],
+    ['an already-right count is never reset', pf({ numVfs: 4, vfs: [0, 1, 2, 3].map((i) => vf(i)) }), []],
+    ['another non-zero count goes through an explicit 0', pf({ numVfs: 2, vfs: [vf(0), vf(1)] }), ['set-numvfs 2->0', 'set-numvfs 0->4', 'bind-driver', 'bind-driver', 'bind-driver', 'bind-driver']],
+  ])('%s', (_name, observedPf, expected) => {
+    expect(kinds(plan(noFwd, observed([observedPf]), { force: false }).steps)).toEqual(expected);
+  });
+
+  it('vfs: 0 removes the VFs with a single write', () => {
+    const c = noFwdWith({ vfs: 0 });
+    expect(kinds(plan(c, observed([pf({ numVfs: 2, vfs: [vf(0), vf(1)] })]), { force: false }).steps)).toEqual(['set-numvfs 2->0']);
+  });
+
+  it('turns autoprobe off before creating VFs, and predicts the new VFs from offset and stride', () => {
+    const p = plan(noFwd, observed([pf({ autoprobe: true, numVfs: 0, totalVfs: 2 })]), { force: false });
+    expect(kinds(p.steps)).toEqual(['set-autoprobe', 'set-numvfs 0->2', 'bind-driver', 'bind-driver']);
+    expect(p.steps.filter((s) => s.kind === 'bind-driver').map((s) => (s.kind === 'bind-driver' ? s.vf : ''))).toEqual(['0000:02:08.0', '0000:02:08.1']);
+  });
+
+  it('the workload guard refuses a count change while a VF is open, and plans nothing for that PF', () => {
+    const busy = pf({ numVfs: 2, link: { up: false, mtu: 1500 }, vfs: [vf(0), vf(1, { vfioHolders: ['qemu-system-x86[99]'] })] });
+    const p = plan(noFwd, observed([busy]), { force: false });
+    expect(p.steps).toEqual([]);
+    expect(p.refusals).toEqual([expect.objectContaining({ kind: 'guard', pf: PF, code: 'ERR_GUARD_VF_IN_USE', why: expect.stringContaining('0000:02:08.1 is open by qemu-system-x86[99]') })]);
+    expect(kinds(plan(noFwd, observed([busy]), { force: true }).steps)).toContain('set-numvfs 2->0');
+  });
+
+  it('a relay with a VM connected counts as in use; attached relays are detached before the VFs go', () => {
+    const two = pf({ numVfs: 2, vfs: [vf(0), vf(1)] });
+    const vm = observed([two], { forwarder: { reachable: true, relays: [relay(1, vf(0).pci, { vmConnected: true })] } });
+    expect(plan(config(), vm, { force: false }).refusals[0]).toMatchObject({ kind: 'guard', why: expect.stringContaining('relay 1') });
+    const idle = observed([two], { forwarder: { reachable: true, relays: [relay(1, vf(0).pci), relay(2, vf(1).pci)] } });
+    const steps = kinds(plan(config(), idle, { force: false }).steps);
+    expect(steps.slice(0, 3)).toEqual(['detach-relay', 'detach-relay', 'set-numvfs 2->0']);
+    expect(steps.filter((k) => k === 'attach-relay')).toHaveLength(4);
+  });
+});
+
+describe('plan: prerequisites', () => {
+  it.each([
+    ['no PF driver', pf({ driver: null }), 'ERR_NO_PF_DRIVER'],
+    ['nic firmware', pf({ firmware: 'nic-2.0.4' }), 'ERR_FIRMWARE_NOT_SRIOV'],
+    ['unreadable firmware', pf({ firmware: null }), 'ERR_FIRMWARE_UNKNOWN'],
+  ])('%s blocks all VF work', (_name, observedPf, code) => {
+    const p = plan(noFwd, observed([observedPf]), { force: false });
+    expect(p.steps).toEqual([]);
+    expect(p.refusals).toEqual([expect.objectContaining({ kind: 'blocked', code, hint: expect.any(String) })]);
+  });
+
+  it('firmware: any skips the firmware check (a PF without netdev, like the NVMe testbed)', () => {
+    const c = noFwdWith({ firmware: 'any' as const });
+    const p = plan(c, observed([pf({ firmware: null, netdev: null, link: null, permMac: null })]), { force: false });
+    expect(p.refusals).toEqual([]);
+    expect(kinds(p.steps)).toEqual(['set-numvfs 0->4', 'bind-driver', 'bind-driver', 'bind-driver', 'bind-driver']);
+  });
+});
+
+describe('plan: link, MAC, driver, module', () => {
+  it('brings the link up and sets the MTU as configured', () => {
+    const c = noFwdWith({ mtu: 9216, vfs: 0 });
+    expect(kinds(plan(c, observed([pf({ link: { up: false, mtu: 1500 } })]), { force: false }).steps)).toEqual(['set-link-up', 'set-mtu']);
+  });
+
+  it('sets derived MACs before binding, stable per PF permanent MAC and index', () => {
+    const c = noFwdWith({ vfMacs: 'derive' as const, vfs: 1 });
+    const p = plan(c, observed([pf({ totalVfs: 1, numVfs: 1, vfs: [vf(0, { driver: 'nfp_netvf', mac: '00:00:00:00:00:00' })] })]), { force: false });
+    expect(kinds(p.steps)).toEqual(['set-vf-mac', 'bind-driver']);
+    expect(p.steps[0]).toMatchObject({ to: deriveVfMac('00:15:4d:13:0c:9e', 0) });
+    expect(p.steps[1]).toMatchObject({ from: 'nfp_netvf', to: 'vfio-pci' });
+  });
+
+  it('loads vfio-pci once, right before the first bind', () => {
+    const p = plan(noFwd, observed([pf()], { vfioLoaded: false }), { force: false });
+    expect(kinds(p.steps)).toEqual(['set-numvfs 0->4', 'load-module', 'bind-driver', 'bind-driver', 'bind-driver', 'bind-driver']);
+  });
+});
+
+describe('plan: relays and sockets', () => {
+  const ready = pf({ numVfs: 2, totalVfs: 2, vfs: [vf(0), vf(1)] });
+
+  it('attaches relays (auto: VF n on relay n+1) that the forwarder does not show, and nothing when it does', () => {
+    const p = plan(config(), observed([ready]), { force: false });
+    expect(p.steps).toEqual([
+      expect.objectContaining({ kind: 'attach-relay', virtioId: 1, vf: '0000:02:08.0' }),
+      expect.objectContaining({ kind: 'attach-relay', virtioId: 2, vf: '0000:02:08.1' }),
+    ]);
+    const done = observed([ready], { forwarder: { reachable: true, relays: [relay(1, vf(0).pci), relay(2, vf(1).pci)] } });
+    expect(plan(config(), done, { force: false }).steps).toEqual([]);
+  });
+
+  it('detaches a relay whose VF is no longer wanted, but never one with a VM connected', () => {
+    const stale = observed([ready], { forwarder: { reachable: true, relays: [relay(1, vf(0).pci), relay(2, vf(1).pci), relay(9, '0000:05:08.0' as never)] } });
+    expect(kinds(plan(config(), stale, { force: false }).steps)).toEqual(['detach-relay']);
+    const vm = observed([ready], { forwarder: { reachable: true, relays: [relay(1, vf(0).pci), relay(2, vf(1).pci), relay(9, '0000:05:08.0' as never, { vmConnected: true })] } });
+    const p = plan(config(), vm, { force: false });
+    expect(p.steps).toEqual([]);
+    expect(p.refusals[0]).toMatchObject({ kind: 'guard', code: 'ERR_GUARD_VM_CONNECTED', virtioId: 9 });
+  });
+
+  it('explicit relays resolve {pf, index} through the PF netdev', () => {
+    const c = config({}, { relays: [{ virtioId: 7, vf: { pf: 'enp2s0np0', index: 1 } }] });
+    expect(plan(c, observed([ready]), { force: false }).steps).toEqual([expect.objectContaining({ kind: 'attach-relay', virtioId: 7, vf: '0000:02:08.1' })]);
+  });
+
+  it('a forwarder that is down blocks only the relay work', () => {
+    const p = plan(config(), observed([pf()], { forwarder: { reachable: false, reason: 'nothing listens on ipc:///x' } }), { force: false });
+    expect(kinds(p.steps)).toContain('bind-driver');
+    expect(p.refusals).toEqual([expect.objectContaining({ kind: 'blocked', code: 'ERR_FORWARDER_UNREACHABLE' })]);
+  });
+
+  it('gives sockets to the configured owner, and reports an owner that does not exist', () => {
+    const sockets = { dir: '/tmp/vf', entries: [{ path: '/tmp/vf', uid: 0, gid: 0 }, { path: '/tmp/vf/virtio-forwarder1.sock', uid: 64055, gid: 108 }], owner: { uid: 64055, gid: 108 }, ownerError: null };
+    const done = observed([ready], { sockets, forwarder: { reachable: true, relays: [relay(1, vf(0).pci), relay(2, vf(1).pci)] } });
+    expect(plan(config(), done, { force: false }).steps).toEqual([expect.objectContaining({ kind: 'chown-socket', path: '/tmp/vf', uid: 64055, gid: 108 })]);
+    const unknown = observed([ready], { sockets: { ...sockets, owner: null, ownerError: 'No user named "libvirt-qemu"' }, forwarder: done.forwarder });
+    expect(plan(config(), unknown, { force: false }).refusals).toEqual([expect.objectContaining({ code: 'ERR_SOCKET_OWNER' })]);
+  });
+});
