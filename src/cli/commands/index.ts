@@ -3,5 +3,6 @@ import type { Command } from '../command.js';
 import { reconcileCommand } from './reconcile.js';
 import { simCommand } from './sim.js';
 import { statusCommand } from './status.js';
+import { demoCommand } from './demo.js';
 
-export const commands: Command[] = [reconcileCommand, statusCommand, simCommand];
+export const commands: Command[] = [reconcileCommand, statusCommand, simCommand, demoCommand];
