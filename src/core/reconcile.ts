@@ -13,6 +13,7 @@ import type { Host } from '../host/types.js';
 import type { Logger } from '../journal/types.js';
 import type { Config } from '../model/config.js';
 import { asVfkeeperError, type VfkeeperError } from '../model/errors.js';
+import type { Observed } from '../model/observed.js';
 import type { PciAddress } from '../model/pci.js';
 import { stepPf, type Refusal } from '../model/step.js';
 import { observe, type ObserveResult } from './observe.js';
@@ -44,6 +45,8 @@ export interface RunReport {
   steps: StepRecord[];
   refusals: Refusal[];
   unreadable: ObserveResult['unreadable'];
+  /** The last observation of the run (topology and metrics read it). */
+  observed: Observed | null;
   converged: boolean;
   /** cli.md: 0 converged, 1 a step or prerequisite failed, 3 refused by the workload guard. */
   exitStatus: number;
@@ -54,12 +57,12 @@ export async function reconcile(ctx: RunContext, options: RunOptions): Promise<R
   const started = process.hrtime.bigint();
   ctx.logger.log(runStartEntry(ids, options.only ? options.only.join(' ') : 'all PFs', options.dryRun === true));
   const records: StepRecord[] = [];
-  let last: { refusals: Refusal[]; unreadable: ObserveResult['unreadable']; empty: boolean } = { refusals: [], unreadable: [], empty: false };
+  let last: Last = { refusals: [], unreadable: [], empty: false, observed: null };
   try {
     for (let pass = 1; pass <= MAX_PASSES; pass++) {
       const seen = await observe(ctx.host, ctx.config, ctx.forwarder, options.only);
       const p = plan(ctx.config, seen.observed, { force: options.force === true });
-      last = { refusals: p.refusals, unreadable: seen.unreadable, empty: p.steps.length === 0 };
+      last = { refusals: p.refusals, unreadable: seen.unreadable, empty: p.steps.length === 0, observed: seen.observed };
       if (options.dryRun) {
         for (const step of p.steps) record(ctx, ids, records, options, { step, result: 'planned', message: stepMessage(step, 'planned', {}), durationUsec: 0 });
         break;
@@ -107,8 +110,18 @@ function record(ctx: RunContext, ids: RunIds, records: StepRecord[], options: Ru
   options.onStep?.(rec);
 }
 
-function finish(ctx: RunContext, ids: RunIds, steps: StepRecord[], last: { refusals: Refusal[]; unreadable: ObserveResult['unreadable']; empty: boolean }, dryRun: boolean, started: bigint): RunReport {
+interface Last {
+  refusals: Refusal[];
+  unreadable: ObserveResult['unreadable'];
+  empty: boolean;
+  observed: Observed | null;
+}
+
+function finish(ctx: RunContext, ids: RunIds, steps: StepRecord[], last: Last, dryRun: boolean, started: bigint): RunReport {
   for (const r of last.refusals) ctx.logger.log(refusalEntry(ids, r));
+  for (const u of last.unreadable) {
+    ctx.logger.log(refusalEntry(ids, { kind: 'blocked', pf: u.pci, code: u.error.code, why: `Could not read ${u.pci}: ${u.error.message}`, hint: u.error.hint ?? 'the device may have been removed; the next event or resync retries' }));
+  }
   const failed = steps.filter((s) => s.result === 'failed').length;
   const blocked = last.refusals.some((r) => r.kind === 'blocked') || last.unreadable.length > 0;
   const guarded = last.refusals.some((r) => r.kind === 'guard');
@@ -117,5 +130,5 @@ function finish(ctx: RunContext, ids: RunIds, steps: StepRecord[], last: { refus
   const exitStatus = failed > 0 || blocked ? 1 : guarded ? 3 : convergedOrPlanned || dryRun ? 0 : 1;
   const durationUsec = Number((process.hrtime.bigint() - started) / 1000n);
   ctx.logger.log(runEndEntry(ids, { done: steps.filter((s) => s.result === 'ok').length, failed, refused: last.refusals.length, converged: convergedOrPlanned, durationUsec }));
-  return { run: ids.run, event: ids.event, steps, refusals: last.refusals, unreadable: last.unreadable, converged: convergedOrPlanned, exitStatus };
+  return { run: ids.run, event: ids.event, steps, refusals: last.refusals, unreadable: last.unreadable, observed: last.observed, converged: convergedOrPlanned, exitStatus };
 }

@@ -1,0 +1,59 @@
+// Which lane an event wakes: a PF's, all of them, or none (not ours). Pure:
+// events are hints; the topology is what the last run observed.
+import { ALL, type LaneKey } from '../core/queue.js';
+import type { WakeEvent } from '../events/types.js';
+import type { Config } from '../model/config.js';
+import { findRule } from '../model/match.js';
+import type { Observed } from '../model/observed.js';
+
+export interface Topology {
+  /** PF pci -> its netdev (managed PFs only). */
+  pfs: Map<string, string | null>;
+  /** VF pci -> PF pci. */
+  vfs: Map<string, string>;
+}
+
+export function topologyOf(observed: Observed): Topology {
+  return {
+    pfs: new Map(observed.pfs.map((pf) => [pf.pci, pf.netdev])),
+    vfs: new Map(observed.pfs.flatMap((pf) => pf.vfs.map((vf) => [vf.pci, pf.pci] as const))),
+  };
+}
+
+export type Scope = { lane: LaneKey } | { ignored: string };
+
+function pfOfNetdev(t: Topology, netdev: string): string | undefined {
+  return [...t.pfs].find(([, n]) => n === netdev)?.[0];
+}
+
+/** A PCI id "19EE:4000" that a rule manages by id means a PF we do not know yet. */
+function isManagedId(config: Config, pciId: string | null, pci: string): boolean {
+  const m = pciId === null ? null : /^([0-9a-f]{4}):([0-9a-f]{4})$/i.exec(pciId);
+  if (!m) return config.pfs.some((r) => r.match.pci === pci);
+  return findRule(config, { pci, vendor: parseInt(m[1] ?? '', 16), device: parseInt(m[2] ?? '', 16), netdev: null }) !== undefined;
+}
+
+export function scopeOf(event: WakeEvent, topology: Topology, config: Config): Scope {
+  switch (event.kind) {
+    case 'pci': {
+      if (topology.pfs.has(event.pci)) return { lane: event.pci };
+      const pf = topology.vfs.get(event.pci) ?? (event.physfn !== null && topology.pfs.has(event.physfn) ? event.physfn : undefined);
+      if (pf !== undefined) return { lane: pf };
+      if (isManagedId(config, event.pciId, event.pci)) return { lane: ALL };
+      return { ignored: `${event.pci} is not a managed PF or one of its VFs` };
+    }
+    case 'net': {
+      const pf = (event.pci !== null && topology.pfs.has(event.pci) ? event.pci : undefined) ?? pfOfNetdev(topology, event.netdev);
+      return pf !== undefined ? { lane: pf } : { ignored: `${event.netdev} is not a managed PF` };
+    }
+    case 'netdev': {
+      const pf = pfOfNetdev(topology, event.netdev);
+      if (pf !== undefined) return { lane: pf };
+      // A managed-by-name PF that is not up yet (no topology entry) still counts.
+      if (config.pfs.some((r) => r.match.netdev === event.netdev)) return { lane: ALL };
+      return { ignored: `${event.netdev} is not a managed PF` };
+    }
+    default:
+      return { lane: ALL };
+  }
+}
