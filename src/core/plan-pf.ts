@@ -8,7 +8,7 @@
 // Pure: observed + rule in, steps out. VFs that step 3 will create are
 // predicted from offset/stride so a dry run shows the whole plan.
 import type { PfRule } from '../model/config.js';
-import { isSriovFirmware } from '../model/firmware.js';
+import { isSriovFirmware, parseFirmwareApp } from '../model/firmware.js';
 import { deriveVfMac } from '../model/mac.js';
 import { isRelayAttached, type ObservedPf, type ObservedRelay } from '../model/observed.js';
 import { vfAddress, type PciAddress } from '../model/pci.js';
@@ -55,7 +55,7 @@ function checkPrerequisites(pf: ObservedPf, rule: PfRule): Refusal | null {
   if (pf.firmware === null) {
     return refuse('ERR_FIRMWARE_UNKNOWN', `The firmware of ${pf.pci} cannot be read${pf.netdev ? ` (ethtool -i ${pf.netdev})` : ' (it has no netdev)'}`, 'set `firmware: any` for this PF if it is not a Netronome NIC');
   }
-  if (!isSriovFirmware(pf.firmware)) {
+  if (!isSriovFirmware(parseFirmwareApp(pf.firmware))) {
     return refuse('ERR_FIRMWARE_NOT_SRIOV', `${pf.pci} runs firmware ${pf.firmware}, not the SR-IOV build (sriov-2.1 or later)`, 'point /lib/firmware/netronome at nic-sriov (`vfkeeper firmware --fix`), then reload the driver: modprobe -r nfp && modprobe nfp');
   }
   return null;

@@ -1,8 +1,37 @@
-// Every subcommand, in the order `vfkeeper --help` lists them.
+// Every subcommand, in the order `vfkeeper --help` lists them, wired to the
+// composition root for what they need (configuration, host, forwarder).
+import { observe } from '../../core/observe.js';
 import type { Command } from '../command.js';
+import { openConfig, openForwarder, openHost } from '../compose.js';
+import { demoCommand } from './demo.js';
+import { createDoctorCommand } from './doctor.js';
+import { createFirmwareCommand } from './firmware.js';
 import { reconcileCommand } from './reconcile.js';
 import { simCommand } from './sim.js';
 import { statusCommand } from './status.js';
-import { demoCommand } from './demo.js';
 
-export const commands: Command[] = [reconcileCommand, statusCommand, simCommand, demoCommand];
+const doctorCommand = createDoctorCommand({
+  loadConfig: openConfig,
+  async observePfs(config, globals) {
+    const host = await openHost(globals, config, process.env);
+    return (await observe(host, { ...config, forwarder: { ...config.forwarder, enabled: false } }, null)).observed.pfs;
+  },
+  async probeForwarder(config) {
+    const forwarder = await openForwarder(config);
+    if (forwarder === null) throw new Error('relay management is off');
+    try {
+      return await forwarder.readRelays();
+    } finally {
+      await forwarder.close();
+    }
+  },
+});
+
+export const commands: Command[] = [
+  reconcileCommand,
+  statusCommand,
+  doctorCommand,
+  createFirmwareCommand({ loadConfig: openConfig }),
+  simCommand,
+  demoCommand,
+];

@@ -1,0 +1,68 @@
+// forwarder-mode: virtio-forwarder runs as the vhost-user server
+// (VIRTIOFWD_VHOST_CLIENT blank in /etc/default/virtioforwarder).
+// forwarder-ipc: its port control is on IPC (VIRTIOFWD_IPC_PORT_CONTROL set),
+// at the endpoint vfkeeper is configured for, and the endpoint answers.
+import { disabledInConfig, shortUnit } from './check-forwarder-unit.js';
+import { FORWARDER_DEFAULTS, readEnvFile } from './read-inputs.js';
+import { fail, messageOf, pass, skip, type Check, type CheckResult, type DoctorContext } from './types.js';
+
+function restart(ctx: DoctorContext): string {
+  return `systemctl restart ${shortUnit(ctx.config.forwarder.unit)}`;
+}
+
+export const checkForwarderMode: Check = async (ctx) => {
+  const off = disabledInConfig(ctx, 'forwarder-mode');
+  if (off) return off;
+  const env = await readEnvFile(ctx, FORWARDER_DEFAULTS);
+  if (!env.ok) return skip('forwarder-mode', env.reason);
+  const client = env.value.vars.get('VIRTIOFWD_VHOST_CLIENT');
+  if (client === undefined) return pass('forwarder-mode', `${FORWARDER_DEFAULTS} leaves VIRTIOFWD_VHOST_CLIENT unset: server mode`);
+  if (client === '') return pass('forwarder-mode', `VIRTIOFWD_VHOST_CLIENT is blank in ${FORWARDER_DEFAULTS}: server mode`);
+  return fail(
+    'forwarder-mode',
+    `VIRTIOFWD_VHOST_CLIENT=${client} in ${FORWARDER_DEFAULTS}: client mode, so the forwarder hosts no sockets for the VMs`,
+    `set "VIRTIOFWD_VHOST_CLIENT=" (blank) in ${FORWARDER_DEFAULTS}, then ${restart(ctx)}`,
+  );
+};
+
+/** A failure in the forwarder's own IPC settings, or null when they are right. */
+function judgeIpcSettings(ctx: DoctorContext, vars: Map<string, string>): CheckResult | null {
+  const { portControl } = ctx.config.forwarder;
+  if ((vars.get('VIRTIOFWD_IPC_PORT_CONTROL') ?? '') === '') {
+    return fail(
+      'forwarder-ipc',
+      `VIRTIOFWD_IPC_PORT_CONTROL is ${vars.has('VIRTIOFWD_IPC_PORT_CONTROL') ? 'blank' : 'unset'} in ${FORWARDER_DEFAULTS}: ` +
+        'port control goes through OVSDB',
+      `set VIRTIOFWD_IPC_PORT_CONTROL=y in ${FORWARDER_DEFAULTS}, then ${restart(ctx)}`,
+    );
+  }
+  const endpoint = vars.get('VIRTIOFWD_ZMQ_PORT_CONTROL_EP') ?? '';
+  if (endpoint === '' || endpoint === portControl) return null;
+  return fail(
+    'forwarder-ipc',
+    `the forwarder listens on ${endpoint} (VIRTIOFWD_ZMQ_PORT_CONTROL_EP) but vfkeeper is configured for ${portControl}`,
+    `set forwarder.port_control: ${endpoint} in /etc/vfkeeper/vfkeeper.yaml ` +
+      `(or VIRTIOFWD_ZMQ_PORT_CONTROL_EP=${portControl} in ${FORWARDER_DEFAULTS})`,
+  );
+}
+
+export const checkForwarderIpc: Check = async (ctx) => {
+  const off = disabledInConfig(ctx, 'forwarder-ipc');
+  if (off) return off;
+  const { portControl, unit } = ctx.config.forwarder;
+  const env = await readEnvFile(ctx, FORWARDER_DEFAULTS);
+  const wrong = env.ok ? judgeIpcSettings(ctx, env.value.vars) : null;
+  if (wrong) return wrong;
+  const setting = env.ok ? `VIRTIOFWD_IPC_PORT_CONTROL is set in ${FORWARDER_DEFAULTS}` : env.reason;
+  if (ctx.probeForwarder === null) return skip('forwarder-ipc', `${setting}; ${portControl} not probed (no forwarder client given)`);
+  try {
+    await ctx.probeForwarder();
+  } catch (e) {
+    return fail(
+      'forwarder-ipc',
+      `${setting}; ${portControl} does not answer: ${messageOf(e)}`,
+      `systemctl start ${shortUnit(unit)} (and see journalctl -fu ${shortUnit(unit)})`,
+    );
+  }
+  return pass('forwarder-ipc', `${setting}; ${portControl} answers`);
+};

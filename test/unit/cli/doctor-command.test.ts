@@ -1,0 +1,78 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createDoctorCommand, doctorCommand } from '../../../src/cli/commands/doctor.js';
+import { CHECK_IDS } from '../../../src/doctor/types.js';
+import { VfkeeperError } from '../../../src/model/errors.js';
+import { KERNEL, makeRoot, pf, removeRoot, writeFreshHost, writeGuideHost } from '../doctor/fixture-host.js';
+import { capture } from './command-context.js';
+
+let root: string;
+beforeEach(async () => {
+  root = await makeRoot();
+});
+afterEach(async () => {
+  await removeRoot(root);
+});
+
+const guideDeps = {
+  observePfs: () => Promise.resolve([pf('sriov-2.1.14')]),
+  probeForwarder: () => Promise.resolve(),
+  readUnitActiveState: () => Promise.resolve('active'),
+  kernelRelease: KERNEL,
+};
+
+describe('vfkeeper doctor', () => {
+  it('--json prints cli.md shape and exits 1 on a fresh host', async () => {
+    await writeFreshHost(root);
+    const c = capture(['--root', root], { json: true });
+    expect(await doctorCommand.run(c.ctx)).toBe(1);
+    const doc = JSON.parse(c.out()) as { checks: Array<Record<string, string>> };
+    expect(doc.checks.map((x) => x.id)).toEqual([...CHECK_IDS]);
+    for (const check of doc.checks) {
+      expect(Object.keys(check)).toEqual(['id', 'status', 'evidence', 'fix']);
+      expect(['pass', 'warn', 'fail', 'skip']).toContain(check['status']);
+    }
+    expect(doc.checks.find((x) => x.id === 'iommu')).toMatchObject({ status: 'fail', evidence: expect.stringContaining('/proc/cmdline has no intel_iommu=on iommu=pt') });
+    // No PF observation wired by default: the firmware check says so instead of guessing.
+    expect(doc.checks.find((x) => x.id === 'firmware')).toMatchObject({ status: 'skip' });
+    expect(c.err()).toBe('');
+  });
+
+  it('prints a plain table with the fixes below it when stdout is not a terminal, and exits 0 on the guide host', async () => {
+    await writeGuideHost(root);
+    const c = capture([`--root=${root}`]);
+    expect(await createDoctorCommand(guideDeps).run(c.ctx)).toBe(0);
+    const lines = c.out().split('\n');
+    expect(lines[0]).toMatch(/^CHECK\s+STATUS\s+EVIDENCE$/);
+    expect(lines[1]).toMatch(/^sriov-bios\s+PASS\s+no "PCI SR-IOV:-12"/);
+    expect(c.out()).not.toContain('\x1b[');
+    expect(c.out()).not.toContain('Fixes:');
+    expect(c.out()).toContain('15 passed, 0 warnings, 0 failed, 0 skipped');
+  });
+
+  it('colours the status only on a terminal without NO_COLOR, and lists the fixes', async () => {
+    await writeFreshHost(root);
+    const tty = capture(['--root', root], { tty: true });
+    expect(await doctorCommand.run(tty.ctx)).toBe(1);
+    const iommuLine = tty.out().split('\n').find((l) => l.startsWith('iommu '));
+    expect(iommuLine).toContain('\x1b[31mFAIL  \x1b[0m  /proc/cmdline has no intel_iommu=on');
+    expect(tty.out()).toContain('Fixes:\n');
+    expect(tty.out()).toContain('  iommu: add intel_iommu=on iommu=pt to GRUB_CMDLINE_LINUX_DEFAULT');
+    const noColour = capture(['--root', root], { tty: true, env: { NO_COLOR: '1' } });
+    await doctorCommand.run(noColour.ctx);
+    expect(noColour.out()).not.toContain('\x1b[');
+  });
+
+  it('exits 2 on bad usage and on a configuration that does not load', async () => {
+    const bad = capture(['--rot', root]);
+    expect(await doctorCommand.run(bad.ctx)).toBe(2);
+    expect(bad.err()).toMatch(/^vfkeeper: unknown argument "--rot"\nusage: vfkeeper doctor/);
+    const noDir = capture(['--root']);
+    expect(await doctorCommand.run(noDir.ctx)).toBe(2);
+    const cfg = capture(['--root', root]);
+    const failing = createDoctorCommand({
+      loadConfig: () => Promise.reject(new VfkeeperError('ERR_CONFIG', '/etc/vfkeeper/vfkeeper.yaml: firmware.guard: expected warn | fix | off', { hint: 'fix the file' })),
+    });
+    expect(await failing.run(cfg.ctx)).toBe(2);
+    expect(cfg.err()).toBe('vfkeeper: /etc/vfkeeper/vfkeeper.yaml: firmware.guard: expected warn | fix | off\nhint: fix the file\n');
+  });
+});
