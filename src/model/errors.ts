@@ -11,6 +11,13 @@ export interface ErrorContext {
   virtioId?: number;
   file?: string;
   at?: string;
+  /** A ZeroMQ endpoint, e.g. ipc:///var/run/virtio-forwarder/port_control. */
+  endpoint?: string;
+  /** The request that failed, as a short sentence (e.g. "ADD relay 7 VF 0000:02:08.3"). */
+  request?: string;
+  /** A peer's own error code and the function that returned it (forwarder ERROR replies). */
+  errorCode?: number;
+  errorCodeSource?: string;
 }
 
 export interface ErrorOptions extends ErrorContext {
