@@ -2,6 +2,7 @@
 // simulated), forwarder and logger are made here once and passed down.
 import { loadConfig } from '../config/load-config.js';
 import type { Forwarder } from '../dataplane/types.js';
+import { createZmqForwarder } from '../dataplane/zmq-forwarder.js';
 import { withWriteDeadline } from '../host/deadline-sysfs.js';
 import { createRealFiles } from '../host/real/files.js';
 import { createRealNetTools } from '../host/real/net-tools.js';
@@ -38,8 +39,8 @@ export async function openHost(globals: GlobalOptions, config: Config, env: Node
   };
 }
 
-export async function openForwarder(_config: Config): Promise<Forwarder | null> {
-  return null;
+export async function openForwarder(config: Config): Promise<Forwarder | null> {
+  return config.forwarder.enabled ? createZmqForwarder(config.forwarder) : null;
 }
 
 export function openLogger(ctx: CommandContext): Logger {

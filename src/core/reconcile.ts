@@ -15,12 +15,14 @@ import type { Config } from '../model/config.js';
 import { asVfkeeperError, type VfkeeperError } from '../model/errors.js';
 import type { Observed } from '../model/observed.js';
 import type { PciAddress } from '../model/pci.js';
-import { stepPf, type Refusal } from '../model/step.js';
+import { stepPf, type Refusal, type Step } from '../model/step.js';
 import { observe, type ObserveResult } from './observe.js';
 import { plan } from './plan.js';
 import { refusalEntry, runEndEntry, runStartEntry, stepEntry, stepMessage, type RunIds, type StepRecord } from './run-entries.js';
 
 const MAX_PASSES = 4;
+const FORWARDER = 'forwarder';
+const isRelayStep = (s: Step): boolean => s.kind === 'attach-relay' || s.kind === 'detach-relay';
 
 export interface RunContext {
   host: Host;
@@ -82,8 +84,9 @@ async function applyAll(ctx: RunContext, ids: RunIds, records: StepRecord[], opt
   let anyFailed = false;
   for (const step of steps) {
     const pf = stepPf(step);
-    if (pf !== null && failedPfs.has(pf)) {
-      const reason = `an earlier step for ${pf} failed`;
+    const lane = isRelayStep(step) && failedPfs.has(FORWARDER) ? FORWARDER : pf;
+    if (lane !== null && failedPfs.has(lane)) {
+      const reason = lane === FORWARDER ? 'the forwarder did not answer an earlier request' : `an earlier step for ${pf} failed`;
       record(ctx, ids, records, options, { step, result: 'skipped', reason, message: stepMessage(step, 'skipped', { reason }), durationUsec: 0 });
       continue;
     }
@@ -97,6 +100,8 @@ async function applyAll(ctx: RunContext, ids: RunIds, records: StepRecord[], opt
       const error: VfkeeperError = asVfkeeperError(e);
       anyFailed = true;
       failedPfs.add(pf);
+      // One unreachable forwarder is enough to know: do not wait out a deadline per relay.
+      if (isRelayStep(step) && /^ERR_FORWARDER_(UNREACHABLE|TIMEOUT)$/.test(error.code)) failedPfs.add(FORWARDER);
       const durationUsec = Number((process.hrtime.bigint() - t0) / 1000n);
       record(ctx, ids, records, options, { step, result: 'failed', error, message: stepMessage(step, 'failed', { error }), durationUsec });
     }

@@ -11,6 +11,13 @@ export interface ErrorContext {
   virtioId?: number | undefined;
   file?: string | undefined;
   at?: string | undefined;
+  /** A ZeroMQ endpoint, e.g. ipc:///var/run/virtio-forwarder/port_control. */
+  endpoint?: string | undefined;
+  /** The request that failed, as a short sentence (e.g. "ADD relay 7 VF 0000:02:08.3"). */
+  request?: string | undefined;
+  /** A peer's own error code and the function that returned it (forwarder ERROR replies). */
+  errorCode?: number | undefined;
+  errorCodeSource?: string | undefined;
 }
 
 export interface ErrorOptions extends ErrorContext {

@@ -6,6 +6,8 @@ import { openConfig, openForwarder, openHost } from '../compose.js';
 import { demoCommand } from './demo.js';
 import { createDoctorCommand } from './doctor.js';
 import { createFirmwareCommand } from './firmware.js';
+import { forwarderEmulatorCommand } from './forwarder-emulator.js';
+import { libvirtXmlCommand } from './libvirt-xml.js';
 import { reconcileCommand } from './reconcile.js';
 import { simCommand } from './sim.js';
 import { statusCommand } from './status.js';
@@ -32,6 +34,8 @@ export const commands: Command[] = [
   statusCommand,
   doctorCommand,
   createFirmwareCommand({ loadConfig: openConfig }),
+  libvirtXmlCommand,
   simCommand,
   demoCommand,
+  forwarderEmulatorCommand,
 ];

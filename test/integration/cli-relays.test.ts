@@ -1,0 +1,78 @@
+// Relays in the resident forwarder, as a user sees them: the emulated
+// forwarder on real ZeroMQ sockets, the CLI as a child process.
+import { writeFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ForwarderEmulator } from '../../src/dataplane/emulator/emulator.js';
+import { tempDir, vfkeeper, vfkeeperAsync } from '../helpers/cli.js';
+
+let t: ReturnType<typeof tempDir>;
+let fw: ForwarderEmulator;
+let args: string[];
+
+beforeEach(async () => {
+  t = tempDir('vfk-');
+  fw = new ForwarderEmulator({ dir: t.path('fw') });
+  await fw.start();
+  writeFileSync(t.path('c.yaml'), `forwarder:\n  port_control: ${fw.endpoints.portControl}\n  stats: ${fw.endpoints.stats}\n  socket_dir: ${fw.socketDir}\n  socket_owner: "nobody:nogroup"\n`);
+  writeFileSync(t.path('h.json'), vfkeeper(['sim', 'init', '--vfs', '8']).stdout);
+  args = ['--simulate', t.path('h.json'), '--config', t.path('c.yaml')];
+});
+afterEach(async () => {
+  await fw.stop();
+  t.cleanup();
+});
+
+const status = async () => JSON.parse((await vfkeeperAsync(['status', '--json', ...args])).stdout) as { pfs: Array<{ vfs: Array<{ pci: string; mac: string; relay: { virtio_id: number; state: string } }> }> };
+
+describe('relays', () => {
+  it('attaches every relay, a second run plans nothing, and a restarted forwarder gets them all back', async () => {
+    expect((await vfkeeperAsync(['reconcile', ...args])).status).toBe(0);
+    expect((await status()).pfs[0]?.vfs.map((v) => `${v.relay.virtio_id}:${v.relay.state}`)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8'].map((n) => `${n}:attached`));
+    expect(fw.readRelayStates().filter((r) => r.vf_to_vm.internal_state === 'DPDK_ADDED')).toHaveLength(8);
+    expect(JSON.parse((await vfkeeperAsync(['reconcile', '--dry-run', '--json', ...args])).stdout).steps).toEqual([]);
+
+    await fw.stop();
+    await fw.start();
+    expect((await status()).pfs[0]?.vfs.every((v) => v.relay.state === 'detached')).toBe(true);
+    const again = JSON.parse((await vfkeeperAsync(['reconcile', '--json', ...args])).stdout) as { steps: Array<{ kind: string; result: string }> };
+    expect(again.steps.filter((s) => s.kind === 'attach-relay' && s.result === 'ok')).toHaveLength(8);
+    expect((await status()).pfs[0]?.vfs.every((v) => v.relay.state === 'attached')).toBe(true);
+  });
+
+  it('shows a connected VM, and the libvirt XML carries the VF MAC and the socket', async () => {
+    await vfkeeperAsync(['reconcile', ...args]);
+    await fw.connectVm(1);
+    const vf0 = (await status()).pfs[0]?.vfs[0];
+    expect(vf0?.relay.state).toBe('vm-connected');
+    const xml = await vfkeeperAsync(['libvirt-xml', '--virtio-id', '1', ...args]);
+    expect(xml.status).toBe(0);
+    expect(xml.stdout).toContain(`<mac address='${vf0?.mac}'/>`);
+    expect(xml.stdout).toContain(`<source type='unix' path='${fw.socketPath(1)}' mode='client'/>`);
+    expect(xml.stdout).toMatch(/^<!--[^\n]*-->\n<interface type='vhostuser'>[\s\S]*<\/interface>\n$/);
+    const full = (await vfkeeperAsync(['libvirt-xml', '--virtio-id', '1', '--full', ...args])).stdout;
+    expect(full).toContain("memAccess='shared'");
+    expect(full).toContain("<page size='1048576' unit='KiB' nodeset='0'/>");
+    const none = await vfkeeperAsync(['libvirt-xml', '--virtio-id', '99', ...args]);
+    expect(none.status).toBe(1);
+    expect(none.stderr).toMatch(/Relay 99 has no VF/);
+  });
+
+  it('with the forwarder down, the VF work completes, relays are unknown, exit 1, and the log says why', async () => {
+    await fw.stop();
+    const r = await vfkeeperAsync(['reconcile', ...args]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/BLOCKED\s+Relays are unknown: .*unreachable/);
+    expect(r.stderr).toMatch(/<3>Relays are unknown/);
+    const s = await status();
+    expect(s.pfs[0]?.vfs.every((v) => v.relay.state === 'unknown')).toBe(true);
+    expect(JSON.parse((await vfkeeperAsync(['status', '--json', ...args])).stdout).pfs[0].vfs.map((v: { pci: string }) => v.pci)).toHaveLength(8);
+  });
+
+  it('gives the vhost-user sockets to the configured owner', async () => {
+    await vfkeeperAsync(['reconcile', ...args]);
+    writeFileSync(t.path('bad.yaml'), `forwarder:\n  port_control: ${fw.endpoints.portControl}\n  stats: ${fw.endpoints.stats}\n  socket_dir: ${fw.socketDir}\n  socket_owner: "no-such-user-x:kvm"\n`);
+    const r = await vfkeeperAsync(['reconcile', '--simulate', t.path('h.json'), '--config', t.path('bad.yaml')]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/Cannot own .* by no-such-user-x:kvm: No user named "no-such-user-x"/);
+  });
+});
