@@ -1,5 +1,6 @@
 // Relays in the resident forwarder, as a user sees them: the emulated
 // forwarder on real ZeroMQ sockets, the CLI as a child process.
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ForwarderEmulator } from '../../src/dataplane/emulator/emulator.js';
@@ -49,6 +50,9 @@ describe('relays', () => {
     expect(xml.stdout).toContain(`<mac address='${vf0?.mac}'/>`);
     expect(xml.stdout).toContain(`<source type='unix' path='${fw.socketPath(1)}' mode='client'/>`);
     expect(xml.stdout).toMatch(/^<!--[^\n]*-->\n<interface type='vhostuser'>[\s\S]*<\/interface>\n$/);
+    // A real XML parser (Python's expat) must accept it, as libvirt's will.
+    const parsed = spawnSync('python3', ['-c', 'import sys, xml.dom.minidom as m; d = m.parseString(sys.stdin.read()); print(d.documentElement.tagName, d.getElementsByTagName("mac")[0].getAttribute("address"))'], { input: xml.stdout, encoding: 'utf8' });
+    expect(parsed.stdout.trim()).toBe(`interface ${vf0?.mac}`);
     const full = (await vfkeeperAsync(['libvirt-xml', '--virtio-id', '1', '--full', ...args])).stdout;
     expect(full).toContain("memAccess='shared'");
     expect(full).toContain("<page size='1048576' unit='KiB' nodeset='0'/>");
