@@ -1,0 +1,64 @@
+// Host metrics without Kubernetes: a node_exporter textfile written after
+// every run. Counters accumulate in the daemon; gauges come from the run's
+// last observation. Formatting is pure; the file is replaced atomically.
+import { access, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { RunReport } from '../core/reconcile.js';
+import { isRelayAttached } from '../model/observed.js';
+
+export const DEFAULT_METRICS_FILE = '/var/lib/node_exporter/textfile_collector/vfkeeper.prom';
+
+export interface MetricsState {
+  runs: Map<string, number>;
+  steps: Map<string, number>;
+  lastSuccess: number | null;
+  last: RunReport | null;
+}
+
+export function createMetricsState(): MetricsState {
+  return { runs: new Map(), steps: new Map(), lastSuccess: null, last: null };
+}
+
+const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+
+export function recordRun(state: MetricsState, report: RunReport, nowSeconds: number): void {
+  bump(state.runs, report.converged ? 'converged' : report.exitStatus === 3 ? 'refused' : 'failed');
+  for (const s of report.steps) bump(state.steps, `kind="${s.step.kind}",result="${s.result}"`);
+  if (report.converged) state.lastSuccess = nowSeconds;
+  if (report.observed) state.last = report;
+}
+
+function block(name: string, type: 'counter' | 'gauge', help: string, samples: string[]): string {
+  return [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...samples].join('\n');
+}
+
+export function formatMetrics(state: MetricsState): string {
+  const pfs = state.last?.observed?.pfs ?? [];
+  const fwd = state.last?.observed?.forwarder;
+  const relays = fwd?.reachable ? fwd.relays : [];
+  const out = [
+    block('vfkeeper_runs_total', 'counter', 'Reconcile runs by outcome.', [...state.runs].map(([r, n]) => `vfkeeper_runs_total{result="${r}"} ${n}`)),
+    block('vfkeeper_steps_total', 'counter', 'Steps by kind and result.', [...state.steps].map(([k, n]) => `vfkeeper_steps_total{${k}} ${n}`)),
+    block('vfkeeper_last_success_timestamp_seconds', 'gauge', 'When a run last converged.', state.lastSuccess === null ? [] : [`vfkeeper_last_success_timestamp_seconds ${state.lastSuccess}`]),
+    block('vfkeeper_vfs', 'gauge', 'VFs per PF: created, and bound to vfio-pci.', pfs.flatMap((pf) => [
+      `vfkeeper_vfs{pf="${pf.pci}",state="created"} ${pf.numVfs}`,
+      `vfkeeper_vfs{pf="${pf.pci}",state="vfio-pci"} ${pf.vfs.filter((v) => v.driver === 'vfio-pci').length}`,
+      `vfkeeper_vfs{pf="${pf.pci}",state="total"} ${pf.totalVfs}`,
+    ])),
+    block('vfkeeper_forwarder_up', 'gauge', '1 when the forwarder answered the last run.', fwd ? [`vfkeeper_forwarder_up ${fwd.reachable ? 1 : 0}`] : []),
+    block('vfkeeper_relays_attached', 'gauge', 'Relays with a VF attached.', fwd ? [`vfkeeper_relays_attached ${relays.filter(isRelayAttached).length}`] : []),
+    block('vfkeeper_relay_packets_total', 'counter', 'Relay packet counters as the forwarder reports them.', relays.flatMap((r) =>
+      Object.entries(r.counters).filter(([k]) => k.startsWith('pkts_')).map(([k, v]) => `vfkeeper_relay_packets_total{relay="${r.virtioId}",counter="${k}"} ${v}`),
+    )),
+  ];
+  return `${out.join('\n')}\n`;
+}
+
+/** Writes only where wanted: the configured file, else the default when node_exporter's directory exists. */
+export async function writeMetrics(file: string | null, text: string): Promise<void> {
+  const target = file ?? DEFAULT_METRICS_FILE;
+  if (file === null && !(await access(dirname(target)).then(() => true, () => false))) return;
+  const tmp = `${target}.${process.pid}.tmp`;
+  await writeFile(tmp, text);
+  await rename(tmp, target);
+}
