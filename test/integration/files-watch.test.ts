@@ -1,0 +1,122 @@
+// The file source on temporary directories: real inotify through
+// @parcel/watcher and fs.watch. Conditions are waited for with a deadline.
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FileWatcher, configWatchTarget, type WatchTarget } from '../../src/events/files.js';
+import type { WakeEvent } from '../../src/events/types.js';
+import { MemoryLogger } from '../helpers/events/memory-logger.js';
+import { waitFor } from '../helpers/events/wait-for.js';
+
+let root: string;
+let watcher: FileWatcher | null;
+let servers: Server[];
+let events: WakeEvent[];
+let logger: MemoryLogger;
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'vfkeeper-files-'));
+  watcher = null;
+  servers = [];
+  events = [];
+  logger = new MemoryLogger();
+});
+afterEach(async () => {
+  await watcher?.stop();
+  for (const s of servers) s.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+async function watch(targets: WatchTarget[]): Promise<FileWatcher> {
+  watcher = new FileWatcher({ targets, logger, onEvent: (e) => events.push(e) });
+  await watcher.start();
+  return watcher;
+}
+
+async function listen(path: string): Promise<void> {
+  const server = createServer();
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(path, resolve));
+}
+
+const seen = (kind: string, path: string) => () => events.some((e) => e.source === 'file' && e.kind === kind && e.path === path);
+
+describe('FileWatcher', () => {
+  it('reports the config file and conf.d/, and nothing else in the config directory', async () => {
+    const etc = join(root, 'etc/vfkeeper');
+    mkdirSync(join(etc, 'conf.d'), { recursive: true });
+    const file = join(etc, 'vfkeeper.yaml');
+    writeFileSync(file, 'pfs: []\n');
+    await watch([configWatchTarget(file)]);
+    writeFileSync(join(etc, 'notes.txt'), 'not configuration\n');
+    writeFileSync(join(etc, 'conf.d/10-relays.yaml'), 'relays: auto\n');
+    await waitFor(seen('config', join(etc, 'conf.d/10-relays.yaml')), 'the conf.d event');
+    writeFileSync(file, 'pfs: [{ match: { netdev: enp2s0np0 } }]\n');
+    await waitFor(seen('config', file), 'the config file event');
+    expect(events.map((e) => e.source === 'file' && e.path)).not.toContain(join(etc, 'notes.txt'));
+    expect(logger.entries).toEqual([]);
+  });
+
+  it('reports firmware link changes and new vhost-user sockets', async () => {
+    const firmware = join(root, 'lib/firmware/netronome');
+    const sockets = join(root, 'tmp/virtio-forwarder');
+    mkdirSync(firmware, { recursive: true });
+    mkdirSync(sockets, { recursive: true });
+    writeFileSync(join(firmware, 'nic-sriov.nffw'), 'fw');
+    await watch([{ kind: 'firmware', dir: firmware }, { kind: 'sockets', dir: sockets }]);
+    symlinkSync('nic-sriov.nffw', join(firmware, 'nic_AMDA0099-0001_2x25.nffw'));
+    await listen(join(sockets, 'virtio-forwarder1.sock'));
+    await waitFor(seen('firmware', join(firmware, 'nic_AMDA0099-0001_2x25.nffw')), 'the firmware link event');
+    await waitFor(seen('sockets', join(sockets, 'virtio-forwarder1.sock')), 'the socket event');
+    expect(events.every((e) => e.source === 'file' && (e.kind === 'firmware' ? e.path.startsWith(firmware) : e.path.startsWith(sockets)))).toBe(true);
+  });
+
+  it('waits for a directory that does not exist yet, follows it when it goes and comes back', async () => {
+    const sockets = join(root, 'run/forwarder/sockets');
+    await watch([{ kind: 'sockets', dir: sockets }]);
+    expect(events).toEqual([]);
+    mkdirSync(sockets, { recursive: true });
+    await waitFor(seen('sockets', sockets), 'the directory appearing');
+    await listen(join(sockets, 'a.sock'));
+    await waitFor(seen('sockets', join(sockets, 'a.sock')), 'a socket in the new directory');
+
+    events.length = 0;
+    for (const s of servers.splice(0)) s.close();
+    rmSync(join(root, 'run'), { recursive: true });
+    await waitFor(seen('sockets', sockets), 'the directory going');
+    mkdirSync(sockets, { recursive: true });
+    await waitFor(() => events.filter((e) => e.source === 'file' && e.path === sockets).length >= 2, 'the directory coming back');
+    await listen(join(sockets, 'b.sock'));
+    await waitFor(seen('sockets', join(sockets, 'b.sock')), 'a socket in the re-created directory');
+    expect(logger.entries).toEqual([]);
+  });
+
+  it('climbs up when the ancestor it waits in goes away, and still sees the directory appear', async () => {
+    const parent = join(root, 'lib/firmware');
+    const firmware = join(parent, 'netronome');
+    mkdirSync(parent, { recursive: true });
+    await watch([{ kind: 'firmware', dir: firmware }]);
+    rmSync(join(root, 'lib'), { recursive: true });
+    mkdirSync(firmware, { recursive: true });
+    await waitFor(seen('firmware', firmware), 'the directory appearing under a re-created parent');
+    symlinkSync('x', join(firmware, 'nic_AMDA0099.nffw'));
+    await waitFor(seen('firmware', join(firmware, 'nic_AMDA0099.nffw')), 'a link in it');
+  });
+
+  it('reports nothing after stop()', async () => {
+    const dir = join(root, 'fw');
+    mkdirSync(dir);
+    const w = await watch([{ kind: 'firmware', dir }]);
+    writeFileSync(join(dir, 'before'), '');
+    await waitFor(seen('firmware', join(dir, 'before')), 'the event before stop');
+    await w.stop();
+    const count = events.length;
+    writeFileSync(join(dir, 'after'), '');
+    mkdirSync(join(root, 'later'));
+    // A negative can only be shown by waiting; this is well beyond inotify's delivery.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(events.length).toBe(count);
+  });
+});
