@@ -12,6 +12,8 @@ export interface GlobalOptions {
   simulate: string | undefined;
   /** --control-socket PATH or VFKEEPER_CONTROL_SOCKET, else /run/vfkeeper/control.sock. */
   controlSocket: string;
+  /** The control socket was named (flag or environment), not the default. */
+  controlSocketGiven: boolean;
   json: boolean;
 }
 

@@ -20,7 +20,8 @@ export interface SplitArgv {
 }
 
 export function splitArgv(argv: string[], env: NodeJS.ProcessEnv): SplitArgv {
-  const g: GlobalOptions = { config: undefined, sysfsRoot: undefined, simulate: undefined, controlSocket: env['VFKEEPER_CONTROL_SOCKET'] ?? '/run/vfkeeper/control.sock', json: false };
+  const fromEnv = env['VFKEEPER_CONTROL_SOCKET'];
+  const g: GlobalOptions = { config: undefined, sysfsRoot: undefined, simulate: undefined, controlSocket: fromEnv ?? '/run/vfkeeper/control.sock', controlSocketGiven: fromEnv !== undefined, json: false };
   const rest: string[] = [];
   let help = false;
   let version = false;
@@ -32,6 +33,7 @@ export function splitArgv(argv: string[], env: NodeJS.ProcessEnv): SplitArgv {
       const value = inline ?? argv[++i];
       if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
       g[key] = value;
+      if (key === 'controlSocket') g.controlSocketGiven = true;
     } else if (arg === '--json') g.json = true;
     else if (arg === '--help' || arg === '-h') help = true;
     else if (arg === '--version') version = true;

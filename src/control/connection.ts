@@ -2,6 +2,7 @@
 // order (one request at a time per connection). Never throws: every failure
 // becomes an error reply or ends this one connection.
 import type { Socket } from 'node:net';
+import type { SimVerb } from '../host/sim/sim-verbs.js';
 import { parseHookEvent, type HookDispatcher, type HookEvent } from '../events/hooks.js';
 import { Priority, type Logger } from '../journal/types.js';
 import { VfkeeperError, asVfkeeperError } from '../model/errors.js';
@@ -19,6 +20,8 @@ export interface ControlHandlers {
   hook(event: HookEvent, dispatcher: HookDispatcher): Promise<JsonValue>;
   pause(reason: string): Promise<JsonValue>;
   resume(): Promise<JsonValue>;
+  /** Only a daemon on a simulated host has this. */
+  sim?(verb: SimVerb, pci: string | undefined): Promise<JsonValue>;
 }
 
 export function serveConnection(socket: Socket, handlers: ControlHandlers, logger: Logger): void {
@@ -76,5 +79,8 @@ async function dispatch(request: ParsedControlRequest, handlers: ControlHandlers
       return handlers.pause(request.reason);
     case 'resume':
       return handlers.resume();
+    case 'sim':
+      if (!handlers.sim) throw new VfkeeperError('ERR_CONTROL_REQUEST', 'this daemon does not run against a simulated host');
+      return handlers.sim(request.verb, request.pci);
   }
 }

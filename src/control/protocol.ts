@@ -6,6 +6,7 @@
 //   {"request":"hook","netdev":"enp2s0np0","action":"up","source":"networkmanager"}
 //   {"request":"pause","reason":"firmware update"}
 //   {"request":"resume"}
+//   {"request":"sim","verb":"remove","pci":"0000:02:00.0"}   (a daemon on a simulated host)
 //
 //   {"ok":true,"result":...}
 //   {"ok":false,"error":{"code":"ERR_...","message":"...","hint":"..."}}
@@ -33,6 +34,8 @@ const RequestSchema = z.discriminatedUnion('request', [
   }),
   z.strictObject({ request: z.literal('pause'), reason: z.string().min(1).max(1000) }),
   z.strictObject({ request: z.literal('resume') }),
+  // Test and demo only: change the simulated host a daemon runs against (`vfkeeper sim ...` while it runs).
+  z.strictObject({ request: z.literal('sim'), verb: z.enum(['open-vfio', 'close-vfio', 'remove', 'rescan']), pci: z.string().max(32).optional() }),
 ]);
 
 /** A request as sent (defaults filled in once parsed). */

@@ -15,7 +15,7 @@ import type { Config } from '../model/config.js';
 import { asVfkeeperError, type VfkeeperError } from '../model/errors.js';
 import type { Observed } from '../model/observed.js';
 import type { PciAddress } from '../model/pci.js';
-import { stepPf, type Refusal, type Step } from '../model/step.js';
+import { stepPf, type Plan, type Refusal, type Step } from '../model/step.js';
 import { observe, type ObserveResult } from './observe.js';
 import { plan } from './plan.js';
 import { refusalEntry, runEndEntry, runStartEntry, stepEntry, stepMessage, type RunIds, type StepRecord } from './run-entries.js';
@@ -62,8 +62,10 @@ export async function reconcile(ctx: RunContext, options: RunOptions): Promise<R
   let last: Last = { refusals: [], unreadable: [], empty: false, observed: null };
   try {
     for (let pass = 1; pass <= MAX_PASSES; pass++) {
-      const seen = await observe(ctx.host, ctx.config, ctx.forwarder, options.only);
-      const p = plan(ctx.config, seen.observed, { force: options.force === true });
+      // Always observe and plan the whole host (relay numbers depend on every
+      // PF); a per-PF run then acts only on its PF and on host-wide steps.
+      const seen = await observe(ctx.host, ctx.config, ctx.forwarder);
+      const p = narrow(plan(ctx.config, seen.observed, { force: options.force === true }), options.only);
       last = { refusals: p.refusals, unreadable: seen.unreadable, empty: p.steps.length === 0, observed: seen.observed };
       if (options.dryRun) {
         for (const step of p.steps) record(ctx, ids, records, options, { step, result: 'planned', message: stepMessage(step, 'planned', {}), durationUsec: 0 });
@@ -77,6 +79,12 @@ export async function reconcile(ctx: RunContext, options: RunOptions): Promise<R
     await ctx.host.commit();
   }
   return finish(ctx, ids, records, last, options.dryRun === true, started);
+}
+
+function narrow(p: Plan, only: PciAddress[] | undefined): Plan {
+  if (only === undefined) return p;
+  const mine = (pf: PciAddress | null) => pf === null || only.includes(pf);
+  return { steps: p.steps.filter((s) => mine(s.kind === 'detach-relay' || s.kind === 'attach-relay' ? s.pf : stepPf(s))), refusals: p.refusals.filter((r) => mine(r.pf)) };
 }
 
 async function applyAll(ctx: RunContext, ids: RunIds, records: StepRecord[], options: RunOptions, steps: StepRecord['step'][]): Promise<boolean> {

@@ -1,7 +1,9 @@
 // `vfkeeper sim ...`: make and poke a simulated host state file.
 import { createSimState } from '../../host/sim/state.js';
 import { createSimHost, loadSimState, saveSimState } from '../../host/sim/sim-host.js';
-import { parsePciAddress } from '../../model/pci.js';
+import { isPciAddress } from '../../model/pci.js';
+import { SIM_VERBS, applySimVerb, type SimVerb } from '../../host/sim/sim-verbs.js';
+import { askDaemon } from '../daemon-client.js';
 import type { Command, CommandContext } from '../command.js';
 import { parseCommandArgs } from '../parse-options.js';
 import { UsageError } from '../usage-error.js';
@@ -36,33 +38,17 @@ async function init(ctx: CommandContext): Promise<number> {
   return 0;
 }
 
-function parseArgPci(text: string | undefined, verb: string) {
-  if (text === undefined) throw new UsageError(`sim ${verb} needs a PCI address`, usage);
-  try {
-    return parsePciAddress(text, `sim ${verb}`);
-  } catch (e) {
-    throw new UsageError((e as Error).message, usage);
-  }
-}
-
-async function poke(ctx: CommandContext, verb: string): Promise<number> {
+async function poke(ctx: CommandContext, verb: SimVerb): Promise<number> {
   const file = ctx.globals.simulate;
   if (file === undefined) throw new UsageError(`sim ${verb} needs --simulate STATE.json`, usage);
   const { positionals } = parseCommandArgs(ctx.args.slice(1), {}, usage, verb === 'rescan' ? 0 : 1);
+  const pci = positionals[0];
+  if (verb !== 'rescan' && (pci === undefined || !isPciAddress(pci))) throw new UsageError(`sim ${verb}: "${pci ?? ''}" is not a PCI address (like 0000:02:08.1)`, usage);
+  // A daemon running against this host owns it: ask it, so nothing is lost between two writers.
+  if ((await askDaemon(ctx.globals, { request: 'sim', verb, ...(pci === undefined ? {} : { pci }) })) !== undefined) return 0;
   const host = createSimHost(await loadSimState(file), { file });
-  const k = host.kernel;
-  if (verb === 'rescan') await host.sysfs.write('bus/pci/rescan', '1\n');
-  else {
-    const pci = parseArgPci(positionals[0], verb);
-    if (verb === 'remove') await host.sysfs.write(`bus/pci/devices/${pci}/remove`, '1\n');
-    else {
-      const group = k.findVf(pci)?.vf.iommuGroup;
-      if (group === undefined || group === null) throw new UsageError(`${pci} is not a VF with an IOMMU group in ${file}`, usage);
-      if (verb === 'open-vfio') k.state.openVfioGroups[group] = ['qemu-system-x86[4242]'];
-      else delete k.state.openVfioGroups[group];
-    }
-  }
-  await saveSimState(file, k.state);
+  await applySimVerb(host, verb, pci);
+  await saveSimState(file, host.kernel.state);
   return 0;
 }
 
@@ -73,7 +59,7 @@ export const simCommand: Command = {
   async run(ctx) {
     const verb = ctx.args[0];
     if (verb === 'init') return init(ctx);
-    if (verb === 'open-vfio' || verb === 'close-vfio' || verb === 'remove' || verb === 'rescan') return poke(ctx, verb);
+    if (SIM_VERBS.includes(verb as SimVerb)) return poke(ctx, verb as SimVerb);
     throw new UsageError(verb === undefined ? 'sim needs a subcommand' : `unknown sim subcommand "${verb}"`, usage);
   },
 };

@@ -1,0 +1,150 @@
+// The resident service. Invariants:
+//  - events only enqueue a lane (a PF, or all); every run re-reads the host;
+//  - while paused, events are logged and nothing runs (the pause survives
+//    restarts: it lives in a file);
+//  - an invalid configuration never replaces the last good one;
+//  - READY=1 is sent once, after the first full reconcile (or at once when
+//    paused), so units ordered after vfkeeper see the VFs;
+//  - stop() lets the run in flight finish its step list, then closes.
+import { reconcile, type RunReport } from '../core/reconcile.js';
+import { ALL, createQueue, type LaneKey, type RunOutcome, type WorkQueue } from '../core/queue.js';
+import type { Forwarder } from '../dataplane/types.js';
+import type { WakeEvent } from '../events/types.js';
+import type { Host } from '../host/types.js';
+import { messageIdFor } from '../journal/message-ids.js';
+import { Priority, type Logger } from '../journal/types.js';
+import type { Config } from '../model/config.js';
+import type { PciAddress } from '../model/pci.js';
+import { createMetricsState, formatMetrics, recordRun, writeMetrics } from './metrics.js';
+import { NOT_PAUSED, readPauseState, type PauseState } from './pause-state.js';
+import { scopeOf, topologyOf, type Topology } from './scope-of-event.js';
+
+export interface DaemonDeps {
+  config: Config;
+  /** Re-reads the configuration (SIGHUP, a file change); throws ConfigError. */
+  loadConfig: () => Promise<Config>;
+  host: Host;
+  forwarder: Forwarder | null;
+  logger: Logger;
+  pauseFile: string;
+  /** systemd readiness; a no-op without NOTIFY_SOCKET. */
+  notifyReady: () => void;
+}
+
+const describe = (e: WakeEvent): string => ('pci' in e && e.pci ? `${e.kind} ${e.pci}` : 'netdev' in e ? `${e.kind} ${e.netdev}` : e.kind);
+
+export class Daemon {
+  config: Config;
+  pause: PauseState = NOT_PAUSED;
+  private topology: Topology = { pfs: new Map(), vfs: new Map() };
+  private readonly queue: WorkQueue;
+  private readonly metrics = createMetricsState();
+  private readonly allWaiters: Array<(r: RunReport) => void> = [];
+  private forceNext = false;
+  private lastConfigError = '';
+  private resync: NodeJS.Timeout | null = null;
+
+  constructor(private readonly deps: DaemonDeps) {
+    this.config = deps.config;
+    this.queue = createQueue({ run: (key, events) => this.runLane(key, events) });
+  }
+
+  async start(): Promise<void> {
+    this.pause = await readPauseState(this.deps.pauseFile);
+    if (!this.pause.paused) {
+      this.queue.enqueue(ALL, { source: 'start', kind: 'start' });
+      await this.queue.idle();
+    }
+    this.scheduleResync();
+    this.deps.notifyReady();
+    const paused = this.pause.paused ? `, paused: ${this.pause.reason ?? ''}` : '';
+    this.log(Priority.info, `vfkeeper daemon ready (${this.topology.pfs.size} managed PFs${paused})`, 'daemon.ready', {});
+  }
+
+  onEvent(event: WakeEvent): void {
+    if (event.source === 'file' && event.kind === 'config') return void this.reload();
+    if (this.pause.paused) return this.log(Priority.info, `Paused (${this.pause.reason ?? ''}): ignoring ${event.source} event ${describe(event)}`, 'event.ignored', { VFKEEPER_EVENT: event.source });
+    const scope = scopeOf(event, this.topology, this.config);
+    if ('lane' in scope) return this.queue.enqueue(scope.lane, event);
+    this.log(Priority.debug, `Ignoring ${event.source} event ${describe(event)}: ${scope.ignored}`, 'event.ignored', { VFKEEPER_EVENT: event.source });
+  }
+
+  /** A full run on the queue (so it never races another), resolved with its report. */
+  runAll(event: WakeEvent, force: boolean): Promise<RunReport> {
+    return new Promise((resolve) => {
+      this.allWaiters.push(resolve);
+      if (force) this.forceNext = true;
+      this.queue.enqueue(ALL, event);
+    });
+  }
+
+  async reload(): Promise<void> {
+    try {
+      this.config = await this.deps.loadConfig();
+      this.lastConfigError = '';
+      this.log(Priority.notice, `Configuration reloaded from ${this.config.sources.join(', ') || 'the built-in defaults'}`, 'config.reloaded', {});
+      this.scheduleResync();
+      if (!this.pause.paused) this.queue.enqueue(ALL, { source: 'file', kind: 'config', path: this.config.sources[0] ?? '' });
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      if (message === this.lastConfigError) return;
+      this.lastConfigError = message;
+      this.log(Priority.err, `Invalid configuration, keeping the last good one: ${message}`, 'config.invalid', {});
+    }
+  }
+
+  setPause(state: PauseState): void {
+    this.pause = state;
+    if (!state.paused) this.queue.enqueue(ALL, { source: 'cli', kind: 'reconcile' });
+  }
+
+  async stop(): Promise<void> {
+    if (this.resync) clearInterval(this.resync);
+    this.log(Priority.info, 'vfkeeper daemon stopping: finishing the run in flight', 'daemon.stopping', {});
+    await this.queue.stop();
+    await this.deps.forwarder?.close();
+  }
+
+  topologySnapshot(): Topology {
+    return this.topology;
+  }
+
+  queueStats(): { runs: number; events: number } {
+    return this.queue.stats();
+  }
+
+  private scheduleResync(): void {
+    if (this.resync) clearInterval(this.resync);
+    this.resync = setInterval(() => this.onEvent({ source: 'timer', kind: 'resync' }), this.config.daemon.resyncSeconds * 1000);
+    this.resync.unref();
+  }
+
+  private async runLane(key: LaneKey, events: WakeEvent[]): Promise<RunOutcome> {
+    if (this.pause.paused) return 'ok';
+    const force = key === ALL && this.forceNext;
+    if (key === ALL) this.forceNext = false;
+    const waiters = key === ALL ? this.allWaiters.splice(0) : [];
+    const report = await reconcile(
+      { host: this.deps.host, forwarder: this.deps.forwarder, config: this.config, logger: this.deps.logger },
+      { event: events[0]?.source ?? 'timer', force, ...(key === ALL ? {} : { only: [key as PciAddress] }) },
+    );
+    if (report.observed) this.topology = topologyOf(report.observed);
+    recordRun(this.metrics, report, Math.floor(Date.now() / 1000));
+    await writeMetrics(this.config.daemon.metricsFile, formatMetrics(this.metrics)).catch((e: Error) => this.log(Priority.warning, `Could not write the metrics file: ${e.message}, ignoring`, 'event.ignored', {}));
+    waiters.forEach((w) => w(report));
+    return this.outcomeOf(key, report);
+  }
+
+  private outcomeOf(key: LaneKey, report: RunReport): RunOutcome {
+    const stuck = report.steps.find((s) => s.error?.code === 'ERR_SYSFS_TIMEOUT');
+    if (stuck) {
+      this.log(Priority.err, `${key === ALL ? 'A PF' : key} is stuck: ${stuck.error?.message ?? ''}; backing off`, 'pf.stuck', { PCI_SLOT: key === ALL ? undefined : key });
+      return 'stuck';
+    }
+    return report.exitStatus === 1 ? 'failed' : 'ok';
+  }
+
+  private log(priority: Priority, message: string, key: string, fields: Record<string, string | number | undefined>): void {
+    this.deps.logger.log({ priority, message, messageId: messageIdFor(key), fields });
+  }
+}

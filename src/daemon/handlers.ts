@@ -1,0 +1,72 @@
+// The control socket's requests, answered by the running daemon.
+import { observe } from '../core/observe.js';
+import { reconcile } from '../core/reconcile.js';
+import { buildStatus } from '../core/status.js';
+import type { ControlHandlers } from '../control/server.js';
+import type { JsonValue } from '../control/protocol.js';
+import { applySimVerb } from '../host/sim/sim-verbs.js';
+import type { SimHost } from '../host/sim/sim-host.js';
+import type { Forwarder } from '../dataplane/types.js';
+import type { Host } from '../host/types.js';
+import { messageIdFor } from '../journal/message-ids.js';
+import { Priority, type Logger } from '../journal/types.js';
+import { VfkeeperError } from '../model/errors.js';
+import { runJson } from '../cli/format-run.js';
+import type { Daemon } from './daemon.js';
+import { writePauseState } from './pause-state.js';
+import { scopeOf } from './scope-of-event.js';
+
+export interface HandlerDeps {
+  daemon: Daemon;
+  host: Host;
+  forwarder: Forwarder | null;
+  logger: Logger;
+  pauseFile: string;
+}
+
+const json = (v: unknown): JsonValue => JSON.parse(JSON.stringify(v)) as JsonValue;
+
+export function createHandlers(d: HandlerDeps): ControlHandlers {
+  const handlers: ControlHandlers = {
+    async status() {
+      const { observed } = await observe(d.host, d.daemon.config, d.forwarder);
+      return json(buildStatus(d.daemon.config, observed, d.daemon.pause));
+    },
+    async reconcile({ dryRun, force }) {
+      if (dryRun) return json(runJson(await reconcile({ host: d.host, forwarder: d.forwarder, config: d.daemon.config, logger: d.logger }, { event: 'cli', dryRun: true, force })));
+      if (d.daemon.pause.paused) {
+        throw new VfkeeperError('ERR_PAUSED', `vfkeeper is paused (${d.daemon.pause.reason ?? 'no reason given'}): nothing is changed`, { hint: 'vfkeeper resume' });
+      }
+      const report = await d.daemon.runAll({ source: 'cli', kind: 'reconcile' }, force);
+      return json({ ...runJson(report), exit_status: report.exitStatus });
+    },
+    async hook(event) {
+      const scope = scopeOf(event, d.daemon.topologySnapshot(), d.daemon.config);
+      if ('ignored' in scope) return { ignored: scope.ignored };
+      d.daemon.onEvent(event);
+      return { accepted: true, lane: scope.lane, paused: d.daemon.pause.paused };
+    },
+    async pause(reason) {
+      const state = { paused: true, reason, since: new Date().toISOString() };
+      await writePauseState(d.pauseFile, state);
+      d.daemon.setPause(state);
+      d.logger.log({ priority: Priority.notice, message: `Paused: ${reason}`, messageId: messageIdFor('daemon.paused'), fields: { VFKEEPER_REASON: reason } });
+      return json(state);
+    },
+    async resume() {
+      const state = { paused: false, reason: null, since: null };
+      await writePauseState(d.pauseFile, state);
+      d.daemon.setPause(state);
+      d.logger.log({ priority: Priority.notice, message: 'Resumed: events act again', messageId: messageIdFor('daemon.resumed') });
+      return json(state);
+    },
+  };
+  if (d.host.kind === 'simulated') {
+    handlers.sim = async (verb, pci) => {
+      await applySimVerb(d.host as SimHost, verb, pci);
+      await d.host.commit();
+      return { done: verb };
+    };
+  }
+  return handlers;
+}
