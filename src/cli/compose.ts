@@ -11,10 +11,10 @@ import { createRealSysfs } from '../host/real/sysfs.js';
 import { createRealWorkload } from '../host/real/workload.js';
 import { createSimHost, loadSimState } from '../host/sim/sim-host.js';
 import type { Host } from '../host/types.js';
-import type { Logger } from '../journal/types.js';
+import { createLogger } from '../journal/create-logger.js';
+import type { ClosableLogger } from '../journal/types.js';
 import type { Config } from '../model/config.js';
 import type { CommandContext, GlobalOptions } from './command.js';
-import { createFallbackLogger } from './fallback-logger.js';
 
 export async function openConfig(globals: GlobalOptions): Promise<Config> {
   return loadConfig(globals.config);
@@ -43,13 +43,37 @@ export async function openForwarder(config: Config): Promise<Forwarder | null> {
   return config.forwarder.enabled ? createZmqForwarder(config.forwarder) : null;
 }
 
-export function openLogger(ctx: CommandContext): Logger {
-  return createFallbackLogger(ctx.stderr);
+/** The journal when journald listens, else `<N>` lines on stderr; close() before exiting. */
+export function openLogger(ctx: CommandContext): Promise<ClosableLogger> {
+  return createLogger({ stream: ctx.stderr, env: ctx.env });
+}
+
+/** For commands that only read (status, libvirt-xml): nothing to log, no journal worker to start. */
+export const silentLogger: ClosableLogger = { log: () => undefined, flush: async () => undefined, close: async () => undefined };
+
+export interface RunContextHandle {
+  config: Config;
+  host: Host;
+  forwarder: Forwarder | null;
+  logger: ClosableLogger;
+  /** Closes the forwarder's sockets and the logger (flushing it). */
+  close(): Promise<void>;
 }
 
 /** Everything a run needs, in one call, for commands that reconcile or observe. */
-export async function openRunContext(ctx: CommandContext): Promise<{ config: Config; host: Host; forwarder: Forwarder | null; logger: Logger }> {
+export async function openRunContext(ctx: CommandContext, options: { logs: boolean } = { logs: true }): Promise<RunContextHandle> {
   const config = await openConfig(ctx.globals);
   const host = await openHost(ctx.globals, config, ctx.env);
-  return { config, host, forwarder: await openForwarder(config), logger: openLogger(ctx) };
+  const forwarder = await openForwarder(config);
+  const logger = options.logs ? await openLogger(ctx) : silentLogger;
+  return {
+    config,
+    host,
+    forwarder,
+    logger,
+    async close() {
+      await forwarder?.close();
+      await logger.close();
+    },
+  };
 }

@@ -3,7 +3,15 @@ import type { RunReport } from '../core/reconcile.js';
 import type { StepRecord } from '../core/run-entries.js';
 import { stepTarget, type Refusal } from '../model/step.js';
 
-export function runJson(report: RunReport): object {
+export interface RunJson {
+  run: string;
+  steps: Array<{ kind: string; target: string; result: string; why: string; message: string; error?: string; errno?: string | null; hint?: string | null; reason?: string; duration_usec: number }>;
+  refusals: Array<{ kind: string; pf: string | null; code: string; why: string; hint: string }>;
+  unreadable: Array<{ pci: string; error: string }>;
+  converged: boolean;
+}
+
+export function runJson(report: RunReport): RunJson {
   return {
     run: report.run,
     steps: report.steps.map((s) => ({

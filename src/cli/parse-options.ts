@@ -27,6 +27,11 @@ export function splitArgv(argv: string[], env: NodeJS.ProcessEnv): SplitArgv {
   let version = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
+    // After "--" everything is data (hooks pass interface names this way).
+    if (arg === '--') {
+      rest.push(...argv.slice(i + 1));
+      break;
+    }
     const [name = '', inline] = arg.startsWith('--') ? arg.split(/=(.*)/s, 2) : [arg];
     const key = VALUED.get(name as never);
     if (key) {

@@ -33,7 +33,10 @@ export function createHandlers(d: HandlerDeps): ControlHandlers {
       return json(buildStatus(d.daemon.config, observed, d.daemon.pause));
     },
     async reconcile({ dryRun, force }) {
-      if (dryRun) return json(runJson(await reconcile({ host: d.host, forwarder: d.forwarder, config: d.daemon.config, logger: d.logger }, { event: 'cli', dryRun: true, force })));
+      if (dryRun) {
+        const report = await reconcile({ host: d.host, forwarder: d.forwarder, config: d.daemon.config, logger: d.logger }, { event: 'cli', dryRun: true, force });
+        return json({ ...runJson(report), exit_status: report.exitStatus });
+      }
       if (d.daemon.pause.paused) {
         throw new VfkeeperError('ERR_PAUSED', `vfkeeper is paused (${d.daemon.pause.reason ?? 'no reason given'}): nothing is changed`, { hint: 'vfkeeper resume' });
       }

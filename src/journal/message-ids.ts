@@ -1,6 +1,122 @@
-// PLACEHOLDER until the journal branch lands: message ids by dotted key.
+// MESSAGE_ID values: one fixed 128-bit id (sd_id128 form, made once with
+// `systemd-id128 new`) per kind of entry. Each has an entry in
+// units/vfkeeper.catalog, so `journalctl -x` explains it; a test keeps the two
+// in sync. Never change an id once released: users filter on them.
+import type { StepKind } from '../model/step.js';
+
+/** How a step ended, as cli.md's `result`. */
+type Result = 'ok' | 'failed' | 'skipped' | 'planned';
+
+// Typed by StepKind, so adding a step kind without its ids does not compile.
+const STEP_IDS: Readonly<Record<`step.${StepKind}.${Result}`, string>> = {
+  'step.set-link-up.ok': 'c0f43a856e2741bfa06f7c7f04588a77',
+  'step.set-link-up.failed': '42571906558c465a92ef3feef56ef8a6',
+  'step.set-link-up.skipped': 'eb6f67c2419a41b490be8a79e49f27f4',
+  'step.set-link-up.planned': 'c4d9f4318e4a4ccc826cb0fe87a6ba22',
+  'step.set-mtu.ok': '654ea5872aaf4193b981389d1fd3ccef',
+  'step.set-mtu.failed': '9d9f1045f37b4438916db457c4170378',
+  'step.set-mtu.skipped': '440e5d03b75f4ee49561a73d7ecc9db9',
+  'step.set-mtu.planned': '0f7b4babfe834467bf47c501233d37cc',
+  'step.set-autoprobe.ok': 'c404b70c8f184d3584833d60d93d8c1e',
+  'step.set-autoprobe.failed': 'cae3876b3ad5470baf03c173016600b7',
+  'step.set-autoprobe.skipped': 'e39faf12fc4840929160f41716f4fb52',
+  'step.set-autoprobe.planned': '71b52b3c541c4e52a6a543101489f574',
+  'step.set-numvfs.ok': 'c1280fa4bc3546e5bcb9e191c5054067',
+  'step.set-numvfs.failed': '512fd6fe5a1347178a06b708da337554',
+  'step.set-numvfs.skipped': 'b3fd5621885648f6aa85098a1654019f',
+  'step.set-numvfs.planned': 'bb30ded9c53d44f6beb131afccf7bd95',
+  'step.load-module.ok': 'ad2073ad1e8b4c69bbacdf240cf5321a',
+  'step.load-module.failed': 'ecfe0b50468c415ea39301ba60324f38',
+  'step.load-module.skipped': '487aeb6cc5124436a51c8daf0a5801e5',
+  'step.load-module.planned': 'ccd26092fd8341cda1d032df4b2e909c',
+  'step.set-vf-mac.ok': '448dcc2f79e6455e8e3230f1d369ac8f',
+  'step.set-vf-mac.failed': '2052fa20c69841a28774322a0a21665b',
+  'step.set-vf-mac.skipped': 'e2d7b038ae8743808560138a3426bcf2',
+  'step.set-vf-mac.planned': 'd683825d39644c87bd776e87e04da378',
+  'step.bind-driver.ok': '0ff00b75bd954a6f8652f870ff93ca72',
+  'step.bind-driver.failed': 'd9adc758bdb047de9b6369d160a651c4',
+  'step.bind-driver.skipped': '9ef6e7cf73724d349246e9b54e08614a',
+  'step.bind-driver.planned': '72656ffc666f47deab32122da2d9ff4a',
+  'step.attach-relay.ok': '3a134295154f4379b886c08e496d5514',
+  'step.attach-relay.failed': '3f1fbf0830bb44958c798afbb372881e',
+  'step.attach-relay.skipped': '0f1a98c2ed7b4839aad06afd5c97739c',
+  'step.attach-relay.planned': '1c148e36ca104a1cbb39c688a092d6e5',
+  'step.detach-relay.ok': '165c78ee0f3b405ea0ed839121123356',
+  'step.detach-relay.failed': '91431f7505ee4a9b85ebe0f8e3b63c48',
+  'step.detach-relay.skipped': '32058fb21a5c429da94f4eaede8b7fb7',
+  'step.detach-relay.planned': 'c787d7052474415f99433611d142b609',
+  'step.chown-socket.ok': '36b9b094c8eb46c1904cbb908bf7ffcb',
+  'step.chown-socket.failed': '94562ac9480d478ea8fe42ab386d9120',
+  'step.chown-socket.skipped': 'f623e5ed9fdf42a4b69db06149dc8356',
+  'step.chown-socket.planned': 'b4bea9c988af43e0abf0d061dc583a32',
+};
+
+// Failures whose cause has its own explanation (the errno or error code is
+// the last segment).
+const CAUSE_IDS: Readonly<Record<string, string>> = {
+  'step.set-numvfs.failed.EBUSY': '41fd9c156da34836bc811be1ca23c5e6',
+  'step.set-numvfs.failed.ERANGE': '6e3e2fe0e0894e5b9b715fe0510148ca',
+  'step.set-numvfs.failed.ENOENT': '8631a92ebabf4820a68f73f3436b11d2',
+  'step.set-numvfs.failed.ENOMEM': '3c998af1f435497784675dc4d28bf6ec',
+  'step.set-numvfs.failed.ENOSPC': '590d2f6f54e643808fbc555d9107a567',
+  'step.set-numvfs.failed.ERR_SYSFS_TIMEOUT': '4789ba358d124424839d3b2c03f6afb8',
+  'step.bind-driver.failed.ERR_NO_IOMMU_GROUP': '56edc0b19c0545bf885ccfd954006d2e',
+  'refusal.blocked.ERR_FIRMWARE_NOT_SRIOV': 'b132dd0ae68f4c34a1f96f368acbbb11',
+  'refusal.blocked.ERR_FIRMWARE_UNKNOWN': 'f6b9c653ca294d77a28ed3acfb4773a2',
+  'refusal.blocked.ERR_NO_PF_DRIVER': '5f95fe2e2a5543c4b0c386e15b240e6c',
+};
+
+/** The key whose id is used when nothing more specific matches. */
+export const GENERIC_MESSAGE_KEY = 'vfkeeper';
+const GENERIC_ID = '731e7279fc9b44aabd1ed708ead3bd7a';
+
+const OTHER_IDS: Readonly<Record<string, string>> = {
+  [GENERIC_MESSAGE_KEY]: GENERIC_ID,
+  'run.start': '56ec7e1e161a47b7ad925a4b0733de3c',
+  'run.end': '5b9cc49e5bc84f2ca86f0a5024887033',
+  'refusal.guard': '8d311725f13a4f308c4dc8f01e65917f',
+  'refusal.blocked': '20381db1569d47dd9e0278639d21a038',
+  'forwarder.unreachable': '20cd179ad69549f98e20adb8ea4f1eb6',
+  'firmware-link.wrong': '24f22835e99a40b99232e643ae5ab770',
+  'firmware-link.fixed': '19d0f4da46e74be89cff327669e46327',
+  'config.invalid': '4d7843d7ee3349b78791c91687d471e6',
+  'config.reloaded': 'd2c71eb9ef044fb5bc6fb5fadb23c8dd',
+  'daemon.ready': 'b83c90f8316f44fcb6efaeefd6f8a115',
+  'daemon.stopping': 'f60bfef260c74b4db2208846ebf68157',
+  'daemon.paused': '123cedc68022439eab48b8a3f5b2ff25',
+  'daemon.resumed': '7cc49b3c66484ce88fba1b28190aa797',
+  'pf.stuck': 'a0630119a2874784bcf946eeee9ad80e',
+  'event.ignored': 'f2d42d1b70fe487381c9c099050b8aca',
+  'udev.monitor-restarted': '23b1103c5ce84a06bd523be91dd3ba94',
+};
+
+const IDS: ReadonlyMap<string, string> = new Map(
+  Object.entries({ ...OTHER_IDS, ...STEP_IDS, ...CAUSE_IDS }),
+);
+
+/** Every key that has its own id (and so its own catalog entry). */
+export const MESSAGE_KEYS: readonly string[] = Object.freeze([...IDS.keys()]);
+
+/**
+ * The MESSAGE_ID for a dotted key such as `step.set-numvfs.failed.EBUSY`:
+ * the key's own id, else that of the key without its last segment
+ * (`step.set-numvfs.failed`), and so on; the generic vfkeeper id last.
+ */
 export function messageIdFor(key: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193) >>> 0;
-  return h.toString(16).padStart(8, '0').repeat(4);
+  for (let k = key; k !== ''; k = dropLastSegment(k)) {
+    const id = IDS.get(k);
+    if (id !== undefined) return id;
+  }
+  return GENERIC_ID;
+}
+
+/** The key an id was assigned to, or undefined for an id that is not ours. */
+export function messageKeyFor(id: string): string | undefined {
+  for (const [key, value] of IDS) if (value === id) return key;
+  return undefined;
+}
+
+function dropLastSegment(key: string): string {
+  const dot = key.lastIndexOf('.');
+  return dot < 0 ? '' : key.slice(0, dot);
 }

@@ -32,3 +32,8 @@ export interface Logger {
   /** Resolves once everything logged so far has been handed to its sink. */
   flush(): Promise<void>;
 }
+
+/** A Logger that holds a resource (the journal worker thread): close() flushes, then releases it. */
+export interface ClosableLogger extends Logger {
+  close(): Promise<void>;
+}

@@ -23,7 +23,7 @@ function context(args: string[], json = false) {
   stderr.on('data', (d: Buffer) => (err += d.toString()));
   const ctx: CommandContext = {
     args,
-    globals: { config: undefined, sysfsRoot: undefined, simulate: undefined, controlSocket: '/nonexistent', json },
+    globals: { config: undefined, sysfsRoot: undefined, simulate: undefined, controlSocket: '/nonexistent', controlSocketGiven: false, json },
     stdout,
     stderr,
     env: {},

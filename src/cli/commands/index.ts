@@ -3,7 +3,10 @@
 import { observe } from '../../core/observe.js';
 import type { Command } from '../command.js';
 import { openConfig, openForwarder, openHost } from '../compose.js';
+import { daemonCommand } from './daemon.js';
 import { demoCommand } from './demo.js';
+import { hookCommand } from './hook.js';
+import { pauseCommand, resumeCommand } from './pause.js';
 import { createDoctorCommand } from './doctor.js';
 import { createFirmwareCommand } from './firmware.js';
 import { forwarderEmulatorCommand } from './forwarder-emulator.js';
@@ -30,10 +33,14 @@ const doctorCommand = createDoctorCommand({
 });
 
 export const commands: Command[] = [
+  daemonCommand,
   reconcileCommand,
   statusCommand,
   doctorCommand,
   createFirmwareCommand({ loadConfig: openConfig }),
+  hookCommand,
+  pauseCommand,
+  resumeCommand,
   libvirtXmlCommand,
   simCommand,
   demoCommand,

@@ -23,7 +23,7 @@ export const libvirtXmlCommand: Command = {
     const { values } = parseCommandArgs(ctx.args, { 'virtio-id': { type: 'string' }, full: { type: 'boolean' } }, usage);
     const id = Number(values['virtio-id']);
     if (values['virtio-id'] === undefined || !Number.isInteger(id) || id < 1) throw new UsageError('--virtio-id needs a relay number >= 1', usage);
-    const run = await openRunContext(ctx);
+    const run = await openRunContext(ctx, { logs: false });
     try {
       const { observed } = await observe(run.host, run.config, run.forwarder);
       const vfsAfter = new Map(observed.pfs.flatMap((pf) => pf.vfs.map((vf) => [vf.pci, { driver: vf.driver, pf: pf.pci }] as const)));
@@ -37,7 +37,7 @@ export const libvirtXmlCommand: Command = {
       ctx.stdout.write(`${values.full ? formatFullXml(input) : formatInterfaceXml(input)}\n`);
       return 0;
     } finally {
-      await run.forwarder?.close();
+      await run.close();
     }
   },
 };

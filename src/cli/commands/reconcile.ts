@@ -1,7 +1,9 @@
 import { reconcile } from '../../core/reconcile.js';
-import type { Command } from '../command.js';
+import type { Command, CommandContext } from '../command.js';
+import { askDaemon } from '../daemon-client.js';
+import { lockPathFor, withRunLock } from '../run-lock.js';
 import { openRunContext } from '../compose.js';
-import { formatStepLine, formatSummary, runJson } from '../format-run.js';
+import { formatStepLine, formatSummary, runJson, type RunJson } from '../format-run.js';
 import { parseCommandArgs } from '../parse-options.js';
 
 const usage = `Usage: vfkeeper reconcile [--dry-run] [--force] [--json]
@@ -17,19 +19,35 @@ export const reconcileCommand: Command = {
   async run(ctx) {
     const { values } = parseCommandArgs(ctx.args, { 'dry-run': { type: 'boolean' }, force: { type: 'boolean' } }, usage);
     const dryRun = values['dry-run'] === true;
-    const run = await openRunContext(ctx);
-    try {
-      const report = await reconcile(run, {
-        event: 'cli',
-        dryRun,
-        force: values.force === true,
-        ...(ctx.globals.json ? {} : { onStep: (rec) => void ctx.stdout.write(formatStepLine(rec)) }),
-      });
-      ctx.stdout.write(ctx.globals.json ? `${JSON.stringify(runJson(report), null, 2)}\n` : formatSummary(report, dryRun));
-      return report.exitStatus;
-    } finally {
-      await run.forwarder?.close();
-      await run.logger.flush();
-    }
+    const force = values.force === true;
+    const served = (await askDaemon(ctx.globals, { request: 'reconcile', dryRun, force })) as (RunJson & { exit_status?: number }) | undefined;
+    if (served !== undefined) return printServed(ctx, served, dryRun);
+    return withRunLock(lockPathFor(ctx.globals), () => runAlone(ctx, dryRun, force));
   },
 };
+
+/** The daemon ran it (no race with it): print its report. */
+function printServed(ctx: CommandContext, served: RunJson & { exit_status?: number }, dryRun: boolean): number {
+  if (ctx.globals.json) ctx.stdout.write(`${JSON.stringify(served, null, 2)}\n`);
+  else {
+    for (const s of served.steps) ctx.stdout.write(`  ${s.result.padEnd(7)}${s.message}\n`);
+    ctx.stdout.write(dryRun ? `${served.steps.length} steps planned by the daemon; nothing was changed.\n` : `Done by the daemon; ${served.converged ? 'converged' : 'not converged'}.\n`);
+  }
+  return served.exit_status ?? (served.converged || dryRun ? 0 : 1);
+}
+
+async function runAlone(ctx: CommandContext, dryRun: boolean, force: boolean): Promise<number> {
+  const run = await openRunContext(ctx);
+  try {
+    const report = await reconcile(run, {
+      event: 'cli',
+      dryRun,
+      force,
+      ...(ctx.globals.json ? {} : { onStep: (rec) => void ctx.stdout.write(formatStepLine(rec)) }),
+    });
+    ctx.stdout.write(ctx.globals.json ? `${JSON.stringify(runJson(report), null, 2)}\n` : formatSummary(report, dryRun));
+    return report.exitStatus;
+  } finally {
+    await run.close();
+  }
+}

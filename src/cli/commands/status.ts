@@ -1,5 +1,7 @@
 import { observe } from '../../core/observe.js';
-import { buildStatus } from '../../core/status.js';
+import { buildStatus, type StatusView } from '../../core/status.js';
+import { pauseFile, readPauseState } from '../../daemon/pause-state.js';
+import { askDaemon } from '../daemon-client.js';
 import type { Command } from '../command.js';
 import { openRunContext } from '../compose.js';
 import { formatStatus } from '../format-status.js';
@@ -15,15 +17,20 @@ export const statusCommand: Command = {
   usage,
   async run(ctx) {
     parseCommandArgs(ctx.args, {}, usage);
-    const run = await openRunContext(ctx);
+    const served = (await askDaemon(ctx.globals, { request: 'status' })) as StatusView | undefined;
+    if (served !== undefined) {
+      ctx.stdout.write(ctx.globals.json ? `${JSON.stringify(served, null, 2)}\n` : formatStatus(served));
+      return 0;
+    }
+    const run = await openRunContext(ctx, { logs: false });
     try {
       const { observed, unreadable } = await observe(run.host, run.config, run.forwarder);
-      const view = buildStatus(run.config, observed, { paused: false, reason: null });
+      const view = buildStatus(run.config, observed, await readPauseState(pauseFile(ctx.env)));
       ctx.stdout.write(ctx.globals.json ? `${JSON.stringify(view, null, 2)}\n` : formatStatus(view));
       for (const u of unreadable) ctx.stderr.write(`vfkeeper: could not read ${u.pci}: ${u.error.message}\n`);
       return unreadable.length > 0 ? 1 : 0;
     } finally {
-      await run.forwarder?.close();
+      await run.close();
     }
   },
 };

@@ -1,6 +1,6 @@
 // The forwarder's socket directory and the accounts that should own it.
 // Names are resolved through getent, so NSS sources (LDAP, sssd) count.
-import { chown, lstat, readdir } from 'node:fs/promises';
+import { lchown, lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HostError, errnoOf } from '../host-error.js';
 import type { Files } from '../types.js';
@@ -20,7 +20,8 @@ export function createRealFiles(): Files {
     },
     async chown(path, owner) {
       try {
-        await chown(path, owner.uid, owner.gid);
+        // lchown: never follow a link someone may have swapped in since we looked.
+        await lchown(path, owner.uid, owner.gid);
       } catch (e) {
         const errno = errnoOf(e);
         throw new HostError(`ERR_CHOWN_${errno ?? 'EIO'}`, `Could not chown ${path} to ${owner.uid}:${owner.gid}: ${errno}`, { path, errno, cause: e });

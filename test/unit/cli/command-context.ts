@@ -27,7 +27,7 @@ export function capture(args: string[], options: { json?: boolean; tty?: boolean
   const stderr = new Collector(false);
   const ctx: CommandContext = {
     args,
-    globals: { config: undefined, sysfsRoot: undefined, simulate: undefined, controlSocket: '/run/vfkeeper/control.sock', json: options.json ?? false },
+    globals: { config: undefined, sysfsRoot: undefined, simulate: undefined, controlSocket: '/run/vfkeeper/control.sock', controlSocketGiven: false, json: options.json ?? false },
     stdout,
     stderr,
     env: options.env ?? {},
