@@ -41,3 +41,118 @@ demo: build
 
 clean:
 	rm -rf dist coverage
+
+# ---- packaging: install, uninstall, deb (docs in man/vfkeeper.8.md) ----
+# `make install PREFIX=/usr DESTDIR=...` lays out what the .deb ships;
+# the default PREFIX=/usr/local is a local install. /etc stays /etc: the
+# daemon reads /etc/vfkeeper whatever the prefix.
+SYSCONFDIR ?= /etc
+BINDIR ?= $(PREFIX)/bin
+APPDIR ?= $(PREFIX)/lib/vfkeeper
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ifeq ($(PREFIX),/usr)
+# Debian 12's own places (pkg-config systemd/udev): units and rules in /lib,
+# where dpkg expects them until the /usr-merge moratorium ends. The
+# dispatchers read /usr/lib and keep /etc for the administrator.
+UNITDIR ?= /lib/systemd/system
+UDEVRULESDIR ?= /lib/udev/rules.d
+NMDISPATCHERDIR ?= /usr/lib/NetworkManager/dispatcher.d
+NDDISPATCHERDIR ?= /usr/lib/networkd-dispatcher
+else
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
+# Neither dispatcher looks under /usr/local: their /etc directories.
+NMDISPATCHERDIR ?= $(SYSCONFDIR)/NetworkManager/dispatcher.d
+NDDISPATCHERDIR ?= $(SYSCONFDIR)/networkd-dispatcher
+endif
+MODULESLOADDIR ?= $(PREFIX)/lib/modules-load.d
+CATALOGDIR ?= $(PREFIX)/lib/systemd/catalog
+# The runtime is bundled: Debian 12's nodejs is 18, and the journald binding
+# is built for this Node's ABI.
+NODE_RUNTIME ?= $(shell command -v $(NODE))
+PKGBUILD := debian-build
+INSTALL := install
+
+# dist/ and production node_modules only; native bindings come along as
+# built, prebuilt binaries for other systems do not.
+$(PKGBUILD)/app/.staged: node_modules/.installed package.json package-lock.json
+	rm -rf $(PKGBUILD)/app && mkdir -p $(PKGBUILD)/app
+	cp package.json package-lock.json $(PKGBUILD)/app/
+	cp -a node_modules $(PKGBUILD)/app/
+	cd $(PKGBUILD)/app && $(NPM) prune --omit=dev --no-audit --no-fund --loglevel=error
+	arch=$$($(NODE) -p process.arch); \
+	find $(PKGBUILD)/app/node_modules -type d \
+	  \( -path '*/build/darwin' -o -path '*/build/win32' -o -path '*/build/linux/*' \) \
+	  -prune ! -name "$$arch" -exec rm -rf {} +
+	rm -f $(PKGBUILD)/app/package-lock.json
+	@touch $@
+
+man/vfkeeper.8: man/vfkeeper.8.md src/packaging/man-page.ts | build
+	$(NODE) man/build.mjs man/vfkeeper.8.md $@
+
+install: build $(PKGBUILD)/app/.staged man/vfkeeper.8
+	$(INSTALL) -d $(DESTDIR)$(APPDIR) $(DESTDIR)$(BINDIR)
+	rm -rf $(DESTDIR)$(APPDIR)/dist $(DESTDIR)$(APPDIR)/node_modules
+	cp -R dist $(PKGBUILD)/app/node_modules $(PKGBUILD)/app/package.json $(DESTDIR)$(APPDIR)/
+	chmod -R u+rwX,go+rX,go-w $(DESTDIR)$(APPDIR)
+	$(INSTALL) -m 0755 $(NODE_RUNTIME) $(DESTDIR)$(APPDIR)/node
+	printf '#!/bin/sh\n# vfkeeper, on the Node.js runtime installed beside it.\nexec "%s" "%s" "$$@"\n' \
+	  '$(APPDIR)/node' '$(APPDIR)/dist/cli/main.js' > $(DESTDIR)$(BINDIR)/vfkeeper
+	chmod 0755 $(DESTDIR)$(BINDIR)/vfkeeper
+	$(INSTALL) -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(MODULESLOADDIR)
+	sed 's|^ExecStart=/usr/bin/vfkeeper |ExecStart=$(BINDIR)/vfkeeper |' units/vfkeeper.service \
+	  > $(DESTDIR)$(UNITDIR)/vfkeeper.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/vfkeeper.service
+	$(INSTALL) -m 0644 udev-rules/70-vfkeeper.rules $(DESTDIR)$(UDEVRULESDIR)/
+	$(INSTALL) -m 0644 modules-load.d/vfkeeper.conf $(DESTDIR)$(MODULESLOADDIR)/
+	if [ -f units/vfkeeper.catalog ]; then \
+	  $(INSTALL) -d $(DESTDIR)$(CATALOGDIR) && \
+	  $(INSTALL) -m 0644 units/vfkeeper.catalog $(DESTDIR)$(CATALOGDIR)/; fi
+	$(INSTALL) -D -m 0755 hooks/networkmanager-dispatcher $(DESTDIR)$(NMDISPATCHERDIR)/90-vfkeeper
+	for state in routable configured; do \
+	  $(INSTALL) -D -m 0755 hooks/networkd-dispatcher $(DESTDIR)$(NDDISPATCHERDIR)/$$state.d/90-vfkeeper; done
+	$(INSTALL) -d $(DESTDIR)$(SYSCONFDIR)/vfkeeper/conf.d
+	[ -e $(DESTDIR)$(SYSCONFDIR)/vfkeeper/vfkeeper.yaml ] || \
+	  $(INSTALL) -m 0644 etc/vfkeeper.yaml $(DESTDIR)$(SYSCONFDIR)/vfkeeper/vfkeeper.yaml
+	$(INSTALL) -D -m 0644 man/vfkeeper.8 $(DESTDIR)$(MANDIR)/man8/vfkeeper.8
+	$(INSTALL) -D -m 0644 completion/vfkeeper.bash $(DESTDIR)$(BASHCOMPDIR)/vfkeeper
+	@$(MAKE) --no-print-directory post-install-reload
+
+uninstall:
+	rm -rf $(DESTDIR)$(APPDIR)
+	rm -f $(DESTDIR)$(BINDIR)/vfkeeper $(DESTDIR)$(UNITDIR)/vfkeeper.service \
+	  $(DESTDIR)$(UDEVRULESDIR)/70-vfkeeper.rules $(DESTDIR)$(MODULESLOADDIR)/vfkeeper.conf \
+	  $(DESTDIR)$(CATALOGDIR)/vfkeeper.catalog $(DESTDIR)$(NMDISPATCHERDIR)/90-vfkeeper \
+	  $(DESTDIR)$(NDDISPATCHERDIR)/routable.d/90-vfkeeper $(DESTDIR)$(NDDISPATCHERDIR)/configured.d/90-vfkeeper \
+	  $(DESTDIR)$(MANDIR)/man8/vfkeeper.8 $(DESTDIR)$(BASHCOMPDIR)/vfkeeper
+	@echo "kept the configuration in $(DESTDIR)$(SYSCONFDIR)/vfkeeper"
+	@$(MAKE) --no-print-directory post-install-reload
+
+# Tell the running system, when there is one and it is this root.
+.PHONY: post-install-reload
+post-install-reload:
+	@if [ -z "$(DESTDIR)" ]; then \
+	  if [ -d /run/systemd/system ]; then systemctl daemon-reload || true; fi; \
+	  if command -v udevadm >/dev/null && [ -d /run/udev ]; then udevadm control --reload || true; fi; \
+	  if command -v journalctl >/dev/null; then journalctl --update-catalog || true; fi; \
+	fi
+
+# A Debian package from a DESTDIR install with PREFIX=/usr.
+DEB_VERSION = $(shell $(NODE) -p 'require("./package.json").version')
+DEB_ARCH = $(shell dpkg --print-architecture)
+DPKG_DEB_FLAGS ?= -Zxz
+.PHONY: deb
+deb:
+	rm -rf $(PKGBUILD)/root
+	$(MAKE) --no-print-directory install PREFIX=/usr DESTDIR=$(CURDIR)/$(PKGBUILD)/root
+	gzip -9n $(PKGBUILD)/root/usr/share/man/man8/vfkeeper.8
+	$(INSTALL) -D -m 0644 packaging/debian/copyright $(PKGBUILD)/root/usr/share/doc/vfkeeper/copyright
+	$(INSTALL) -d $(PKGBUILD)/root/DEBIAN
+	$(INSTALL) -m 0755 packaging/debian/postinst packaging/debian/prerm packaging/debian/postrm $(PKGBUILD)/root/DEBIAN/
+	printf '%s\n' /etc/vfkeeper/vfkeeper.yaml > $(PKGBUILD)/root/DEBIAN/conffiles
+	sed -e 's/@VERSION@/$(DEB_VERSION)/' -e 's/@ARCH@/$(DEB_ARCH)/' \
+	  -e "s/@SIZE@/$$(du -sk --exclude=DEBIAN $(PKGBUILD)/root | cut -f1)/" \
+	  packaging/debian/control.in > $(PKGBUILD)/root/DEBIAN/control
+	dpkg-deb --root-owner-group $(DPKG_DEB_FLAGS) --build $(PKGBUILD)/root \
+	  vfkeeper_$(DEB_VERSION)_$(DEB_ARCH).deb

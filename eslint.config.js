@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 const ioModules = ['node:*', 'fs', 'fs/*', 'child_process', 'zeromq', 'dbus-next', '@parcel/watcher', 'systemd-journald', 'protobufjs', 'protobufjs/*'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.e2e/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.e2e/**', 'debian-build/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
