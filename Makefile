@@ -12,7 +12,7 @@ all: build
 
 # Debian packages the build needs: libsystemd-dev for the journald binding,
 # journald itself and dbus-daemon for the tests against the real parts.
-APT_PKGS := libsystemd-dev systemd dbus
+APT_PKGS := libsystemd-dev systemd dbus udev
 deps: node_modules/.installed
 node_modules/.installed: package.json package-lock.json
 	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

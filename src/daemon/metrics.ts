@@ -2,11 +2,11 @@
 // every run. Counters accumulate in the daemon; gauges come from the run's
 // last observation. Formatting is pure; the file is replaced atomically.
 import { access, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { RunReport } from '../core/reconcile.js';
 import { isRelayAttached } from '../model/observed.js';
 
-export const DEFAULT_METRICS_FILE = '/var/lib/node_exporter/textfile_collector/vfkeeper.prom';
+/** node_exporter's textfile directories: upstream's, then Debian's prometheus-node-exporter. */
+export const TEXTFILE_DIRS = ['/var/lib/node_exporter/textfile_collector', '/var/lib/prometheus/node-exporter'];
 
 export interface MetricsState {
   runs: Map<string, number>;
@@ -54,10 +54,13 @@ export function formatMetrics(state: MetricsState): string {
   return `${out.join('\n')}\n`;
 }
 
-/** Writes only where wanted: the configured file, else the default when node_exporter's directory exists. */
+/** Writes only where wanted: the configured file, else into the first textfile directory that exists. */
 export async function writeMetrics(file: string | null, text: string): Promise<void> {
-  const target = file ?? DEFAULT_METRICS_FILE;
-  if (file === null && !(await access(dirname(target)).then(() => true, () => false))) return;
+  let target = file;
+  for (const dir of file === null ? TEXTFILE_DIRS : []) {
+    if (target === null && (await access(dir).then(() => true, () => false))) target = `${dir}/vfkeeper.prom`;
+  }
+  if (target === null) return;
   const tmp = `${target}.${process.pid}.tmp`;
   await writeFile(tmp, text);
   await rename(tmp, target);

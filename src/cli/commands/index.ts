@@ -14,6 +14,7 @@ import { libvirtXmlCommand } from './libvirt-xml.js';
 import { reconcileCommand } from './reconcile.js';
 import { simCommand } from './sim.js';
 import { statusCommand } from './status.js';
+import { makeUdevRulesCommand } from './udev-rules.js';
 
 const doctorCommand = createDoctorCommand({
   loadConfig: openConfig,
@@ -42,6 +43,7 @@ export const commands: Command[] = [
   pauseCommand,
   resumeCommand,
   libvirtXmlCommand,
+  makeUdevRulesCommand(openConfig),
   simCommand,
   demoCommand,
   forwarderEmulatorCommand,

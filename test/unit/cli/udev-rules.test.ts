@@ -21,7 +21,7 @@ async function run(args: string[], json = false, command = udevRulesCommand): Pr
   stderr.on('data', (c: Buffer) => err.push(c.toString()));
   const ctx: CommandContext = {
     args,
-    globals: { config: undefined, sysfsRoot: undefined, simulate: undefined, controlSocket: '/run/vfkeeper/control.sock', json },
+    globals: { config: undefined, sysfsRoot: undefined, simulate: undefined, controlSocket: '/run/vfkeeper/control.sock', controlSocketGiven: false, json },
     stdout,
     stderr,
     env: {},
