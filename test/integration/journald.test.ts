@@ -253,3 +253,46 @@ async function expectInJournalOnly(tag: string, expected: string[]): Promise<voi
   const entries = await readJournal(journald, [`VFKEEPER_TEST=${tag}`], expected.length);
   expect(entries.map((e) => e.MESSAGE)).toEqual(expected);
 }
+
+describe('a reconcile run in the journal', () => {
+  const cli = async (args: string[]) => {
+    const { vfkeeperAsync } = await import('../helpers/cli.js');
+    return vfkeeperAsync(args, { env: { VFKEEPER_LOG: 'auto' } });
+  };
+
+  it('is one entry per step with its structured fields, plus the run start and end', async () => {
+    const state = join(scratch, 'h.json');
+    await writeFile(state, (await cli(['sim', 'init', '--vfs', '4'])).stdout);
+    await writeFile(join(scratch, 'c.yaml'), 'forwarder: { enabled: false }\n');
+    const r = await cli(['reconcile', '--json', '--simulate', state, '--config', join(scratch, 'c.yaml')]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    const report = JSON.parse(r.stdout) as { run: string; steps: Array<{ kind: string; target: string }> };
+    const entries = await readJournal(journald, [`VFKEEPER_RUN=${report.run}`], report.steps.length + 2);
+    expect(entries.every((e) => e['SYSLOG_IDENTIFIER'] === 'vfkeeper' && /^[0-9a-f]{32}$/.test(String(e['MESSAGE_ID'])))).toBe(true);
+    const steps = entries.filter((e) => e['VFKEEPER_STEP'] !== undefined);
+    expect(steps.map((e) => e['VFKEEPER_STEP'])).toEqual(report.steps.map((s) => s.kind));
+    for (const e of steps) {
+      expect(e).toMatchObject({ VFKEEPER_RESULT: 'ok', VFKEEPER_EVENT: 'cli', DURATION_USEC: expect.stringMatching(/^\d+$/) });
+      // Every step names its PF, but loading vfio-pci, which is host-wide.
+      if (e['VFKEEPER_STEP'] !== 'load-module') expect(e['PCI_SLOT']).toBe('0000:02:00.0');
+    }
+    const bind = steps.find((e) => e['VFKEEPER_STEP'] === 'bind-driver');
+    expect(bind).toMatchObject({ VF_PCI_SLOT: '0000:02:08.0', MESSAGE: 'Bound 0000:02:08.0 to vfio-pci (was unbound)' });
+    expect(entries.map((e) => e['MESSAGE_ID'])).toContain(messageIdFor('run.end'));
+  });
+
+  it('logs a failing step once, with ERRNO and a MESSAGE_ID the catalog explains', async () => {
+    const state = join(scratch, 'h2.json');
+    await writeFile(state, (await cli(['sim', 'init', '--vfs', '4'])).stdout);
+    await writeFile(join(scratch, 'c9.yaml'), 'forwarder: { enabled: false }\npfs:\n  - match: { netdev: enp2s0np0 }\n    vfs: 9\n');
+    const r = await cli(['reconcile', '--json', '--simulate', state, '--config', join(scratch, 'c9.yaml')]);
+    expect(r.status).toBe(1);
+    const run = (JSON.parse(r.stdout) as { run: string }).run;
+    const [failed, ...more] = await readJournal(journald, [`VFKEEPER_RUN=${run}`, 'VFKEEPER_RESULT=failed'], 1);
+    expect(more).toEqual([]);
+    expect(failed).toMatchObject({ PRIORITY: '3', VFKEEPER_STEP: 'set-numvfs', ERRNO: 'ERANGE', MESSAGE_ID: messageIdFor('step.set-numvfs.failed.ERANGE') });
+    const catalog = readFileSync(new URL('../../units/vfkeeper.catalog', import.meta.url), 'utf8');
+    expect(catalog).toContain(`-- ${messageIdFor('step.set-numvfs.failed.ERANGE')}`);
+  });
+});
