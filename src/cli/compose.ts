@@ -20,10 +20,10 @@ export async function openConfig(globals: GlobalOptions): Promise<Config> {
   return loadConfig(globals.config);
 }
 
-export async function openHost(globals: GlobalOptions, config: Config, env: NodeJS.ProcessEnv): Promise<Host> {
+export async function openHost(globals: GlobalOptions, config: Config, env: NodeJS.ProcessEnv, options: { durable?: boolean } = {}): Promise<Host> {
   const timeout = config.daemon.writeTimeoutMs;
   if (globals.simulate !== undefined) {
-    const host = createSimHost(await loadSimState(globals.simulate), { file: globals.simulate });
+    const host = createSimHost(await loadSimState(globals.simulate), { file: globals.simulate, durable: options.durable === true });
     return { ...host, sysfs: withWriteDeadline(host.sysfs, timeout) };
   }
   const root = globals.sysfsRoot ?? '/sys';

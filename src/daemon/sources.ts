@@ -29,10 +29,11 @@ export interface SourceOptions {
 
 export async function startSources(o: SourceOptions): Promise<Sources> {
   const stops: Array<() => Promise<void> | void> = [];
-  if (o.host.kind === 'simulated') {
-    stops.push(followSimKernel((o.host as SimHost).kernel, o.emit));
-  } else {
-    const udev = new UdevSource({ onEvent: o.emit, logger: o.logger, readPhysfn: physfnReader(o.host.sysfs), onGap: () => o.emit({ source: 'timer', kind: 'resync' }) });
+  if (o.host.kind === 'simulated') stops.push(followSimKernel((o.host as SimHost).kernel, o.emit));
+  // VFKEEPER_UDEVADM: a test feeds recorded `udevadm monitor` output through the real parser.
+  const udevadm = o.env['VFKEEPER_UDEVADM'];
+  if (o.host.kind === 'real' || udevadm !== undefined) {
+    const udev = new UdevSource({ command: udevadm ?? 'udevadm', onEvent: o.emit, logger: o.logger, readPhysfn: physfnReader(o.host.sysfs), onGap: () => o.emit({ source: 'timer', kind: 'resync' }) });
     await udev.start();
     stops.push(() => udev.stop());
   }

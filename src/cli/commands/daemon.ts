@@ -25,7 +25,7 @@ export const daemonCommand: Command = {
   async run(ctx) {
     parseCommandArgs(ctx.args, {}, usage);
     const config = await openConfig(ctx.globals);
-    const host = await openHost(ctx.globals, config, ctx.env);
+    const host = await openHost(ctx.globals, config, ctx.env, { durable: true });
     const forwarder = await openForwarder(config);
     const logger = await openLogger(ctx);
     const file = pauseFile(ctx.env);

@@ -15,12 +15,25 @@ export interface SimHost extends Host {
   kernel: SimKernel;
 }
 
-export function createSimHost(state: SimState, options: { file?: string; files?: Files } = {}): SimHost {
+export interface SimHostOptions {
+  /** The state file commit() writes. */
+  file?: string;
+  files?: Files;
+  /**
+   * Write the state file after every sysfs write, as a kernel keeps every
+   * change: a process killed half-way leaves the host half-way (the daemon).
+   */
+  durable?: boolean;
+}
+
+export function createSimHost(state: SimState, options: SimHostOptions = {}): SimHost {
   const kernel = new SimKernel(state);
+  const sysfs = createSimSysfs(kernel);
+  const file = options.file;
   return {
     kind: 'simulated',
     kernel,
-    sysfs: createSimSysfs(kernel),
+    sysfs: options.durable && file ? { ...sysfs, write: (path, value) => sysfs.write(path, value).finally(() => saveSimState(file, kernel.state)) } : sysfs,
     net: createSimNetTools(kernel),
     modules: {
       async load(name) {
