@@ -39,6 +39,12 @@ check: typecheck lint build test
 demo: build
 	$(NODE) dist/cli/main.js demo
 
+# The real-kernel suite: builds (or reuses) a Debian guest image under
+# /var/tmp/vfkeeper-e2e, installing QEMU and debootstrap if missing, and boots
+# it under QEMU; see test/e2e/README.md.
+e2e: deps
+	npx vitest run -c vitest.e2e.config.ts
+
 clean:
 	rm -rf dist coverage
 
