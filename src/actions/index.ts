@@ -5,6 +5,7 @@ import { applyBindDriver } from './bind-driver.js';
 import type { ActionContext, ActionResult } from './context.js';
 import { applyAttachRelay, applyDetachRelay } from './relays.js';
 import { applyChownSocket } from './chown-socket.js';
+import { applyRepointFirmwareLink } from './firmware-link.js';
 import { applySetAutoprobe, applySetNumVfs } from './sriov.js';
 import { applyLoadModule, applySetLinkUp, applySetMtu, applySetVfMac } from './link.js';
 
@@ -21,6 +22,7 @@ const executors: Executors = {
   'attach-relay': applyAttachRelay,
   'detach-relay': applyDetachRelay,
   'chown-socket': applyChownSocket,
+  'repoint-firmware-link': applyRepointFirmwareLink,
 };
 
 export function applyStep(step: Step, ctx: ActionContext): Promise<ActionResult> {

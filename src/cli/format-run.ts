@@ -38,7 +38,8 @@ export function formatStepLine(rec: StepRecord): string {
 }
 
 export function formatRefusal(r: Refusal): string {
-  return `  ${r.kind === 'guard' ? 'REFUSED' : 'BLOCKED'}  ${r.why}\n         fix: ${r.hint}\n`;
+  const tag = { guard: 'REFUSED', blocked: 'BLOCKED', warning: 'WARN' }[r.kind];
+  return `  ${tag.padEnd(7)}  ${r.why}\n         fix: ${r.hint}\n`;
 }
 
 export function formatSummary(report: RunReport, dryRun: boolean): string {

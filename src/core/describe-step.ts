@@ -31,5 +31,7 @@ export function describeStep(step: Step, detail?: string): StepWords {
       return { done: `Detached ${step.vf ?? 'nothing'} from relay ${step.virtioId}`, todo: `detach ${step.vf ?? 'nothing'} from relay ${step.virtioId}` };
     case 'chown-socket':
       return { done: `Gave ${step.path} to ${step.owner}`, todo: `give ${step.path} to ${step.owner}` };
+    case 'repoint-firmware-link':
+      return { done: `Re-pointed firmware link ${step.dir}/${step.name} to ${step.to} (was ${step.from})`, todo: `re-point firmware link ${step.dir}/${step.name} to ${step.to}` };
   }
 }

@@ -9,6 +9,7 @@ import { asVfkeeperError, type VfkeeperError } from '../model/errors.js';
 import type { Forwarder } from '../dataplane/types.js';
 import type { Host } from '../host/types.js';
 import { observePf } from './observe-pf.js';
+import { readFirmwareTree } from '../host/firmware-links.js';
 import { readInt, readNetdev } from '../host/read-device.js';
 
 export interface ObserveResult {
@@ -48,6 +49,7 @@ export async function observe(host: Host, config: Config, forwarder: Forwarder |
   return {
     observed: {
       pfs,
+      firmwareLinks: config.firmware.guard === 'off' ? null : await readFirmwareTree(config.firmware.dir, config.firmware.flavour).catch(() => null),
       vfioLoaded: await host.sysfs.exists('bus/pci/drivers/vfio-pci'),
       forwarder: await observeForwarder(config, forwarder),
       sockets: config.forwarder.enabled ? await observeSockets(host, config) : null,

@@ -2,7 +2,8 @@
 // that takes the host from what was observed to what is configured. Pure:
 // no I/O, no clock, no randomness; an empty plan means converged.
 // Order: per PF (PCI order) its steps 1-4, vfio-pci loaded before the first
-// bind, then relays (step 5), then socket ownership (step 6).
+// bind, the firmware guard's links, then relays (step 5), then socket
+// ownership (step 6).
 import type { Config } from '../model/config.js';
 import { findRule } from '../model/match.js';
 import { isRelayAttached, type Observed } from '../model/observed.js';
@@ -11,6 +12,7 @@ import type { Plan, Refusal, Step } from '../model/step.js';
 import { planPf } from './plan-pf.js';
 import { planRelays } from './plan-relays.js';
 import { planSockets } from './plan-sockets.js';
+import { planFirmwareGuard } from './plan-firmware-guard.js';
 
 export interface PlanOptions {
   force: boolean;
@@ -31,6 +33,9 @@ export function plan(config: Config, observed: Observed, options: PlanOptions): 
     for (const [pci, driver] of p.vfsAfter) vfsAfter.set(pci, { driver, pf: pf.pci });
   }
   insertModuleLoad(steps, observed.vfioLoaded);
+  const firmware = planFirmwareGuard(observed.firmwareLinks, config.firmware);
+  steps.push(...firmware.steps);
+  refusals.push(...firmware.refusals);
   if (config.forwarder.enabled) {
     if (observed.forwarder.reachable) {
       const detached = new Set(steps.flatMap((s) => (s.kind === 'detach-relay' ? [s.virtioId] : [])));

@@ -138,10 +138,11 @@ function finish(ctx: RunContext, ids: RunIds, steps: StepRecord[], last: Last, d
   const failed = steps.filter((s) => s.result === 'failed').length;
   const blocked = last.refusals.some((r) => r.kind === 'blocked') || last.unreadable.length > 0;
   const guarded = last.refusals.some((r) => r.kind === 'guard');
-  const converged = !dryRun && failed === 0 && last.empty && last.refusals.length === 0 && last.unreadable.length === 0;
+  const refused = last.refusals.filter((r) => r.kind !== 'warning').length;
+  const converged = !dryRun && failed === 0 && last.empty && refused === 0 && last.unreadable.length === 0;
   const convergedOrPlanned = dryRun ? failed === 0 && !blocked && !guarded && steps.length === 0 : converged;
   const exitStatus = failed > 0 || blocked ? 1 : guarded ? 3 : convergedOrPlanned || dryRun ? 0 : 1;
   const durationUsec = Number((process.hrtime.bigint() - started) / 1000n);
-  ctx.logger.log(runEndEntry(ids, { done: steps.filter((s) => s.result === 'ok').length, failed, refused: last.refusals.length, converged: convergedOrPlanned, durationUsec }));
+  ctx.logger.log(runEndEntry(ids, { done: steps.filter((s) => s.result === 'ok').length, failed, refused, converged: convergedOrPlanned, durationUsec }));
   return { run: ids.run, event: ids.event, steps, refusals: last.refusals, unreadable: last.unreadable, observed: last.observed, converged: convergedOrPlanned, exitStatus };
 }

@@ -39,6 +39,7 @@ function stepFields(step: Step): Record<string, string | number | null> {
   if ('netdev' in step) f['NETDEV'] = step.netdev;
   if ('virtioId' in step) f['VIRTIO_ID'] = step.virtioId;
   if (step.kind === 'chown-socket') f['SOCKET_PATH'] = step.path;
+  if (step.kind === 'repoint-firmware-link') f['FIRMWARE_LINK'] = `${step.dir}/${step.name}`;
   return f;
 }
 
@@ -69,12 +70,12 @@ export function stepEntry(ids: RunIds, rec: StepRecord): LogEntry {
 }
 
 export function refusalEntry(ids: RunIds, r: Refusal): LogEntry {
-  const key = r.code === 'ERR_FORWARDER_UNREACHABLE' ? 'forwarder.unreachable' : r.kind === 'guard' ? 'refusal.guard' : `refusal.blocked.${r.code}`;
+  const key = r.code === 'ERR_FORWARDER_UNREACHABLE' ? 'forwarder.unreachable' : r.code === 'ERR_FIRMWARE_LINKS' ? 'firmware-link.wrong' : r.kind === 'guard' ? 'refusal.guard' : `refusal.blocked.${r.code}`;
   return {
-    priority: r.kind === 'guard' ? Priority.warning : Priority.err,
+    priority: r.kind === 'blocked' ? Priority.err : Priority.warning,
     message: r.why,
     messageId: messageIdFor(key),
-    fields: { VFKEEPER_RUN: ids.run, VFKEEPER_EVENT: ids.event, VFKEEPER_RESULT: r.kind === 'guard' ? 'refused' : 'failed', VFKEEPER_ERROR: r.code, VFKEEPER_HINT: r.hint, PCI_SLOT: r.pf, VIRTIO_ID: r.virtioId },
+    fields: { VFKEEPER_RUN: ids.run, VFKEEPER_EVENT: ids.event, VFKEEPER_RESULT: r.kind === 'guard' ? 'refused' : r.kind === 'warning' ? 'warning' : 'failed', VFKEEPER_ERROR: r.code, VFKEEPER_HINT: r.hint, PCI_SLOT: r.pf, VIRTIO_ID: r.virtioId },
   };
 }
 

@@ -49,6 +49,10 @@ const STEP_IDS: Readonly<Record<`step.${StepKind}.${Result}`, string>> = {
   'step.chown-socket.failed': '94562ac9480d478ea8fe42ab386d9120',
   'step.chown-socket.skipped': 'f623e5ed9fdf42a4b69db06149dc8356',
   'step.chown-socket.planned': 'b4bea9c988af43e0abf0d061dc583a32',
+  'step.repoint-firmware-link.ok': '43f95d95e96a488198a283f13f6d4176',
+  'step.repoint-firmware-link.failed': '8d6f8d08b119474bb3c76732c461eb74',
+  'step.repoint-firmware-link.skipped': '64dc61e60c1448b48e71821c15279ecb',
+  'step.repoint-firmware-link.planned': 'cb75aa3bffe34a1da7840797995708ab',
 };
 
 // Failures whose cause has its own explanation (the errno or error code is

@@ -1,4 +1,5 @@
 // What observe() read from the host and the forwarder: plain data, no I/O.
+import type { FirmwareTree } from './firmware.js';
 import type { PciAddress } from './pci.js';
 
 export interface ObservedVf {
@@ -79,6 +80,8 @@ export interface ObservedSockets {
 
 export interface Observed {
   pfs: ObservedPf[];
+  /** The firmware directory's links (the firmware guard), null when it is absent or the guard is off. */
+  firmwareLinks: FirmwareTree | null;
   /** vfio-pci is loaded (its driver directory exists). */
   vfioLoaded: boolean;
   forwarder: ObservedForwarder;

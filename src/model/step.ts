@@ -19,6 +19,7 @@ export type Step = Why &
     | { kind: 'attach-relay'; virtioId: number; vf: PciAddress; pf: PciAddress }
     | { kind: 'detach-relay'; virtioId: number; vf: PciAddress | null; pf: PciAddress | null }
     | { kind: 'chown-socket'; path: string; uid: number; gid: number; owner: string }
+    | { kind: 'repoint-firmware-link'; dir: string; name: string; from: string; to: string }
   );
 
 export type StepKind = Step['kind'];
@@ -35,6 +36,7 @@ export const STEP_KINDS: readonly StepKind[] = [
   'attach-relay',
   'detach-relay',
   'chown-socket',
+  'repoint-firmware-link',
 ];
 
 /** What a step acts on, as cli.md's `target`: a PCI address, a relay, or a path. */
@@ -48,6 +50,8 @@ export function stepTarget(step: Step): string {
       return `relay ${step.virtioId}`;
     case 'chown-socket':
       return step.path;
+    case 'repoint-firmware-link':
+      return `${step.dir}/${step.name}`;
     case 'load-module':
       return step.module;
     default:
@@ -60,6 +64,7 @@ export function stepPf(step: Step): PciAddress | null {
   switch (step.kind) {
     case 'load-module':
     case 'chown-socket':
+    case 'repoint-firmware-link':
       return null;
     default:
       return step.pf;
@@ -69,10 +74,12 @@ export function stepPf(step: Step): PciAddress | null {
 /**
  * Something the planner will not do, reported instead of a step:
  * `guard` = the workload guard refused (exit 3), `blocked` = a
- * prerequisite is missing (wrong firmware, no PF driver...; exit 1).
+ * prerequisite is missing (wrong firmware, no PF driver...; exit 1),
+ * `warning` = worth knowing but not done by configuration (exit 0: the
+ * firmware guard in `warn` mode).
  */
 export interface Refusal {
-  kind: 'guard' | 'blocked';
+  kind: 'guard' | 'blocked' | 'warning';
   /** The PF concerned; null for host-wide refusals (forwarder, socket owner). */
   pf: PciAddress | null;
   virtioId?: number;

@@ -34,7 +34,7 @@ export function relay(virtioId: number, vfPci: PciAddress | null, over: Partial<
 }
 
 export function observed(pfs: ObservedPf[], over: Partial<Observed> = {}): Observed {
-  return { pfs, vfioLoaded: true, forwarder: { reachable: true, relays: [] }, sockets: null, ...over };
+  return { pfs, firmwareLinks: null, vfioLoaded: true, forwarder: { reachable: true, relays: [] }, sockets: null, ...over };
 }
 
 /** A config managing PF by PCI address with the rule's fields overridden; vf_macs keep unless said. */

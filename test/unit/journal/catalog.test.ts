@@ -12,7 +12,7 @@ const entries = parseCatalog(readFileSync(catalogPath, 'utf8'));
 // Fields vfkeeper's entries carry (the reconciler's step and refusal entries);
 // a @NAME@ outside this list is a typo that journalctl would print as NAME.
 const KNOWN_FIELDS = new Set([
-  'PCI_SLOT', 'VF_PCI_SLOT', 'NETDEV', 'VIRTIO_ID', 'SOCKET_PATH', 'ERRNO',
+  'PCI_SLOT', 'VF_PCI_SLOT', 'NETDEV', 'VIRTIO_ID', 'SOCKET_PATH', 'FIRMWARE_LINK', 'ERRNO',
   'VFKEEPER_RUN', 'VFKEEPER_EVENT', 'VFKEEPER_WHY', 'VFKEEPER_ERROR', 'VFKEEPER_HINT',
 ]);
 
