@@ -105,6 +105,11 @@ export class Daemon {
     await this.deps.forwarder?.close();
   }
 
+  /** Resolves when no run is in flight or pending (the demo and tests). */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
   topologySnapshot(): Topology {
     return this.topology;
   }

@@ -25,6 +25,8 @@ export interface SourceOptions {
   logger: Logger;
   emit: (e: WakeEvent) => void;
   env: NodeJS.ProcessEnv;
+  /** Follow the forwarder's unit over D-Bus (off for the demo, which has no systemd). */
+  unitWatch?: boolean;
 }
 
 export async function startSources(o: SourceOptions): Promise<Sources> {
@@ -37,7 +39,7 @@ export async function startSources(o: SourceOptions): Promise<Sources> {
     await udev.start();
     stops.push(() => udev.stop());
   }
-  if (o.config.forwarder.enabled) {
+  if (o.config.forwarder.enabled && o.unitWatch !== false) {
     const unit = new UnitWatcher({ unit: o.config.forwarder.unit, onEvent: o.emit, logger: o.logger, env: o.env });
     await unit.start();
     stops.push(() => unit.stop());
