@@ -2,6 +2,7 @@
 // (also a global option), and the command's own flags. Usage errors exit 2.
 import type { CommandContext } from '../command.js';
 import { asVfkeeperError } from '../../model/errors.js';
+import { parseCommandArgs } from '../parse-options.js';
 
 export interface RootArgs {
   root: string;
@@ -11,26 +12,18 @@ export interface RootArgs {
 
 export type ParsedArgs = ({ ok: true } & RootArgs) | { ok: false; error: string };
 
-/** `flags` are the command's own switches, e.g. ["--fix"]. */
+/** `flags` are the command's own switches, e.g. ["--fix"]; parsed as every command's options are. */
 export function parseRootArgs(args: readonly string[], flags: readonly string[]): ParsedArgs {
-  let root = '/';
-  let json = false;
-  const seen = new Set<string>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? '';
-    if (arg === '--root' || arg.startsWith('--root=')) {
-      const value = arg === '--root' ? args[++i] : arg.slice('--root='.length);
-      if (value === undefined || value === '') return { ok: false, error: '--root needs a directory' };
-      root = value;
-    } else if (arg === '--json') {
-      json = true;
-    } else if (flags.includes(arg)) {
-      seen.add(arg);
-    } else {
-      return { ok: false, error: `unknown argument "${arg}"` };
-    }
+  const own = Object.fromEntries(flags.map((f) => [f.replace(/^--/, ''), { type: 'boolean' as const }]));
+  try {
+    const { values } = parseCommandArgs([...args], { root: { type: 'string' }, json: { type: 'boolean' }, ...own }, '');
+    const v = values as Record<string, string | boolean | undefined>;
+    if (v['root'] === '') return { ok: false, error: '--root needs a directory' };
+    const root = typeof v['root'] === 'string' ? v['root'] : '/';
+    return { ok: true, root, json: v['json'] === true, flags: new Set(flags.filter((f) => v[f.replace(/^--/, '')] === true)) };
+  } catch (e) {
+    return { ok: false, error: e instanceof Error ? e.message : String(e) };
   }
-  return { ok: true, root, json, flags: seen };
 }
 
 export function reportUsageError(ctx: CommandContext, error: string, usage: string): number {
