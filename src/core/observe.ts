@@ -34,12 +34,12 @@ export async function findManagedPfs(host: Host, config: Config): Promise<PciAdd
   return found;
 }
 
-export async function observe(host: Host, config: Config, forwarder: Forwarder | null, only?: PciAddress[]): Promise<ObserveResult> {
+export async function observe(host: Host, config: Config, forwarder: Forwarder | null): Promise<ObserveResult> {
   const groups = await host.workload.openVfioGroups().catch(() => new Map<string, string[]>());
   const pfs: ObservedPf[] = [];
   const unreadable: ObserveResult['unreadable'] = [];
   const managed = await findManagedPfs(host, config);
-  for (const pci of only ? managed.filter((p) => only.includes(p)) : managed) {
+  for (const pci of managed) {
     try {
       pfs.push(await observePf(host, pci, groups));
     } catch (e) {
