@@ -11,7 +11,7 @@ _vfkeeper_names() {
 _vfkeeper() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local globals='--config --sysfs-root --simulate --control-socket --json --help --version'
-	local commands='daemon reconcile status doctor hook libvirt-xml pause resume udev-rules demo sim forwarder-emulator'
+	local commands='daemon reconcile status doctor firmware hook libvirt-xml pause resume udev-rules demo sim forwarder-emulator'
 	COMPREPLY=()
 
 	case $prev in
@@ -41,6 +41,7 @@ _vfkeeper() {
 	'') words=$commands ;;
 	reconcile) words='--dry-run --force' ;;
 	doctor) words='--root' ;;
+	firmware) words='--fix --root' ;;
 	hook) [[ -n $sub ]] || words='networkmanager networkd' ;;
 	libvirt-xml) words='--virtio-id --full' ;;
 	pause) words='--reason' ;;
@@ -49,7 +50,7 @@ _vfkeeper() {
 		elif [[ $sub == init ]]; then words='--pfs --vfs --numvfs --firmware'
 		fi
 		;;
-	forwarder-emulator) words='--dir' ;;
+	forwarder-emulator) words='--dir --dynamic-sockets' ;;
 	esac
 	[[ $cur == -* ]] && words="$words $globals"
 	COMPREPLY=($(compgen -W "$words" -- "$cur"))

@@ -5,6 +5,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { commands } from '../../../src/cli/commands/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -22,11 +23,8 @@ async function complete(words: string[], cwd = process.cwd()): Promise<string[]>
   return stdout.split('\n').filter((w) => w !== '');
 }
 
-// cli.md's commands, and udev-rules.
-const COMMANDS = [
-  'daemon', 'reconcile', 'status', 'doctor', 'hook', 'libvirt-xml', 'pause', 'resume',
-  'udev-rules', 'demo', 'sim', 'forwarder-emulator',
-];
+// Every command the CLI has: a new command without completion fails here.
+const COMMANDS = commands.map((c) => c.name);
 const GLOBALS = ['--config', '--sysfs-root', '--simulate', '--control-socket', '--json', '--help', '--version'];
 
 let dir = '';
@@ -57,7 +55,8 @@ describe('bash completion', () => {
     [['vfkeeper', 'doctor', '--r'], ['--root']],
     [['vfkeeper', 'libvirt-xml', '--'], ['--virtio-id', '--full']],
     [['vfkeeper', 'pause', '--r'], ['--reason']],
-    [['vfkeeper', 'forwarder-emulator', '--d'], ['--dir']],
+    [['vfkeeper', 'forwarder-emulator', '--d'], ['--dir', '--dynamic-sockets']],
+    [['vfkeeper', 'firmware', '--'], ['--fix', '--root']],
     [['vfkeeper', 'sim', 'init', '--'], ['--pfs', '--vfs', '--numvfs', '--firmware']],
   ])('offers the options of %j', async (words, options) => {
     const got = await complete(words);
