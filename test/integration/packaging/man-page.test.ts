@@ -34,3 +34,14 @@ describe('man/vfkeeper.8', () => {
     expect(text).toContain('VFKEEPER_RESULT');
   });
 });
+
+describe('man/vfkeeper.8.md, the source', () => {
+  it('documents every command the CLI has, and the committed roff is generated from it', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { commands } = await import('../../../src/cli/commands/index.js');
+    const { formatManPage } = await import('../../../src/packaging/man-page.js');
+    const source = readFileSync(new URL('../../../man/vfkeeper.8.md', import.meta.url), 'utf8');
+    for (const c of commands) expect(source).toMatch(new RegExp(`(^|, )\`${c.name}[\` ]`, 'm'));
+    expect(readFileSync(PAGE, 'utf8')).toBe(formatManPage(source));
+  });
+});
