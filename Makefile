@@ -48,6 +48,16 @@ e2e: deps
 clean:
 	rm -rf dist coverage
 
+# Benchmarks: figures printed, asserted nowhere, not part of `make check`
+# (design.md's targets; bench/RESULTS.md has the last figures and why).
+.PHONY: bench
+bench: build
+	npx vitest bench --run
+	$(NODE) bench/per-event.mjs
+	$(NODE) bench/cold-reconcile.mjs
+	$(NODE) bench/status-cold.mjs
+	$(NODE) bench/daemon-rss.mjs
+
 # ---- packaging: install, uninstall, deb (docs in man/vfkeeper.8.md) ----
 # `make install PREFIX=/usr DESTDIR=...` lays out what the .deb ships;
 # the default PREFIX=/usr/local is a local install. /etc stays /etc: the

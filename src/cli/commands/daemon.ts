@@ -1,12 +1,10 @@
 // `vfkeeper daemon`: the resident service. The composition root of the
 // daemon: configuration, host, forwarder, journal, control socket, event
 // sources; then it runs until SIGTERM (SIGHUP reloads the configuration).
-import notify from 'sd-notify';
 import { ControlServer } from '../../control/server.js';
 import { Daemon } from '../../daemon/daemon.js';
 import { createHandlers } from '../../daemon/handlers.js';
 import { pauseFile } from '../../daemon/pause-state.js';
-import { startSources } from '../../daemon/sources.js';
 import type { Command } from '../command.js';
 import { openConfig, openForwarder, openHost, openLogger } from '../compose.js';
 import { parseCommandArgs } from '../parse-options.js';
@@ -24,6 +22,8 @@ export const daemonCommand: Command = {
   usage,
   async run(ctx) {
     parseCommandArgs(ctx.args, {}, usage);
+    // Loaded here, not at the top: udev, D-Bus and file watching cost every other command ~35 ms of start-up (bench/RESULTS.md).
+    const [{ startSources }, { default: notify }] = await Promise.all([import('../../daemon/sources.js'), import('sd-notify')]);
     const config = await openConfig(ctx.globals);
     const host = await openHost(ctx.globals, config, ctx.env, { durable: true });
     const forwarder = await openForwarder(config);

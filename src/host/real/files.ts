@@ -1,22 +1,38 @@
 // The forwarder's socket directory and the accounts that should own it.
 // Names are resolved through getent, so NSS sources (LDAP, sssd) count.
+// Invariants: a name that resolved is reused for OWNER_TTL_MS (every run
+// observes the owner, and two getent processes per event cost the daemon
+// ~10 ms, bench/RESULTS.md); a name that did not resolve is looked up again
+// on the next call, so a user created later (libvirt-qemu) is seen at once.
 import { lchown, lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HostError, errnoOf } from '../host-error.js';
 import type { Files } from '../types.js';
 import { runTool } from './run-tool.js';
 
+const OWNER_TTL_MS = 60_000;
+
 export function createRealFiles(): Files {
+  const ids = new Map<string, { id: number; at: number }>();
+  const cachedId = async (db: 'passwd' | 'group', name: string): Promise<number> => {
+    const hit = ids.get(`${db}:${name}`);
+    if (hit !== undefined && Date.now() - hit.at < OWNER_TTL_MS) return hit.id;
+    const id = await lookupId(db, name);
+    ids.set(`${db}:${name}`, { id, at: Date.now() });
+    return id;
+  };
   return {
     async listSockets(dir) {
       const top = await lstat(dir).catch(() => null);
       if (!top?.isDirectory()) return [];
-      const out = [{ path: dir, uid: top.uid, gid: top.gid }];
-      for (const name of (await readdir(dir)).sort()) {
-        const st = await lstat(join(dir, name)).catch(() => null);
-        if (st?.isSocket()) out.push({ path: join(dir, name), uid: st.uid, gid: st.gid });
-      }
-      return out;
+      // All at once: one lstat after another costs a thread-pool round trip each (60 sockets, every run).
+      const names = (await readdir(dir)).sort();
+      const stats = await Promise.all(names.map((name) => lstat(join(dir, name)).catch(() => null)));
+      const sockets = names.flatMap((name, i) => {
+        const st = stats[i];
+        return st?.isSocket() ? [{ path: join(dir, name), uid: st.uid, gid: st.gid }] : [];
+      });
+      return [{ path: dir, uid: top.uid, gid: top.gid }, ...sockets];
     },
     async chown(path, owner) {
       try {
@@ -29,7 +45,9 @@ export function createRealFiles(): Files {
     },
     async resolveOwner(spec) {
       const [user = '', group = ''] = spec.split(':');
-      return { uid: await lookupId('passwd', user), gid: await lookupId('group', group) };
+      // Both at once: each may be a getent process, tens of ms on a busy host.
+      const [uid, gid] = await Promise.all([cachedId('passwd', user), cachedId('group', group)]);
+      return { uid, gid };
     },
   };
 }

@@ -41,26 +41,28 @@ function vfAttribute(pf: SimPf, vf: SimVf, attr: string): string | undefined {
   return undefined;
 }
 
-export function readAttribute(kernel: SimKernel, path: string): string {
+/** The attribute's value, or undefined where the kernel has no such file. */
+function lookupAttribute(kernel: SimKernel, path: string): string | undefined {
   const m = DEV.exec(path);
   if (m) {
-    const [pci = '', attr = ''] = [m[1], m[2]];
-    if (kernel.isRemoved(pci)) throw kernelError('ENODEV', path, `Could not read ${path}`);
-    const found = device(kernel, pci);
-    const value = found && (found.vf ? vfAttribute(found.pf, found.vf, attr) : pfAttribute(found.pf, attr));
-    if (value !== undefined) return value;
+    const found = device(kernel, m[1] ?? '');
+    return found && (found.vf ? vfAttribute(found.pf, found.vf, m[2] ?? '') : pfAttribute(found.pf, m[2] ?? ''));
   }
   const n = NET.exec(path);
   const pf = n && kernel.state.pfs.find((p) => p.netdev === n[1]);
-  if (pf && n) {
-    const values: Record<string, string> = { mtu: `${pf.mtu}\n`, flags: pf.up ? '0x1003\n' : '0x1002\n', operstate: pf.up ? 'up\n' : 'down\n', address: `${pf.permMac ?? '00:00:00:00:00:00'}\n` };
-    const v = values[n[2] ?? ''];
-    if (v !== undefined) return v;
-  }
-  throw kernelError('ENOENT', path, `Could not read ${path}`);
+  if (!pf || !n) return undefined;
+  const values: Record<string, string> = { mtu: `${pf.mtu}\n`, flags: pf.up ? '0x1003\n' : '0x1002\n', operstate: pf.up ? 'up\n' : 'down\n', address: `${pf.permMac ?? '00:00:00:00:00:00'}\n` };
+  return values[n[2] ?? ''];
 }
 
-export function readSimLink(kernel: SimKernel, path: string): string {
+export function readAttribute(kernel: SimKernel, path: string): string {
+  const value = lookupAttribute(kernel, path);
+  if (value !== undefined) return value;
+  const removed = kernel.isRemoved(DEV.exec(path)?.[1] ?? '');
+  throw kernelError(removed ? 'ENODEV' : 'ENOENT', path, `Could not read ${path}`);
+}
+
+function lookupLink(kernel: SimKernel, path: string): string | undefined {
   const m = DEV.exec(path);
   const found = m ? device(kernel, m[1] ?? '') : undefined;
   const attr = m?.[2] ?? '';
@@ -76,33 +78,35 @@ export function readSimLink(kernel: SimKernel, path: string): string {
   }
   const n = NET.exec(path);
   const pf = n && n[2] === 'device' ? kernel.state.pfs.find((p) => p.netdev === n[1]) : undefined;
-  if (pf) return `../../../${pf.pci}`;
-  throw kernelError('ENOENT', path, `Could not read link ${path}`);
+  return pf ? `../../../${pf.pci}` : undefined;
 }
 
-export function listPath(kernel: SimKernel, path: string): string[] {
+export function readSimLink(kernel: SimKernel, path: string): string {
+  const link = lookupLink(kernel, path);
+  if (link === undefined) throw kernelError('ENOENT', path, `Could not read link ${path}`);
+  return link;
+}
+
+function lookupList(kernel: SimKernel, path: string): string[] | undefined {
   if (path === 'bus/pci/devices') return kernel.state.pfs.flatMap((pf) => [pf.pci, ...pf.vfs.map((v) => v.pci)]).sort();
   if (path === 'class/net') return kernel.state.pfs.flatMap((pf) => [pf.netdev, ...pf.vfs.map((v) => v.netdev)]).filter((n): n is string => n !== null).sort();
   const m = DEV.exec(path);
   const found = m ? device(kernel, m[1] ?? '') : undefined;
-  if (found && m?.[2] === 'net') {
-    const netdev = found.vf ? found.vf.netdev : found.pf.netdev;
-    if (netdev) return [netdev];
-  }
-  throw kernelError('ENOENT', path, `Could not list ${path}`);
+  const netdev = found && m?.[2] === 'net' ? (found.vf ? found.vf.netdev : found.pf.netdev) : null;
+  return netdev ? [netdev] : undefined;
 }
 
+export function listPath(kernel: SimKernel, path: string): string[] {
+  const names = lookupList(kernel, path);
+  if (names === undefined) throw kernelError('ENOENT', path, `Could not list ${path}`);
+  return names;
+}
+
+/** Without throwing: observe asks this of every device, and an error per miss is costly. */
 export function pathExists(kernel: SimKernel, path: string): boolean {
   const drv = /^bus\/pci\/drivers\/([\w-]+)$/.exec(path);
   if (drv) return kernel.state.loadedDrivers.includes(drv[1] ?? '');
-  for (const probe of [() => readAttribute(kernel, path), () => readSimLink(kernel, path), () => listPath(kernel, path)]) {
-    try {
-      probe();
-      return true;
-    } catch {
-      // not this kind of node
-    }
-  }
+  if (lookupAttribute(kernel, path) !== undefined || lookupLink(kernel, path) !== undefined || lookupList(kernel, path) !== undefined) return true;
   const m = DEV.exec(path);
   return m !== null && m[2] === undefined && device(kernel, m[1] ?? '') !== undefined;
 }

@@ -1,0 +1,63 @@
+// The real Files adapter on real files: the forwarder's socket directory as
+// the core reads it (the directory, then its sockets in name order), and
+// owner names resolved through getent (and again on each call for one
+// that does not exist).
+import { mkdir, lstat, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRealFiles } from '../../../src/host/real/files.js';
+import { makeTempDir } from '../../helpers/temp.js';
+
+let tmp: { dir: string; remove: () => Promise<void> };
+const servers: net.Server[] = [];
+
+beforeEach(async () => {
+  tmp = await makeTempDir('vfk-files-');
+});
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
+  await tmp.remove();
+});
+
+const listen = (p: string) =>
+  new Promise<void>((resolve, reject) => {
+    const server = net.createServer();
+    servers.push(server);
+    server.once('error', reject);
+    server.listen(p, () => resolve());
+  });
+
+describe('listSockets', () => {
+  it('lists the directory first, then only its sockets, in name order, with their owners', async () => {
+    const dir = path.join(tmp.dir, 'sockets');
+    await mkdir(dir);
+    for (const name of ['virtio-forwarder2.sock', 'virtio-forwarder10.sock', 'virtio-forwarder1.sock']) await listen(path.join(dir, name));
+    await writeFile(path.join(dir, 'not-a-socket'), 'x');
+    await mkdir(path.join(dir, 'subdir'));
+    const st = await lstat(dir);
+    const entries = await createRealFiles().listSockets(dir);
+    expect(entries.map((e) => path.basename(e.path))).toEqual(['sockets', 'virtio-forwarder1.sock', 'virtio-forwarder10.sock', 'virtio-forwarder2.sock']);
+    expect(entries.every((e) => e.uid === st.uid && e.gid === st.gid)).toBe(true);
+  });
+
+  it('is empty for a directory that does not exist', async () => {
+    expect(await createRealFiles().listSockets(path.join(tmp.dir, 'absent'))).toEqual([]);
+  });
+});
+
+describe('resolveOwner', () => {
+  it('resolves names through getent, the same on a second call, and takes numbers as they are', async () => {
+    const files = createRealFiles();
+    expect(await files.resolveOwner('root:root')).toEqual({ uid: 0, gid: 0 });
+    expect(await files.resolveOwner('root:root')).toEqual({ uid: 0, gid: 0 });
+    expect(await files.resolveOwner('4242:4243')).toEqual({ uid: 4242, gid: 4243 });
+  });
+
+  it('refuses an unknown user every time it is asked, naming it', async () => {
+    const files = createRealFiles();
+    for (let i = 0; i < 2; i++) {
+      await expect(files.resolveOwner('no-such-user-vfk:root')).rejects.toMatchObject({ code: 'ERR_NO_SUCH_USER', message: expect.stringContaining('no-such-user-vfk') });
+    }
+  });
+});
