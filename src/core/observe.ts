@@ -34,7 +34,12 @@ export async function findManagedPfs(host: Host, config: Config): Promise<PciAdd
   return found;
 }
 
-export async function observe(host: Host, config: Config, forwarder: Forwarder | null): Promise<ObserveResult> {
+/**
+ * `hostWide: false` (a per-PF run) leaves out what only full runs act on:
+ * the socket directory and the firmware links, whose own file watches wake
+ * a full run. That keeps the cost of one udev event to the PF's own reads.
+ */
+export async function observe(host: Host, config: Config, forwarder: Forwarder | null, options: { hostWide: boolean } = { hostWide: true }): Promise<ObserveResult> {
   const groups = await host.workload.openVfioGroups().catch(() => new Map<string, string[]>());
   const pfs: ObservedPf[] = [];
   const unreadable: ObserveResult['unreadable'] = [];
@@ -49,10 +54,10 @@ export async function observe(host: Host, config: Config, forwarder: Forwarder |
   return {
     observed: {
       pfs,
-      firmwareLinks: config.firmware.guard === 'off' ? null : await readFirmwareTree(config.firmware.dir, config.firmware.flavour).catch(() => null),
+      firmwareLinks: config.firmware.guard === 'off' || !options.hostWide ? null : await readFirmwareTree(config.firmware.dir, config.firmware.flavour).catch(() => null),
       vfioLoaded: await host.sysfs.exists('bus/pci/drivers/vfio-pci'),
       forwarder: await observeForwarder(config, forwarder),
-      sockets: config.forwarder.enabled ? await observeSockets(host, config) : null,
+      sockets: config.forwarder.enabled && options.hostWide ? await observeSockets(host, config) : null,
     },
     unreadable,
   };

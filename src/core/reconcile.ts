@@ -64,7 +64,7 @@ export async function reconcile(ctx: RunContext, options: RunOptions): Promise<R
     for (let pass = 1; pass <= MAX_PASSES; pass++) {
       // Always observe and plan the whole host (relay numbers depend on every
       // PF); a per-PF run then acts only on its PF and on host-wide steps.
-      const seen = await observe(ctx.host, ctx.config, ctx.forwarder);
+      const seen = await observe(ctx.host, ctx.config, ctx.forwarder, { hostWide: options.only === undefined });
       const p = narrow(plan(ctx.config, seen.observed, { force: options.force === true }), options.only);
       last = { refusals: p.refusals, unreadable: seen.unreadable, empty: p.steps.length === 0, observed: seen.observed };
       if (options.dryRun) {

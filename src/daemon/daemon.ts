@@ -15,7 +15,7 @@ import { messageIdFor } from '../journal/message-ids.js';
 import { Priority, type Logger } from '../journal/types.js';
 import type { Config } from '../model/config.js';
 import type { PciAddress } from '../model/pci.js';
-import { createMetricsState, formatMetrics, recordRun, writeMetrics } from './metrics.js';
+import { ThrottledMetricsWriter, createMetricsState, formatMetrics, recordRun, writeMetrics } from './metrics.js';
 import { NOT_PAUSED, readPauseState, type PauseState } from './pause-state.js';
 import { scopeOf, topologyOf, type Topology } from './scope-of-event.js';
 
@@ -43,6 +43,11 @@ export class Daemon {
   private forceNext = false;
   private lastConfigError = '';
   private resync: NodeJS.Timeout | null = null;
+  private readonly metricsWriter = new ThrottledMetricsWriter(() =>
+    writeMetrics(this.config.daemon.metricsFile, formatMetrics(this.metrics)).catch((e: Error) =>
+      this.log(Priority.warning, `Could not write the metrics file: ${e.message}, ignoring`, 'event.ignored', {}),
+    ),
+  );
 
   constructor(private readonly deps: DaemonDeps) {
     this.config = deps.config;
@@ -102,6 +107,7 @@ export class Daemon {
     if (this.resync) clearInterval(this.resync);
     this.log(Priority.info, 'vfkeeper daemon stopping: finishing the run in flight', 'daemon.stopping', {});
     await this.queue.stop();
+    await this.metricsWriter.flush();
     await this.deps.forwarder?.close();
   }
 
@@ -135,7 +141,7 @@ export class Daemon {
     );
     if (report.observed) this.topology = topologyOf(report.observed);
     recordRun(this.metrics, report, Math.floor(Date.now() / 1000));
-    await writeMetrics(this.config.daemon.metricsFile, formatMetrics(this.metrics)).catch((e: Error) => this.log(Priority.warning, `Could not write the metrics file: ${e.message}, ignoring`, 'event.ignored', {}));
+    this.metricsWriter.request();
     waiters.forEach((w) => w(report));
     return this.outcomeOf(key, report);
   }

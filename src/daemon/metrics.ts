@@ -65,3 +65,32 @@ export async function writeMetrics(file: string | null, text: string): Promise<v
   await writeFile(tmp, text);
   await rename(tmp, target);
 }
+
+/**
+ * Writes the textfile at most once per interval (node_exporter scrapes every
+ * 15 s or so): a burst of runs costs one write, and the last state is always
+ * written, at the latest one interval after the run that produced it.
+ */
+export class ThrottledMetricsWriter {
+  private lastWrite = 0;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly write: () => Promise<void>,
+    private readonly intervalMs = 5000,
+  ) {}
+
+  request(): void {
+    if (this.timer !== null) return;
+    const wait = Math.max(0, this.lastWrite + this.intervalMs - Date.now());
+    this.timer = setTimeout(() => void this.flush(), wait);
+    this.timer.unref();
+  }
+
+  async flush(): Promise<void> {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.lastWrite = Date.now();
+    await this.write();
+  }
+}
