@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { ForwarderEmulator } from '../../src/dataplane/emulator/emulator.js';
 import { CLI, tempDir, vfkeeper, vfkeeperAsync, type CliResult } from './cli.js';
-import { waitFor } from './events/wait-for.js';
+import { waitFor } from './wait-for.js';
 
 export class DaemonRig {
   readonly t = tempDir('vfkd-');

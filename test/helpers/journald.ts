@@ -86,12 +86,12 @@ async function spawnJournald(root: string): Promise<ChildProcess> {
   });
   let output = '';
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await waitFor('journald listening on ' + JOURNAL_SOCKET, 10_000, async () => {
+  await waitFor(async () => {
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`journald exited (${child.exitCode ?? child.signalCode}): ${output.trim()}`);
     }
     return (await observeJournalSocket(JOURNAL_SOCKET)).state === 'live';
-  });
+  }, 'journald listening on ' + JOURNAL_SOCKET);
   return child;
 }
 

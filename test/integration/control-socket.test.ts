@@ -11,7 +11,7 @@ import type { JsonValue } from '../../src/control/protocol.js';
 import { ControlServer, type ControlHandlers } from '../../src/control/server.js';
 import { VfkeeperError } from '../../src/model/errors.js';
 import { MemoryLogger } from '../helpers/events/memory-logger.js';
-import { waitFor } from '../helpers/events/wait-for.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 let dir: string;
 let path: string;

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DaemonRig } from '../helpers/daemon.js';
 import { PrivateBus } from '../helpers/events/dbus-daemon.js';
 import { FakeSystemd } from '../helpers/events/fake-systemd.js';
-import { waitFor } from '../helpers/events/wait-for.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 let rig: DaemonRig;
 beforeEach(() => (rig = new DaemonRig()));

@@ -9,7 +9,8 @@ import { ForwarderError } from '../../src/dataplane/forwarder-error.js';
 import { ZmqForwarder } from '../../src/dataplane/zmq-forwarder.js';
 import { isRelayAttached, type ObservedRelay } from '../../src/model/observed.js';
 import { parsePciAddress } from '../../src/model/pci.js';
-import { makeTempDir, waitFor } from '../helpers/temp.js';
+import { makeTempDir } from '../helpers/temp.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const VF = parsePciAddress('0000:02:08.3');
 const OTHER_VF = parsePciAddress('0000:02:08.4');
@@ -129,10 +130,10 @@ describe('VMs on the vhost-user sockets', () => {
   it('a client on the socket is a VM: VIRTIO_READY, DPDK_READY, counters move; leaving ends it', async () => {
     await forwarder.attach(7, VF);
     const vm = net.connect(emulator.socketPath(7));
-    const up = await waitFor('the VM to show', async () => {
+    const up = await waitFor(async () => {
       const r = await relay(7);
-      return r.vmConnected ? r : undefined;
-    });
+      return r.vmConnected && r;
+    }, 'the VM to show');
     expect(up).toMatchObject({ vmState: 'VIRTIO_READY', vfState: 'DPDK_READY' });
     clock += 2000;
     const moving = await relay(7);
@@ -140,10 +141,10 @@ describe('VMs on the vhost-user sockets', () => {
     expect(moving.counters.pkts_tx_to_vm).toBe(2000);
     expect(moving.counters.pkts_rx_from_vm).toBe(1600);
     vm.destroy();
-    const down = await waitFor('the VM to leave', async () => {
+    const down = await waitFor(async () => {
       const r = await relay(7);
-      return r.vmConnected ? undefined : r;
-    });
+      return !r.vmConnected && r;
+    }, 'the VM to leave');
     expect(down).toMatchObject({ vmState: 'VIRTIO_UNINIT', vfState: 'DPDK_ADDED' });
     expect(down.counters.pkts_rx_from_vm).toBeUndefined();
   });

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileWatcher, configWatchTarget, type WatchTarget } from '../../src/events/files.js';
 import type { WakeEvent } from '../../src/events/types.js';
 import { MemoryLogger } from '../helpers/events/memory-logger.js';
-import { waitFor } from '../helpers/events/wait-for.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 let root: string;
 let watcher: FileWatcher | null;

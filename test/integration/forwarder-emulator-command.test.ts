@@ -7,7 +7,8 @@ import type { CommandContext } from '../../src/cli/command.js';
 import { forwarderEmulatorCommand, runForwarderEmulator } from '../../src/cli/commands/forwarder-emulator.js';
 import { ZmqForwarder } from '../../src/dataplane/zmq-forwarder.js';
 import { parsePciAddress } from '../../src/model/pci.js';
-import { makeTempDir, waitFor } from '../helpers/temp.js';
+import { makeTempDir } from '../helpers/temp.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -37,7 +38,7 @@ describe('vfkeeper forwarder-emulator', () => {
     cleanups.push(t.remove);
     const { ctx, out } = context(['--dir', t.dir]);
     const exit = forwarderEmulatorCommand.run(ctx);
-    const printed = await waitFor('the endpoints to be printed', () => (out().includes('sockets:') ? out() : undefined));
+    const printed = await waitFor(() => out().includes('sockets:') && out(), 'the endpoints to be printed');
     expect(printed).toBe(
       `port control: ipc://${t.dir}/port_control\nstats:        ipc://${t.dir}/stats\nsockets:      ${t.dir}/sockets\n`,
     );
@@ -58,7 +59,7 @@ describe('vfkeeper forwarder-emulator', () => {
     const { ctx, out } = context(['--dir', t.dir, '--dynamic-sockets'], true);
     let stop = () => {};
     const exit = runForwarderEmulator(ctx, () => new Promise<void>((resolve) => (stop = resolve)));
-    const line = await waitFor('the JSON line', () => (out().endsWith('\n') ? out() : undefined));
+    const line = await waitFor(() => out().endsWith('\n') && out(), 'the JSON line');
     expect(JSON.parse(line)).toMatchObject({
       portControl: `ipc://${t.dir}/port_control`, stats: `ipc://${t.dir}/stats`, sockets: `${t.dir}/sockets`, dynamicSockets: true,
     });

@@ -184,11 +184,11 @@ describe('when journald goes away', () => {
       await journald.startDaemon();
     }
     // The logger looks again on the next entry at least retryMs after the failure.
-    await waitFor('the logger to go back to the journal', 10_000, async () => {
+    await waitFor(async () => {
       logger.log(entry(tag, 'probe', Priority.debug));
       await logger.flush();
       return stderr.text().includes('<5>journald is taking entries again; logging to the journal');
-    });
+    }, 'the logger to go back to the journal');
     logger.log(entry(tag, 'after'));
     await logger.close();
     const messages = (await readJournal(journald, [`VFKEEPER_TEST=${tag}`, 'MESSAGE=after'], 1)).map((e) => e.MESSAGE);
@@ -217,10 +217,10 @@ describe('when journald goes away', () => {
     // Once journald reads again the stuck send completes; nothing is lost.
     await logger.close();
     const all = Array.from({ length: count }, (_, i) => i);
-    await waitFor('every entry in the journal or on stderr', 10_000, async () => {
+    await waitFor(async () => {
       const seen = new Set([...onStderr, ...(await queryJournal(journald, [`VFKEEPER_TEST=${tag}`])).map((e) => Number(e.SEQ))]);
       return all.every((i) => seen.has(i));
-    });
+    }, 'every entry in the journal or on stderr');
   });
 });
 

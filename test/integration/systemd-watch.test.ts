@@ -10,7 +10,7 @@ import type { WakeEvent } from '../../src/events/types.js';
 import { PrivateBus } from '../helpers/events/dbus-daemon.js';
 import { FakeSystemd } from '../helpers/events/fake-systemd.js';
 import { MemoryLogger } from '../helpers/events/memory-logger.js';
-import { waitFor } from '../helpers/events/wait-for.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const UNIT = 'virtio-forwarder.service';
 const backoff = { initialMs: 20, maxMs: 100, healthyAfterMs: 60_000 };

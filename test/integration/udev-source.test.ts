@@ -8,7 +8,7 @@ import { UDEVADM_MONITOR_ARGS, UdevSource } from '../../src/events/udev.js';
 import type { WakeEvent } from '../../src/events/types.js';
 import { parsePciAddress, type PciAddress } from '../../src/model/pci.js';
 import { MemoryLogger } from '../helpers/events/memory-logger.js';
-import { waitFor } from '../helpers/events/wait-for.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const fixtures = join(import.meta.dirname, '../fixtures/udev');
 let dir: string;
