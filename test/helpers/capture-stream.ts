@@ -1,4 +1,5 @@
-// A writable stream that keeps what was written, standing in for stderr.
+// A writable stream that keeps what was written, standing in for stdout or
+// stderr; `tty` makes it claim to be a terminal, as colour output checks.
 import { Writable } from 'node:stream';
 
 export interface CapturedStream {
@@ -7,7 +8,7 @@ export interface CapturedStream {
   lines(): string[];
 }
 
-export function captureStream(): CapturedStream {
+export function captureStream(options: { tty?: boolean } = {}): CapturedStream {
   let text = '';
   const stream = new Writable({
     write(chunk: Buffer | string, _encoding, callback) {
@@ -15,6 +16,7 @@ export function captureStream(): CapturedStream {
       callback();
     },
   });
+  if (options.tty === true) Object.assign(stream, { isTTY: true });
   return {
     stream,
     text: () => text,

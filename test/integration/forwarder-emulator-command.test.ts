@@ -1,12 +1,11 @@
 // `vfkeeper forwarder-emulator --dir DIR`: prints its endpoints, serves
 // them, and stops cleanly on SIGTERM.
 import { access } from 'node:fs/promises';
-import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CommandContext } from '../../src/cli/command.js';
 import { forwarderEmulatorCommand, runForwarderEmulator } from '../../src/cli/commands/forwarder-emulator.js';
 import { ZmqForwarder } from '../../src/dataplane/zmq-forwarder.js';
 import { parsePciAddress } from '../../src/model/pci.js';
+import { capture } from '../helpers/command-context.js';
 import { makeTempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -15,28 +14,11 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function context(args: string[], json = false) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const ctx: CommandContext = {
-    args,
-    globals: { config: undefined, sysfsRoot: undefined, simulate: undefined, controlSocket: '/nonexistent', controlSocketGiven: false, json },
-    stdout,
-    stderr,
-    env: {},
-  };
-  return { ctx, out: () => out, err: () => err };
-}
-
 describe('vfkeeper forwarder-emulator', () => {
   it('prints its endpoints, serves them, and stops on SIGTERM', async () => {
     const t = await makeTempDir();
     cleanups.push(t.remove);
-    const { ctx, out } = context(['--dir', t.dir]);
+    const { ctx, out } = capture(['--dir', t.dir]);
     const exit = forwarderEmulatorCommand.run(ctx);
     const printed = await waitFor(() => out().includes('sockets:') && out(), 'the endpoints to be printed');
     expect(printed).toBe(
@@ -56,7 +38,7 @@ describe('vfkeeper forwarder-emulator', () => {
   it('--json prints one JSON document; --dynamic-sockets makes no socket at start', async () => {
     const t = await makeTempDir();
     cleanups.push(t.remove);
-    const { ctx, out } = context(['--dir', t.dir, '--dynamic-sockets'], true);
+    const { ctx, out } = capture(['--dir', t.dir, '--dynamic-sockets'], { json: true });
     let stop = () => {};
     const exit = runForwarderEmulator(ctx, () => new Promise<void>((resolve) => (stop = resolve)));
     const line = await waitFor(() => out().endsWith('\n') && out(), 'the JSON line');
@@ -69,7 +51,7 @@ describe('vfkeeper forwarder-emulator', () => {
   });
 
   it.each([[[]], [['--dir']], [['--dir', '/tmp', '--bogus']]])('bad usage %j exits 2 with the usage', async (args) => {
-    const { ctx, err } = context(args);
+    const { ctx, err } = capture(args);
     expect(await runForwarderEmulator(ctx, () => new Promise(() => {}))).toBe(2);
     expect(err()).toContain('usage: vfkeeper forwarder-emulator --dir DIR');
   });

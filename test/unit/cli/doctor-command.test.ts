@@ -3,7 +3,7 @@ import { createDoctorCommand, doctorCommand } from '../../../src/cli/commands/do
 import { CHECK_IDS } from '../../../src/doctor/types.js';
 import { VfkeeperError } from '../../../src/model/errors.js';
 import { KERNEL, makeRoot, pf, removeRoot, writeFreshHost, writeGuideHost } from '../doctor/fixture-host.js';
-import { capture } from './command-context.js';
+import { capture } from '../../helpers/command-context.js';
 
 let root: string;
 beforeEach(async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { firmwareCommand } from '../../../src/cli/commands/firmware.js';
 import { BOARDS, link, makeRoot, put, removeRoot } from '../doctor/fixture-host.js';
-import { capture } from './command-context.js';
+import { capture } from '../../helpers/command-context.js';
 
 const DIR = '/lib/firmware/netronome';
 let root: string;

@@ -1,10 +1,9 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { CommandContext } from '../../../src/cli/command.js';
 import { makeUdevRulesCommand, udevRulesCommand, type ReadConfig } from '../../../src/cli/commands/udev-rules.js';
 import { defaultConfig, defaultPfRule } from '../../../src/model/config.js';
 import { VfkeeperError } from '../../../src/model/errors.js';
 import { formatUdevRules } from '../../../src/packaging/udev-rules.js';
+import { capture } from '../../helpers/command-context.js';
 
 interface Run {
   status: number;
@@ -13,21 +12,9 @@ interface Run {
 }
 
 async function run(args: string[], json = false, command = udevRulesCommand): Promise<Run> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c.toString()));
-  stderr.on('data', (c: Buffer) => err.push(c.toString()));
-  const ctx: CommandContext = {
-    args,
-    globals: { config: undefined, sysfsRoot: undefined, simulate: undefined, controlSocket: '/run/vfkeeper/control.sock', controlSocketGiven: false, json },
-    stdout,
-    stderr,
-    env: {},
-  };
+  const { ctx, out, err } = capture(args, { json });
   const status = await command.run(ctx);
-  return { status, stdout: out.join(''), stderr: err.join('') };
+  return { status, stdout: out(), stderr: err() };
 }
 
 describe('vfkeeper udev-rules', () => {
