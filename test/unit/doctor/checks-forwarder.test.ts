@@ -1,23 +1,16 @@
 import { chown } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../../src/model/config.js';
-import { APPARMOR_GUIDE_LINES, QEMU, forwarderDefaults, inputsFor, isRoot, link, makeRoot, put, remove, removeRoot, writeGuideHost } from './fixture-host.js';
-import { runCheck } from './check-helpers.js';
+import { APPARMOR_GUIDE_LINES, QEMU, forwarderDefaults, isRoot, link, put, remove } from './fixture-host.js';
+import { useGuideHost } from './check-helpers.js';
 
-let root: string;
-beforeEach(async () => {
-  root = await makeRoot();
-  await writeGuideHost(root);
-});
-afterEach(async () => {
-  await removeRoot(root);
-});
+const host = useGuideHost();
 
 describe('apparmor', () => {
   it('fails on Ubuntu without the guide lines, and lists exactly the missing ones', async () => {
-    await put(root, '/etc/apparmor.d/abstractions/libvirt-qemu', '/tmp/ r,\n/tmp/virtio-forwarder/** rwmix,\n');
-    const r = await runCheck(inputsFor(root), 'apparmor');
+    await put(host.root, '/etc/apparmor.d/abstractions/libvirt-qemu', '/tmp/ r,\n/tmp/virtio-forwarder/** rwmix,\n');
+    const r = await host.check('apparmor');
     expect(r.status).toBe('fail');
     expect(r.evidence).toBe(
       '/etc/apparmor.d/abstractions/libvirt-qemu lacks "/usr/lib/x86_64-linux-gnu/qemu/* rmix,", ' +
@@ -37,50 +30,50 @@ describe('apparmor', () => {
   });
 
   it('counts the lines of the local/ override', async () => {
-    await put(root, '/etc/apparmor.d/abstractions/libvirt-qemu', '/tmp/{,**} r,\n');
-    await put(root, '/etc/apparmor.d/local/abstractions/libvirt-qemu', `${APPARMOR_GUIDE_LINES.join('\n')}\n`);
-    expect((await runCheck(inputsFor(root), 'apparmor')).status).toBe('pass');
+    await put(host.root, '/etc/apparmor.d/abstractions/libvirt-qemu', '/tmp/{,**} r,\n');
+    await put(host.root, '/etc/apparmor.d/local/abstractions/libvirt-qemu', `${APPARMOR_GUIDE_LINES.join('\n')}\n`);
+    expect((await host.check('apparmor')).status).toBe('pass');
   });
 
   it('skips on other distributions', async () => {
-    await put(root, '/etc/os-release', 'NAME="Red Hat Enterprise Linux"\nID="rhel"\nID_LIKE="fedora"\n');
-    const r = await runCheck(inputsFor(root), 'apparmor');
+    await put(host.root, '/etc/os-release', 'NAME="Red Hat Enterprise Linux"\nID="rhel"\nID_LIKE="fedora"\n');
+    const r = await host.check('apparmor');
     expect(r).toMatchObject({ status: 'skip', evidence: expect.stringMatching(/^not Ubuntu \(ID=rhel in \/etc\/os-release\)/) });
   });
 });
 
 describe('forwarder-installed', () => {
   it('fails without the unit, with the apt commands on Ubuntu', async () => {
-    await remove(root, '/lib/systemd/system/virtio-forwarder.service');
-    const r = await runCheck(inputsFor(root), 'forwarder-installed');
+    await remove(host.root, '/lib/systemd/system/virtio-forwarder.service');
+    const r = await host.check('forwarder-installed');
     expect(r.status).toBe('fail');
     expect(r.fix).toBe('add-apt-repository ppa:netronome/virtio-forwarder && apt-get update && apt-get install virtio-forwarder');
   });
 
   it('gives the yum commands on RHEL, and finds the unit in /usr/lib/systemd/system', async () => {
-    await remove(root, '/lib/systemd/system/virtio-forwarder.service');
-    await put(root, '/etc/os-release', 'ID="centos"\nID_LIKE="rhel fedora"\n');
-    expect((await runCheck(inputsFor(root), 'forwarder-installed')).fix).toBe(
+    await remove(host.root, '/lib/systemd/system/virtio-forwarder.service');
+    await put(host.root, '/etc/os-release', 'ID="centos"\nID_LIKE="rhel fedora"\n');
+    expect((await host.check('forwarder-installed')).fix).toBe(
       'yum install yum-plugin-copr && yum copr enable netronome/virtio-forwarder && yum install virtio-forwarder',
     );
-    await put(root, '/usr/lib/systemd/system/virtio-forwarder.service', '[Service]\n');
-    expect((await runCheck(inputsFor(root), 'forwarder-installed')).evidence).toBe('/usr/lib/systemd/system/virtio-forwarder.service is there');
+    await put(host.root, '/usr/lib/systemd/system/virtio-forwarder.service', '[Service]\n');
+    expect((await host.check('forwarder-installed')).evidence).toBe('/usr/lib/systemd/system/virtio-forwarder.service is there');
   });
 
   it('skips every forwarder check when the forwarder is disabled in the configuration', async () => {
     const config = defaultConfig();
     config.forwarder.enabled = false;
-    await remove(root, '/lib/systemd/system/virtio-forwarder.service');
+    await remove(host.root, '/lib/systemd/system/virtio-forwarder.service');
     for (const id of ['forwarder-installed', 'forwarder-service', 'forwarder-mode', 'forwarder-ipc', 'socket-dir'] as const) {
-      expect(await runCheck(inputsFor(root, { config }), id)).toMatchObject({ status: 'skip', evidence: 'forwarder.enabled is false in the configuration' });
+      expect(await host.check(id, { config })).toMatchObject({ status: 'skip', evidence: 'forwarder.enabled is false in the configuration' });
     }
   });
 });
 
 describe('forwarder-service', () => {
   it('fails when not enabled', async () => {
-    await remove(root, '/etc/systemd/system/multi-user.target.wants');
-    const r = await runCheck(inputsFor(root), 'forwarder-service');
+    await remove(host.root, '/etc/systemd/system/multi-user.target.wants');
+    const r = await host.check('forwarder-service');
     expect(r).toEqual({
       id: 'forwarder-service',
       status: 'fail',
@@ -90,20 +83,20 @@ describe('forwarder-service', () => {
   });
 
   it('fails when enabled but not active', async () => {
-    const r = await runCheck(inputsFor(root, { readUnitActiveState: () => Promise.resolve('failed') }), 'forwarder-service');
+    const r = await host.check('forwarder-service', { readUnitActiveState: () => Promise.resolve('failed') });
     expect(r.status).toBe('fail');
     expect(r.evidence).toBe('enabled (/etc/systemd/system/multi-user.target.wants/virtio-forwarder.service), but failed');
     expect(r.fix).toBe('systemctl start virtio-forwarder (and see journalctl -fu virtio-forwarder)');
   });
 
   it('fails when masked', async () => {
-    await link(root, '/etc/systemd/system/virtio-forwarder.service', '/dev/null');
-    const r = await runCheck(inputsFor(root), 'forwarder-service');
+    await link(host.root, '/etc/systemd/system/virtio-forwarder.service', '/dev/null');
+    const r = await host.check('forwarder-service');
     expect(r).toMatchObject({ status: 'fail', fix: 'systemctl unmask virtio-forwarder && systemctl enable --now virtio-forwarder' });
   });
 
   it('skips, saying why, when systemctl cannot answer', async () => {
-    const r = await runCheck(inputsFor(root, { readUnitActiveState: () => Promise.reject(new Error('System has not been booted with systemd')) }), 'forwarder-service');
+    const r = await host.check('forwarder-service', { readUnitActiveState: () => Promise.reject(new Error('System has not been booted with systemd')) });
     expect(r).toMatchObject({ status: 'skip', evidence: expect.stringMatching(/systemctl is-active failed: System has not been booted with systemd$/) });
   });
 });
@@ -116,8 +109,8 @@ describe('forwarder-mode', () => {
     ["VIRTIOFWD_VHOST_CLIENT='' # server", 'pass'],
     ['#VIRTIOFWD_VHOST_CLIENT=y', 'pass'],
   ])('%s -> %s', async (line, status) => {
-    await put(root, '/etc/default/virtioforwarder', `${forwarderDefaults('').replace('VIRTIOFWD_VHOST_CLIENT=', '#')}${line}\n`);
-    const r = await runCheck(inputsFor(root), 'forwarder-mode');
+    await put(host.root, '/etc/default/virtioforwarder', `${forwarderDefaults('').replace('VIRTIOFWD_VHOST_CLIENT=', '#')}${line}\n`);
+    const r = await host.check('forwarder-mode');
     expect(r.status).toBe(status);
     if (status === 'fail') expect(r.fix).toBe('set "VIRTIOFWD_VHOST_CLIENT=" (blank) in /etc/default/virtioforwarder, then systemctl restart virtio-forwarder');
   });
@@ -125,8 +118,8 @@ describe('forwarder-mode', () => {
 
 describe('forwarder-ipc', () => {
   it('fails when port control is not on IPC', async () => {
-    await put(root, '/etc/default/virtioforwarder', forwarderDefaults('').replace('VIRTIOFWD_IPC_PORT_CONTROL=y', 'VIRTIOFWD_IPC_PORT_CONTROL='));
-    const r = await runCheck(inputsFor(root), 'forwarder-ipc');
+    await put(host.root, '/etc/default/virtioforwarder', forwarderDefaults('').replace('VIRTIOFWD_IPC_PORT_CONTROL=y', 'VIRTIOFWD_IPC_PORT_CONTROL='));
+    const r = await host.check('forwarder-ipc');
     expect(r).toEqual({
       id: 'forwarder-ipc',
       status: 'fail',
@@ -137,50 +130,50 @@ describe('forwarder-ipc', () => {
 
   it('fails when the endpoint does not answer, with the probe error', async () => {
     const probe = (): Promise<unknown> => Promise.reject(new Error('ERR_FORWARDER_TIMEOUT: no reply within 2000 ms'));
-    const r = await runCheck(inputsFor(root, { probeForwarder: probe }), 'forwarder-ipc');
+    const r = await host.check('forwarder-ipc', { probeForwarder: probe });
     expect(r.status).toBe('fail');
     expect(r.evidence).toMatch(/ipc:\/\/\/var\/run\/virtio-forwarder\/port_control does not answer: ERR_FORWARDER_TIMEOUT: no reply within 2000 ms$/);
     expect(r.fix).toBe('systemctl start virtio-forwarder (and see journalctl -fu virtio-forwarder)');
   });
 
   it('fails when the forwarder listens elsewhere than vfkeeper is configured for', async () => {
-    await put(root, '/etc/default/virtioforwarder', forwarderDefaults('').replace('ipc:///var/run/virtio-forwarder/port_control', 'ipc:///run/vio/pc'));
-    const r = await runCheck(inputsFor(root), 'forwarder-ipc');
+    await put(host.root, '/etc/default/virtioforwarder', forwarderDefaults('').replace('ipc:///var/run/virtio-forwarder/port_control', 'ipc:///run/vio/pc'));
+    const r = await host.check('forwarder-ipc');
     expect(r).toMatchObject({ status: 'fail', evidence: expect.stringMatching(/^the forwarder listens on ipc:\/\/\/run\/vio\/pc/) });
   });
 });
 
 describe('socket-dir', () => {
   it('fails when the directory is absent', async () => {
-    await remove(root, '/tmp/virtio-forwarder');
-    const r = await runCheck(inputsFor(root), 'socket-dir');
+    await remove(host.root, '/tmp/virtio-forwarder');
+    const r = await host.check('socket-dir');
     expect(r.status).toBe('fail');
     expect(r.evidence).toBe('/tmp/virtio-forwarder does not exist (the forwarder makes it when it starts in server mode)');
     expect(r.fix).toMatch(/chown -R libvirt-qemu:kvm \/tmp\/virtio-forwarder\//);
   });
 
-  it.skipIf(!isRoot)('fails when a socket belongs to root, with the guide chown', async () => {
-    await chown(join(root, '/tmp/virtio-forwarder/virtio-forwarder1.sock'), 0, 0);
-    const r = await runCheck(inputsFor(root), 'socket-dir');
+  it.skipIf(!isRoot)('fails when a socket belongs to host.root, with the guide chown', async () => {
+    await chown(join(host.root, '/tmp/virtio-forwarder/virtio-forwarder1.sock'), 0, 0);
+    const r = await host.check('socket-dir');
     expect(r.status).toBe('fail');
     expect(r.evidence).toBe(`/tmp/virtio-forwarder/virtio-forwarder1.sock is owned by 0:0; want libvirt-qemu:kvm (${QEMU.uid}:${QEMU.gid})`);
     expect(r.fix).toBe("chown -R libvirt-qemu:kvm /tmp/virtio-forwarder/ (vfkeeper's daemon then keeps new sockets so)");
   });
 
   it('fails when the owner does not exist on the host', async () => {
-    await put(root, '/etc/group', 'root:x:0:\n');
-    const r = await runCheck(inputsFor(root), 'socket-dir');
+    await put(host.root, '/etc/group', 'root:x:0:\n');
+    const r = await host.check('socket-dir');
     expect(r).toMatchObject({ status: 'fail', evidence: 'the socket owner libvirt-qemu:kvm cannot be resolved: group kvm does not exist (/etc/group)' });
   });
 
   it('fails when the forwarder puts its sockets elsewhere', async () => {
-    await put(root, '/etc/default/virtioforwarder', forwarderDefaults('').replace('VIRTIOFWD_SOCKET_DIR=/tmp/virtio-forwarder', 'VIRTIOFWD_SOCKET_DIR=/run/vio'));
-    const r = await runCheck(inputsFor(root), 'socket-dir');
+    await put(host.root, '/etc/default/virtioforwarder', forwarderDefaults('').replace('VIRTIOFWD_SOCKET_DIR=/tmp/virtio-forwarder', 'VIRTIOFWD_SOCKET_DIR=/run/vio'));
+    const r = await host.check('socket-dir');
     expect(r).toMatchObject({ status: 'fail', fix: 'set forwarder.socket_dir: /run/vio in /etc/vfkeeper/vfkeeper.yaml' });
   });
 
   it('uses the resolver it is given', async () => {
-    const r = await runCheck(inputsFor(root, { resolveOwner: () => Promise.resolve({ uid: 4242, gid: 4242 }) }), 'socket-dir');
+    const r = await host.check('socket-dir', { resolveOwner: () => Promise.resolve({ uid: 4242, gid: 4242 }) });
     expect(r).toMatchObject({ status: 'fail', evidence: expect.stringMatching(/^\/tmp\/virtio-forwarder is owned by \d+:\d+, .*want libvirt-qemu:kvm \(4242:4242\)$/) });
   });
 });
