@@ -125,7 +125,3 @@ export function getFloat(fields: WireField[], field: number): number | undefined
 export function asInt32(v: bigint): number {
   return Number(BigInt.asIntN(32, v));
 }
-
-export function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex');
-}

@@ -9,8 +9,9 @@ import { ZmqForwarder } from '../../src/dataplane/zmq-forwarder.js';
 import { parsePciAddress } from '../../src/model/pci.js';
 import {
   all, asInt32, fieldFloat, fieldMessage, fieldString, fieldVarint, getBytes, getFloat, getString, getVarint,
-  hex, message, readFields, type WireField,
+  message, readFields, type WireField,
 } from '../helpers/hand-protobuf.js';
+import { hex } from '../helpers/golden-hex.js';
 import { makeTempDir } from '../helpers/temp.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];

@@ -12,10 +12,7 @@ import {
   encodeCoreSchedRequest,
   encodeCoreSchedResponse,
 } from '../../../src/dataplane/proto/codec-config.js';
-
-const ascii = (s: string) => Buffer.from(s, 'latin1').toString('hex');
-const bytes = (...parts: string[]) => Uint8Array.from(Buffer.from(parts.join('').replace(/\s+/g, ''), 'hex'));
-const hexOf = (b: Uint8Array) => Buffer.from(b).toString('hex');
+import { ascii, bytes, hex } from '../../helpers/golden-hex.js';
 
 const RELAY_1 = { relay_number: 1, vf2virtio_cpu: 1, virtio2vf_cpu: 2 };
 const RELAY_1_BODY = '08 01  10 01  18 02';
@@ -28,7 +25,7 @@ describe('ConfigRequest / ConfigResponse', () => {
 
   it('OK with one relay_cpu_map entry (field 5)', () => {
     const wire = bytes('08 00', '2a 06', RELAY_1_BODY);
-    expect(hexOf(encodeConfigResponse({ status: 'OK', relay_cpu_map: [RELAY_1] }))).toBe(hexOf(wire));
+    expect(hex(encodeConfigResponse({ status: 'OK', relay_cpu_map: [RELAY_1] }))).toBe(hex(wire));
     expect(decodeConfigResponse(wire)).toEqual({ status: 'OK', relay_cpu_map: [RELAY_1] });
   });
 
@@ -40,17 +37,17 @@ describe('ConfigRequest / ConfigResponse', () => {
 describe('CoreSchedRequest / CoreSchedResponse', () => {
   it('UPDATE with one relay', () => {
     const wire = bytes('08 00', '12 06', RELAY_1_BODY);
-    expect(hexOf(encodeCoreSchedRequest({ op: 'UPDATE', relay_cpu_map: [RELAY_1] }))).toBe(hexOf(wire));
+    expect(hex(encodeCoreSchedRequest({ op: 'UPDATE', relay_cpu_map: [RELAY_1] }))).toBe(hex(wire));
     expect(decodeCoreSchedRequest(wire)).toEqual({ op: 'UPDATE', relay_cpu_map: [RELAY_1] });
   });
 
   it('GET_EAL_CORES is op 1', () => {
-    expect(hexOf(encodeCoreSchedRequest({ op: 'GET_EAL_CORES', relay_cpu_map: [] }))).toBe('0801');
+    expect(hex(encodeCoreSchedRequest({ op: 'GET_EAL_CORES', relay_cpu_map: [] }))).toBe('0801');
   });
 
   it('OK with eal_cores 1 and 2 (field 7)', () => {
     const wire = bytes('20 01', '38 01', '38 02');
-    expect(hexOf(encodeCoreSchedResponse({ status: 'OK', eal_cores: [1, 2] }))).toBe(hexOf(wire));
+    expect(hex(encodeCoreSchedResponse({ status: 'OK', eal_cores: [1, 2] }))).toBe(hex(wire));
     expect(decodeCoreSchedResponse(wire)).toEqual({ status: 'OK', eal_cores: [1, 2] });
   });
 

@@ -16,11 +16,7 @@ import {
   encodeStatsResponse,
 } from '../../../src/dataplane/proto/codec-stats.js';
 import type { PortControlRequest, StatsResponse } from '../../../src/dataplane/proto/messages.js';
-
-/** Hex with spaces for reading; ascii() for string bodies. */
-const ascii = (s: string) => Buffer.from(s, 'latin1').toString('hex');
-const bytes = (...parts: string[]) => Uint8Array.from(Buffer.from(parts.join('').replace(/\s+/g, ''), 'hex'));
-const hexOf = (b: Uint8Array) => Buffer.from(b).toString('hex');
+import { ascii, bytes, hex } from '../../helpers/golden-hex.js';
 
 const ADD_7: PortControlRequest = {
   op: 'ADD',
@@ -38,7 +34,7 @@ const ADD_7_BYTES = bytes(
 
 describe('PortControlRequest on the wire', () => {
   it('ADD relay 7 of 0000:02:08.3, conditional', () => {
-    expect(hexOf(encodePortControlRequest(ADD_7))).toBe(hexOf(ADD_7_BYTES));
+    expect(hex(encodePortControlRequest(ADD_7))).toBe(hex(ADD_7_BYTES));
     expect(decodePortControlRequest(ADD_7_BYTES)).toEqual(ADD_7);
   });
 
@@ -50,7 +46,7 @@ describe('PortControlRequest on the wire', () => {
       conditional: false,
     };
     const wire = bytes('08 01', '12 09', '08 00  10 81 01  18 1f  20 07', '18 3c', '20 00');
-    expect(hexOf(encodePortControlRequest(req))).toBe(hexOf(wire));
+    expect(hex(encodePortControlRequest(req))).toBe(hex(wire));
     expect(decodePortControlRequest(wire)).toEqual(req);
   });
 
@@ -75,14 +71,14 @@ describe('PortControlRequest on the wire', () => {
       '2a 05', ascii('bond0'),
       '30 01',
     );
-    expect(hexOf(encodePortControlRequest(req))).toBe(hexOf(wire));
+    expect(hex(encodePortControlRequest(req))).toBe(hex(wire));
     expect(decodePortControlRequest(wire)).toEqual(req);
   });
 
   it('QUERY_PCI names only the socket (field 7)', () => {
     const path = '/tmp/virtio-forwarder/virtio-forwarder1.sock'; // 44 bytes
     const wire = bytes('08 04', '3a 2c', ascii(path));
-    expect(hexOf(encodePortControlRequest({ op: 'QUERY_PCI', pci_addrs: [], vhost_path: path }))).toBe(hexOf(wire));
+    expect(hex(encodePortControlRequest({ op: 'QUERY_PCI', pci_addrs: [], vhost_path: path }))).toBe(hex(wire));
     expect(decodePortControlRequest(wire)).toEqual({ op: 'QUERY_PCI', pci_addrs: [], vhost_path: path, conditional: true });
   });
 
@@ -94,21 +90,21 @@ describe('PortControlRequest on the wire', () => {
 
 describe('PortControlResponse on the wire', () => {
   it('OK is status (field 4) = 1 and nothing else', () => {
-    expect(hexOf(encodePortControlResponse({ status: 'OK' }))).toBe('2001');
+    expect(hex(encodePortControlResponse({ status: 'OK' }))).toBe('2001');
     expect(decodePortControlResponse(bytes('20 01'))).toEqual({ status: 'OK' });
   });
 
   it('ERROR with error_code 8 from virtio_forwarder_add_vf2()', () => {
     const wire = bytes('20 00', '28 08', '32 1a', ascii('virtio_forwarder_add_vf2()'));
     const res = { status: 'ERROR', error_code: 8, error_code_source: 'virtio_forwarder_add_vf2()' } as const;
-    expect(hexOf(encodePortControlResponse(res))).toBe(hexOf(wire));
+    expect(hex(encodePortControlResponse(res))).toBe(hex(wire));
     expect(decodePortControlResponse(wire)).toEqual(res);
   });
 
   it('a negative error_code (-EEXIST) is a 10-byte int32 varint', () => {
     const wire = bytes('20 00', '28 ef ff ff ff ff ff ff ff ff 01', '32 1a', ascii('virtio_add_sock_dev_pair()'));
     const res = { status: 'ERROR', error_code: -17, error_code_source: 'virtio_add_sock_dev_pair()' } as const;
-    expect(hexOf(encodePortControlResponse(res))).toBe(hexOf(wire));
+    expect(hex(encodePortControlResponse(res))).toBe(hex(wire));
     expect(decodePortControlResponse(wire)).toEqual(res);
   });
 
@@ -126,7 +122,7 @@ describe('StatsRequest on the wire', () => {
 
   it('relays 1 and 2 packed, include_inactive false, delay 100', () => {
     const wire = bytes('0a 02 01 02', '10 00', '18 64');
-    expect(hexOf(encodeStatsRequest({ relay: [1, 2], include_inactive: false, delay: 100 }))).toBe(hexOf(wire));
+    expect(hex(encodeStatsRequest({ relay: [1, 2], include_inactive: false, delay: 100 }))).toBe(hex(wire));
     expect(decodeStatsRequest(wire)).toEqual({ relay: [1, 2], include_inactive: false, delay: 100 });
   });
 
@@ -177,7 +173,7 @@ const ONE_RELAY_BYTES = bytes(
 
 describe('StatsResponse on the wire', () => {
   it('one relay with a VF added and no VM', () => {
-    expect(hexOf(encodeStatsResponse(ONE_RELAY))).toBe(hexOf(ONE_RELAY_BYTES));
+    expect(hex(encodeStatsResponse(ONE_RELAY))).toBe(hex(ONE_RELAY_BYTES));
     expect(decodeStatsResponse(ONE_RELAY_BYTES)).toEqual(ONE_RELAY);
   });
 
