@@ -5,8 +5,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ForwarderClient } from '../../src/dataplane/client/forwarder-client.js';
 import { ForwarderEmulator, type ForwarderEmulatorOptions } from '../../src/dataplane/emulator/emulator.js';
-import { ForwarderError } from '../../src/dataplane/forwarder-error.js';
 import { parsePciAddress } from '../../src/model/pci.js';
+import { forwarderErrorOf } from '../helpers/forwarder-error-of.js';
 import { makeTempDir } from '../helpers/temp.js';
 
 const VF = parsePciAddress('0000:02:08.3');
@@ -23,12 +23,6 @@ async function setUp(options: Omit<ForwarderEmulatorOptions, 'dir'>) {
     await temp.remove();
   });
   return { emulator, client };
-}
-
-async function errorOf(p: Promise<unknown>): Promise<ForwarderError> {
-  const e: unknown = await p.then(() => undefined, (err: unknown) => err);
-  if (!(e instanceof ForwarderError)) throw new Error(`expected a ForwarderError, got ${String(e)}`);
-  return e;
 }
 
 afterEach(async () => {
@@ -60,21 +54,21 @@ describe('dynamic sockets', () => {
     const { emulator, client } = await setUp({ dynamicSockets: true });
     const sock = path.join(emulator.socketDir, 'vm-a.sock');
     await client.addSock(sock, [VF]);
-    expect((await errorOf(client.addSock(sock, [parsePciAddress('0000:02:08.4')]))).context.errorCode).toBe(1);
-    expect((await errorOf(client.addSock(path.join(emulator.socketDir, 'b.sock'), [VF]))).context.errorCode).toBe(-17);
-    const outside = await errorOf(client.addSock(path.join(emulator.dir, 'c.sock'), [parsePciAddress('0000:02:08.5')]));
+    expect((await forwarderErrorOf(client.addSock(sock, [parsePciAddress('0000:02:08.4')]))).context.errorCode).toBe(1);
+    expect((await forwarderErrorOf(client.addSock(path.join(emulator.socketDir, 'b.sock'), [VF]))).context.errorCode).toBe(-17);
+    const outside = await forwarderErrorOf(client.addSock(path.join(emulator.dir, 'c.sock'), [parsePciAddress('0000:02:08.5')]));
     expect(outside.context).toMatchObject({ errorCode: 5, errorCodeSource: 'virtio_add_sock_dev_pair()' });
   });
 
   it('QUERY_PCI of an unknown socket is refused', async () => {
     const { emulator, client } = await setUp({ dynamicSockets: true });
-    const e = await errorOf(client.queryPci(path.join(emulator.socketDir, 'nobody.sock')));
+    const e = await forwarderErrorOf(client.queryPci(path.join(emulator.socketDir, 'nobody.sock')));
     expect(e.code).toBe('ERR_FORWARDER_REFUSED');
   });
 
   it('with sockets made at start, no relay is free for ADD_SOCK (code 2)', async () => {
     const { emulator, client } = await setUp({});
-    const e = await errorOf(client.addSock(path.join(emulator.socketDir, 'x.sock'), [VF]));
+    const e = await forwarderErrorOf(client.addSock(path.join(emulator.socketDir, 'x.sock'), [VF]));
     expect(e.context.errorCode).toBe(2);
     expect(e.hint).toContain('VIRTIOFWD_DYNAMIC_SOCKETS');
   });
@@ -83,7 +77,7 @@ describe('dynamic sockets', () => {
 describe('the host behind the emulator', () => {
   it('a VF DPDK cannot take (e.g. not on vfio-pci) makes ADD fail with code 2 and a hint', async () => {
     const { client } = await setUp({ canAttach: (pci) => pci !== VF });
-    const e = await errorOf(client.add(1, [VF]));
+    const e = await forwarderErrorOf(client.add(1, [VF]));
     expect(e.context).toMatchObject({ errorCode: 2, errorCodeSource: 'virtio_forwarder_add_vf2()' });
     expect(e.hint).toContain('vfio-pci');
     await client.add(1, [parsePciAddress('0000:02:08.4')]);

@@ -9,6 +9,7 @@ import { ForwarderError } from '../../src/dataplane/forwarder-error.js';
 import { ZmqForwarder } from '../../src/dataplane/zmq-forwarder.js';
 import { isRelayAttached, type ObservedRelay } from '../../src/model/observed.js';
 import { parsePciAddress } from '../../src/model/pci.js';
+import { forwarderErrorOf } from '../helpers/forwarder-error-of.js';
 import { makeTempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -28,8 +29,7 @@ async function relay(id: number): Promise<ObservedRelay> {
 }
 
 async function refusal(p: Promise<unknown>): Promise<ForwarderError> {
-  const e: unknown = await p.then(() => undefined, (err: unknown) => err);
-  if (!(e instanceof ForwarderError)) throw new Error(`expected a ForwarderError, got ${String(e)}`);
+  const e = await forwarderErrorOf(p);
   expect(e.code).toBe('ERR_FORWARDER_REFUSED');
   return e;
 }

@@ -6,9 +6,10 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ForwarderClient, type ForwarderClientOptions } from '../../src/dataplane/client/forwarder-client.js';
 import { ForwarderEmulator } from '../../src/dataplane/emulator/emulator.js';
-import { ForwarderError, HINT_IPC_PORT_CONTROL } from '../../src/dataplane/forwarder-error.js';
+import { HINT_IPC_PORT_CONTROL } from '../../src/dataplane/forwarder-error.js';
 import { ZmqForwarder } from '../../src/dataplane/zmq-forwarder.js';
 import { parsePciAddress } from '../../src/model/pci.js';
+import { forwarderErrorOf } from '../helpers/forwarder-error-of.js';
 import { makeTempDir } from '../helpers/temp.js';
 
 const VF = parsePciAddress('0000:02:08.3');
@@ -39,18 +40,12 @@ function clientFor(options: ForwarderClientOptions): ForwarderClient {
   return client;
 }
 
-async function errorOf(p: Promise<unknown>): Promise<ForwarderError> {
-  const e: unknown = await p.then(() => undefined, (err: unknown) => err);
-  if (!(e instanceof ForwarderError)) throw new Error(`expected a ForwarderError, got ${String(e)}`);
-  return e;
-}
-
 describe('ERR_FORWARDER_UNREACHABLE', () => {
   it('an absent ipc path fails at once, naming endpoint and request, with the service hint', async () => {
     const dir = await tempDir();
     const endpoint = `ipc://${dir}/port_control`;
     const client = clientFor({ portControl: endpoint, stats: `ipc://${dir}/stats`, timeoutMs: PATIENT });
-    const e = await errorOf(client.add(7, [VF]));
+    const e = await forwarderErrorOf(client.add(7, [VF]));
     expect(e.code).toBe('ERR_FORWARDER_UNREACHABLE');
     expect(e.message).toContain(endpoint);
     expect(e.message).toContain('ADD relay 7 VF 0000:02:08.3');
@@ -66,7 +61,7 @@ describe('ERR_FORWARDER_UNREACHABLE', () => {
     await link(path.join(dir, 'live'), path.join(dir, 'stats'));
     await new Promise<void>((resolve) => server.close(() => resolve()));
     const client = clientFor({ portControl: '', stats: `ipc://${dir}/stats`, timeoutMs: PATIENT, retries: 0 });
-    const e = await errorOf(client.stats());
+    const e = await forwarderErrorOf(client.stats());
     expect(e.code).toBe('ERR_FORWARDER_UNREACHABLE');
     expect(e.context.errno).toBe('ECONNREFUSED');
     expect(e.message).toContain('stats of all relays');
@@ -75,14 +70,14 @@ describe('ERR_FORWARDER_UNREACHABLE', () => {
   it('a missing port control endpoint beside a present stats endpoint says IPC port control is off', async () => {
     const emulator = await runningEmulator();
     const client = clientFor({ portControl: `ipc://${emulator.dir}/no_port_control`, stats: emulator.endpoints.stats });
-    const e = await errorOf(client.add(1, [VF]));
+    const e = await forwarderErrorOf(client.add(1, [VF]));
     expect(e.code).toBe('ERR_FORWARDER_UNREACHABLE');
     expect(e.hint).toBe(HINT_IPC_PORT_CONTROL);
   });
 
   it('no endpoint configured', async () => {
     const client = clientFor({ portControl: '', stats: '' });
-    const e = await errorOf(client.stats());
+    const e = await forwarderErrorOf(client.stats());
     expect(e.code).toBe('ERR_FORWARDER_UNREACHABLE');
     expect(e.message).toContain('no endpoint is configured');
   });
@@ -93,7 +88,7 @@ describe('ERR_FORWARDER_UNREACHABLE', () => {
     cleanups.push(() => forwarder.close());
     await forwarder.attach(1, VF);
     await emulator.stop();
-    const down = await errorOf(forwarder.readRelays());
+    const down = await forwarderErrorOf(forwarder.readRelays());
     expect(down.code).toBe('ERR_FORWARDER_UNREACHABLE');
     expect(down.context.errno).toBe('ENOENT');
     await emulator.start();
@@ -106,11 +101,11 @@ describe('ERR_FORWARDER_TIMEOUT', () => {
     const emulator = await runningEmulator();
     const client = clientFor({ ...emulator.endpoints, timeoutMs: 150, retries: 0 });
     emulator.misbehave({ kind: 'silent' }, 'stats');
-    const e = await errorOf(client.stats());
+    const e = await forwarderErrorOf(client.stats());
     expect(e.code).toBe('ERR_FORWARDER_TIMEOUT');
     expect(e.message).toBe(`virtio-forwarder did not answer stats of all relays on ${emulator.endpoints.stats} within 150 ms`);
     // A second request while still hung also times out (it is not stuck behind the first socket).
-    expect((await errorOf(client.stats())).code).toBe('ERR_FORWARDER_TIMEOUT');
+    expect((await forwarderErrorOf(client.stats())).code).toBe('ERR_FORWARDER_TIMEOUT');
     emulator.misbehave({ kind: 'none' });
     expect((await client.stats()).relay.length).toBe(60);
   });
@@ -129,7 +124,7 @@ describe('ERR_FORWARDER_REFUSED and ERR_FORWARDER_MALFORMED', () => {
     const emulator = await runningEmulator();
     const client = clientFor(emulator.endpoints);
     emulator.misbehave({ kind: 'error', errorCode: -19, source: 'rte_eth_dev_attach()' }, 'port_control');
-    const e = await errorOf(client.remove(4, [VF]));
+    const e = await forwarderErrorOf(client.remove(4, [VF]));
     expect(e.code).toBe('ERR_FORWARDER_REFUSED');
     expect(e.message).toContain('REMOVE relay 4 VF 0000:02:08.3');
     expect(e.message).toContain('rte_eth_dev_attach() returned -19');
@@ -141,7 +136,7 @@ describe('ERR_FORWARDER_REFUSED and ERR_FORWARDER_MALFORMED', () => {
     const emulator = await runningEmulator();
     const client = clientFor(emulator.endpoints);
     emulator.misbehave({ kind: 'error' }, 'stats');
-    expect((await errorOf(client.stats())).message).toContain('status ENOMEM');
+    expect((await forwarderErrorOf(client.stats())).message).toContain('status ENOMEM');
   });
 
   it.each([
@@ -152,10 +147,10 @@ describe('ERR_FORWARDER_REFUSED and ERR_FORWARDER_MALFORMED', () => {
     const emulator = await runningEmulator();
     const client = clientFor(emulator.endpoints);
     emulator.misbehave({ kind: 'garbage', bytes });
-    const pc = await errorOf(client.add(1, [VF]));
+    const pc = await forwarderErrorOf(client.add(1, [VF]));
     expect(pc.code).toBe('ERR_FORWARDER_MALFORMED');
     expect(pc.message).toContain(`reply to ADD relay 1 VF 0000:02:08.3 on ${emulator.endpoints.portControl} is malformed`);
-    expect((await errorOf(client.stats())).code).toBe('ERR_FORWARDER_MALFORMED');
+    expect((await forwarderErrorOf(client.stats())).code).toBe('ERR_FORWARDER_MALFORMED');
   });
 });
 
