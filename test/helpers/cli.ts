@@ -1,8 +1,5 @@
 // Run the built CLI as a user would: a child process, its exit status and output.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -22,11 +19,6 @@ export function vfkeeper(args: string[], options: { cwd?: string; env?: NodeJS.P
     timeout: 60_000,
   });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-export function tempDir(prefix = 'vfkeeper-test-'): { dir: string; path: (name: string) => string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  return { dir, path: (name) => join(dir, name), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** The same, without blocking the test's event loop (needed when the test serves the CLI, e.g. an in-process emulator). */

@@ -3,7 +3,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { ForwarderEmulator } from '../../src/dataplane/emulator/emulator.js';
-import { CLI, tempDir, vfkeeper, vfkeeperAsync, type CliResult } from './cli.js';
+import { CLI, vfkeeper, vfkeeperAsync, type CliResult } from './cli.js';
+import { tempDir } from './temp.js';
 import { waitFor } from './wait-for.js';
 
 export class DaemonRig {
@@ -73,7 +74,7 @@ export class DaemonRig {
   async tearDown(): Promise<void> {
     if (this.child) await this.stop('SIGKILL');
     await this.fw.stop();
-    this.t.cleanup();
+    this.t.remove();
   }
 }
 

@@ -1,9 +1,16 @@
-// Temporary directories, always under os.tmpdir() and removed after.
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+// Temporary directories, always under os.tmpdir(); the test removes them after.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-export async function makeTempDir(prefix = 'vfk-'): Promise<{ dir: string; remove: () => Promise<void> }> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
-  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+export interface TempDir {
+  dir: string;
+  /** `name` inside the directory. */
+  path(name: string): string;
+  remove(): void;
+}
+
+export function tempDir(prefix = 'vfk-'): TempDir {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, path: (name) => join(dir, name), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

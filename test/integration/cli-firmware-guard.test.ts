@@ -2,10 +2,11 @@
 // back at nic/; `warn` says so once, `fix` re-points each link and logs it.
 import { mkdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempDir, vfkeeper } from '../helpers/cli.js';
+import { vfkeeper } from '../helpers/cli.js';
+import { tempDir, type TempDir } from '../helpers/temp.js';
 
 const BOARDS = ['nic_AMDA0058-0011_2x40.nffw', 'nic_AMDA0058-0012_2x40.nffw', 'nic_AMDA0096-0001_2x10.nffw'];
-let t: ReturnType<typeof tempDir>;
+let t: TempDir;
 let fw: string;
 
 beforeEach(() => {
@@ -18,7 +19,7 @@ beforeEach(() => {
   for (const b of BOARDS) symlinkSync(`nic/${b}`, `${fw}/${b}`);
   writeFileSync(t.path('h.json'), vfkeeper(['sim', 'init', '--vfs', '2']).stdout);
 });
-afterEach(() => t.cleanup());
+afterEach(() => t.remove());
 
 const run = (guard: string) => {
   writeFileSync(t.path('c.yaml'), `forwarder: { enabled: false }\nfirmware: { dir: ${fw}, flavour: nic-sriov, guard: ${guard} }\n`);

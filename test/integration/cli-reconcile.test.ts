@@ -2,14 +2,15 @@
 // status, dry runs, the workload guard, and configuration errors.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempDir, vfkeeper } from '../helpers/cli.js';
+import { vfkeeper } from '../helpers/cli.js';
+import { tempDir, type TempDir } from '../helpers/temp.js';
 
-let t: ReturnType<typeof tempDir>;
+let t: TempDir;
 beforeEach(() => {
   t = tempDir();
   writeFileSync(t.path('c.yaml'), 'forwarder: { enabled: false }\n');
 });
-afterEach(() => t.cleanup());
+afterEach(() => t.remove());
 
 function simInit(args: string[] = []): string {
   const r = vfkeeper(['sim', 'init', ...args]);

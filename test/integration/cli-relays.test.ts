@@ -4,14 +4,15 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ForwarderEmulator } from '../../src/dataplane/emulator/emulator.js';
-import { tempDir, vfkeeper, vfkeeperAsync } from '../helpers/cli.js';
+import { vfkeeper, vfkeeperAsync } from '../helpers/cli.js';
+import { tempDir, type TempDir } from '../helpers/temp.js';
 
-let t: ReturnType<typeof tempDir>;
+let t: TempDir;
 let fw: ForwarderEmulator;
 let args: string[];
 
 beforeEach(async () => {
-  t = tempDir('vfk-');
+  t = tempDir();
   fw = new ForwarderEmulator({ dir: t.path('fw') });
   await fw.start();
   writeFileSync(t.path('c.yaml'), `forwarder:\n  port_control: ${fw.endpoints.portControl}\n  stats: ${fw.endpoints.stats}\n  socket_dir: ${fw.socketDir}\n  socket_owner: "nobody:nogroup"\n`);
@@ -20,7 +21,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await fw.stop();
-  t.cleanup();
+  t.remove();
 });
 
 const status = async () => JSON.parse((await vfkeeperAsync(['status', '--json', ...args])).stdout) as { pfs: Array<{ vfs: Array<{ pci: string; mac: string; relay: { virtio_id: number; state: string } }> }> };

@@ -7,20 +7,20 @@ import { ForwarderClient } from '../../src/dataplane/client/forwarder-client.js'
 import { ForwarderEmulator, type ForwarderEmulatorOptions } from '../../src/dataplane/emulator/emulator.js';
 import { parsePciAddress } from '../../src/model/pci.js';
 import { forwarderErrorOf } from '../helpers/forwarder-error-of.js';
-import { makeTempDir } from '../helpers/temp.js';
+import { tempDir } from '../helpers/temp.js';
 
 const VF = parsePciAddress('0000:02:08.3');
 const cleanups: (() => Promise<void>)[] = [];
 
 async function setUp(options: Omit<ForwarderEmulatorOptions, 'dir'>) {
-  const temp = await makeTempDir();
+  const temp = tempDir();
   const emulator = new ForwarderEmulator({ dir: temp.dir, ...options });
   await emulator.start();
   const client = new ForwarderClient({ ...emulator.endpoints, timeoutMs: 2000 });
   cleanups.push(async () => {
     client.close();
     await emulator.stop();
-    await temp.remove();
+    temp.remove();
   });
   return { emulator, client };
 }

@@ -10,13 +10,13 @@ import { ZmqForwarder } from '../../src/dataplane/zmq-forwarder.js';
 import { isRelayAttached, type ObservedRelay } from '../../src/model/observed.js';
 import { parsePciAddress } from '../../src/model/pci.js';
 import { forwarderErrorOf } from '../helpers/forwarder-error-of.js';
-import { makeTempDir } from '../helpers/temp.js';
+import { tempDir, type TempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const VF = parsePciAddress('0000:02:08.3');
 const OTHER_VF = parsePciAddress('0000:02:08.4');
 
-let temp: Awaited<ReturnType<typeof makeTempDir>>;
+let temp: TempDir;
 let clock: number;
 let emulator: ForwarderEmulator;
 let forwarder: ZmqForwarder;
@@ -35,7 +35,7 @@ async function refusal(p: Promise<unknown>): Promise<ForwarderError> {
 }
 
 beforeEach(async () => {
-  temp = await makeTempDir();
+  temp = tempDir();
   clock = 1_000_000;
   emulator = new ForwarderEmulator({ dir: temp.dir, now: () => clock });
   await emulator.start();
@@ -46,7 +46,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await forwarder.close();
   await emulator.stop();
-  await temp.remove();
+  temp.remove();
 });
 
 describe('attach and detach', () => {

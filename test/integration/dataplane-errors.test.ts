@@ -10,25 +10,25 @@ import { HINT_IPC_PORT_CONTROL } from '../../src/dataplane/forwarder-error.js';
 import { ZmqForwarder } from '../../src/dataplane/zmq-forwarder.js';
 import { parsePciAddress } from '../../src/model/pci.js';
 import { forwarderErrorOf } from '../helpers/forwarder-error-of.js';
-import { makeTempDir } from '../helpers/temp.js';
+import { tempDir } from '../helpers/temp.js';
 
 const VF = parsePciAddress('0000:02:08.3');
 // Long enough that a test waiting for it would hit vitest's own timeout.
 const PATIENT = 60_000;
-const cleanups: (() => Promise<void>)[] = [];
+const cleanups: (() => Promise<void> | void)[] = [];
 
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function tempDir(): Promise<string> {
-  const t = await makeTempDir();
+function scratchDir(): string {
+  const t = tempDir();
   cleanups.push(t.remove);
   return t.dir;
 }
 
 async function runningEmulator(): Promise<ForwarderEmulator> {
-  const emulator = new ForwarderEmulator({ dir: await tempDir() });
+  const emulator = new ForwarderEmulator({ dir: scratchDir() });
   await emulator.start();
   cleanups.push(() => emulator.stop());
   return emulator;
@@ -42,7 +42,7 @@ function clientFor(options: ForwarderClientOptions): ForwarderClient {
 
 describe('ERR_FORWARDER_UNREACHABLE', () => {
   it('an absent ipc path fails at once, naming endpoint and request, with the service hint', async () => {
-    const dir = await tempDir();
+    const dir = scratchDir();
     const endpoint = `ipc://${dir}/port_control`;
     const client = clientFor({ portControl: endpoint, stats: `ipc://${dir}/stats`, timeoutMs: PATIENT });
     const e = await forwarderErrorOf(client.add(7, [VF]));
@@ -55,7 +55,7 @@ describe('ERR_FORWARDER_UNREACHABLE', () => {
   });
 
   it('a stale socket file with nothing listening is refused without waiting for the deadline', async () => {
-    const dir = await tempDir();
+    const dir = scratchDir();
     const server = net.createServer();
     await new Promise<void>((resolve) => server.listen(path.join(dir, 'live'), resolve));
     await link(path.join(dir, 'live'), path.join(dir, 'stats'));

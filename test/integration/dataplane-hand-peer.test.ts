@@ -12,7 +12,7 @@ import {
   message, readFields, type WireField,
 } from '../helpers/hand-protobuf.js';
 import { hex } from '../helpers/golden-hex.js';
-import { makeTempDir } from '../helpers/temp.js';
+import { tempDir } from '../helpers/temp.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -40,7 +40,7 @@ function nested(fields: WireField[], field: number): WireField[] {
 
 describe('a hand-made client drives the emulator', () => {
   async function emulator(): Promise<ForwarderEmulator> {
-    const t = await makeTempDir();
+    const t = tempDir();
     const e = new ForwarderEmulator({ dir: t.dir });
     await e.start();
     cleanups.push(t.remove, () => e.stop());
@@ -100,7 +100,7 @@ describe('a hand-made client drives the emulator', () => {
 
 describe('a hand-made forwarder answers our client', () => {
   async function handForwarder(answer: (request: WireField[]) => Uint8Array) {
-    const t = await makeTempDir();
+    const t = tempDir();
     const endpoint = `ipc://${t.dir}/fwd`;
     const rep = new Reply({ linger: 0 });
     await rep.bind(endpoint);

@@ -6,17 +6,17 @@ import { forwarderEmulatorCommand, runForwarderEmulator } from '../../src/cli/co
 import { ZmqForwarder } from '../../src/dataplane/zmq-forwarder.js';
 import { parsePciAddress } from '../../src/model/pci.js';
 import { capture } from '../helpers/command-context.js';
-import { makeTempDir } from '../helpers/temp.js';
+import { tempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-const cleanups: (() => Promise<void>)[] = [];
+const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
 describe('vfkeeper forwarder-emulator', () => {
   it('prints its endpoints, serves them, and stops on SIGTERM', async () => {
-    const t = await makeTempDir();
+    const t = tempDir();
     cleanups.push(t.remove);
     const { ctx, out } = capture(['--dir', t.dir]);
     const exit = forwarderEmulatorCommand.run(ctx);
@@ -36,7 +36,7 @@ describe('vfkeeper forwarder-emulator', () => {
   });
 
   it('--json prints one JSON document; --dynamic-sockets makes no socket at start', async () => {
-    const t = await makeTempDir();
+    const t = tempDir();
     cleanups.push(t.remove);
     const { ctx, out } = capture(['--dir', t.dir, '--dynamic-sockets'], { json: true });
     let stop = () => {};

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, parseConfigText } from '../../../src/config/load-config.js';
 import { mergeConfig } from '../../../src/config/merge-config.js';
-import { tempDir } from '../../helpers/cli.js';
+import { tempDir, type TempDir } from '../../helpers/temp.js';
 
-let t: ReturnType<typeof tempDir>;
+let t: TempDir;
 beforeEach(() => (t = tempDir()));
-afterEach(() => t.cleanup());
+afterEach(() => t.remove());
 
 describe('loadConfig', () => {
   it('with no file, is the embedded default: every Netronome PF, all VFs on vfio-pci, relays auto', async () => {

@@ -7,17 +7,17 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRealFiles } from '../../../src/host/real/files.js';
-import { makeTempDir } from '../../helpers/temp.js';
+import { tempDir, type TempDir } from '../../helpers/temp.js';
 
-let tmp: { dir: string; remove: () => Promise<void> };
+let tmp: TempDir;
 const servers: net.Server[] = [];
 
-beforeEach(async () => {
-  tmp = await makeTempDir('vfk-files-');
+beforeEach(() => {
+  tmp = tempDir('vfk-files-');
 });
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
-  await tmp.remove();
+  tmp.remove();
 });
 
 const listen = (p: string) =>
