@@ -1,17 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDoctorCommand, doctorCommand } from '../../../src/cli/commands/doctor.js';
 import { CHECK_IDS } from '../../../src/doctor/types.js';
 import { VfkeeperError } from '../../../src/model/errors.js';
-import { KERNEL, makeRoot, pf, removeRoot, writeFreshHost, writeGuideHost } from '../doctor/fixture-host.js';
+import { KERNEL, pf, useFixtureRoot, writeFreshHost, writeGuideHost } from '../doctor/fixture-host.js';
 import { capture } from '../../helpers/command-context.js';
 
-let root: string;
-beforeEach(async () => {
-  root = await makeRoot();
-});
-afterEach(async () => {
-  await removeRoot(root);
-});
+const host = useFixtureRoot();
 
 const guideDeps = {
   observePfs: () => Promise.resolve([pf('sriov-2.1.14')]),
@@ -22,8 +16,8 @@ const guideDeps = {
 
 describe('vfkeeper doctor', () => {
   it('--json prints cli.md shape and exits 1 on a fresh host', async () => {
-    await writeFreshHost(root);
-    const c = capture(['--root', root], { json: true });
+    await writeFreshHost(host.root);
+    const c = capture(['--root', host.root], { json: true });
     expect(await doctorCommand.run(c.ctx)).toBe(1);
     const doc = JSON.parse(c.out()) as { checks: Array<Record<string, string>> };
     expect(doc.checks.map((x) => x.id)).toEqual([...CHECK_IDS]);
@@ -38,8 +32,8 @@ describe('vfkeeper doctor', () => {
   });
 
   it('prints a plain table with the fixes below it when stdout is not a terminal, and exits 0 on the guide host', async () => {
-    await writeGuideHost(root);
-    const c = capture([`--root=${root}`]);
+    await writeGuideHost(host.root);
+    const c = capture([`--root=${host.root}`]);
     expect(await createDoctorCommand(guideDeps).run(c.ctx)).toBe(0);
     const lines = c.out().split('\n');
     expect(lines[0]).toMatch(/^CHECK\s+STATUS\s+EVIDENCE$/);
@@ -50,25 +44,25 @@ describe('vfkeeper doctor', () => {
   });
 
   it('colours the status only on a terminal without NO_COLOR, and lists the fixes', async () => {
-    await writeFreshHost(root);
-    const tty = capture(['--root', root], { tty: true });
+    await writeFreshHost(host.root);
+    const tty = capture(['--root', host.root], { tty: true });
     expect(await doctorCommand.run(tty.ctx)).toBe(1);
     const iommuLine = tty.out().split('\n').find((l) => l.startsWith('iommu '));
     expect(iommuLine).toContain('\x1b[31mFAIL  \x1b[0m  /proc/cmdline has no intel_iommu=on');
     expect(tty.out()).toContain('Fixes:\n');
     expect(tty.out()).toContain('  iommu: add intel_iommu=on iommu=pt to GRUB_CMDLINE_LINUX_DEFAULT');
-    const noColour = capture(['--root', root], { tty: true, env: { NO_COLOR: '1' } });
+    const noColour = capture(['--root', host.root], { tty: true, env: { NO_COLOR: '1' } });
     await doctorCommand.run(noColour.ctx);
     expect(noColour.out()).not.toContain('\x1b[');
   });
 
   it('exits 2 on bad usage and on a configuration that does not load', async () => {
-    const bad = capture(['--rot', root]);
+    const bad = capture(['--rot', host.root]);
     expect(await doctorCommand.run(bad.ctx)).toBe(2);
     expect(bad.err()).toMatch(/^vfkeeper: Unknown option '--rot'\nusage: vfkeeper doctor/);
     const noDir = capture(['--root']);
     expect(await doctorCommand.run(noDir.ctx)).toBe(2);
-    const cfg = capture(['--root', root]);
+    const cfg = capture(['--root', host.root]);
     const failing = createDoctorCommand({
       loadConfig: () => Promise.reject(new VfkeeperError('ERR_CONFIG', '/etc/vfkeeper/vfkeeper.yaml: firmware.guard: expected warn | fix | off', { hint: 'fix the file' })),
     });

@@ -1,31 +1,20 @@
 import { readlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { firmwareCommand } from '../../../src/cli/commands/firmware.js';
-import { BOARDS, link, makeRoot, put, removeRoot } from '../doctor/fixture-host.js';
+import { BOARDS, useFixtureRoot, writeFirmwareTree, writeOrphanBoard } from '../doctor/fixture-host.js';
 import { capture } from '../../helpers/command-context.js';
 
 const DIR = '/lib/firmware/netronome';
-let root: string;
-
-beforeEach(async () => {
-  root = await makeRoot();
-  for (const flavour of ['nic', 'nic-sriov']) {
-    for (const board of BOARDS) await put(root, `${DIR}/${flavour}/${board}`, `${flavour}\n`);
-  }
-  await put(root, `${DIR}/flower/nic_AMDA0081.nffw`, 'flower\n');
-  await link(root, `${DIR}/flower/nic_AMDA0081-0001_1x40.nffw`, 'nic_AMDA0081.nffw');
-  for (const board of BOARDS) await link(root, `${DIR}/${board}`, `nic/${board}`);
-  await put(root, `${DIR}/nic/nic_AMDA0099-0001_2x25.nffw`, 'nic\n');
-  await link(root, `${DIR}/nic_AMDA0099-0001_2x25.nffw`, 'nic/nic_AMDA0099-0001_2x25.nffw');
-});
-afterEach(async () => {
-  await removeRoot(root);
+// The links as linux-firmware leaves them (into nic/), plus a board with no nic-sriov/ firmware.
+const host = useFixtureRoot(async (root) => {
+  await writeFirmwareTree(root, 'nic');
+  await writeOrphanBoard(root);
 });
 
 describe('vfkeeper firmware', () => {
   it('reports the wrong links without touching them, and exits 1', async () => {
-    const c = capture(['--root', root]);
+    const c = capture(['--root', host.root]);
     expect(await firmwareCommand.run(c.ctx)).toBe(1);
     expect(c.out().split('\n')).toEqual([
       'wrong    nic_AMDA0058-0011_2x40.nffw -> nic/nic_AMDA0058-0011_2x40.nffw: points into nic, want nic-sriov/nic_AMDA0058-0011_2x40.nffw',
@@ -36,30 +25,30 @@ describe('vfkeeper firmware', () => {
       'Run vfkeeper firmware --fix to re-point them.',
       '',
     ]);
-    expect(await readlink(join(root, DIR, BOARDS[0] ?? ''))).toBe(`nic/${BOARDS[0] ?? ''}`);
+    expect(await readlink(join(host.root, DIR, BOARDS[0] ?? ''))).toBe(`nic/${BOARDS[0] ?? ''}`);
   });
 
   it('--fix re-points each wrong link, one line per link, says the driver was not reloaded, and exits 0', async () => {
-    const c = capture(['--fix', '--root', root]);
+    const c = capture(['--fix', '--root', host.root]);
     expect(await firmwareCommand.run(c.ctx)).toBe(0);
     const out = c.out();
     for (const board of BOARDS) {
       expect(out).toContain(`fixed    ${board} -> nic-sriov/${board} (was nic/${board})\n`);
-      expect(await readlink(join(root, DIR, board))).toBe(`nic-sriov/${board}`);
+      expect(await readlink(join(host.root, DIR, board))).toBe(`nic-sriov/${board}`);
     }
     expect(out).toContain('kept     nic_AMDA0099-0001_2x25.nffw -> nic/nic_AMDA0099-0001_2x25.nffw');
-    expect(await readlink(join(root, DIR, 'nic_AMDA0099-0001_2x25.nffw'))).toBe('nic/nic_AMDA0099-0001_2x25.nffw');
+    expect(await readlink(join(host.root, DIR, 'nic_AMDA0099-0001_2x25.nffw'))).toBe('nic/nic_AMDA0099-0001_2x25.nffw');
     expect(out).toContain(
       'The driver was not reloaded: the next driver reload or reboot loads the fixed firmware (when no VF is in use: modprobe -r nfp && modprobe nfp).',
     );
-    const again = capture(['--fix', '--root', root]);
+    const again = capture(['--fix', '--root', host.root]);
     expect(await firmwareCommand.run(again.ctx)).toBe(0);
     expect(again.out()).toContain('/lib/firmware/netronome: 4 links, 3 into nic-sriov/, 0 wrong, 0 fixed, 1 left alone');
     expect(again.out()).not.toContain('not reloaded');
   });
 
   it('--json gives one document with each link, its verdict and what was done', async () => {
-    const c = capture(['--fix', '--root', root, '--json']);
+    const c = capture(['--fix', '--root', host.root, '--json']);
     expect(await firmwareCommand.run(c.ctx)).toBe(0);
     const doc = JSON.parse(c.out()) as { links: Array<Record<string, unknown>>; driverReloaded: boolean; reload: string };
     expect(doc).toMatchObject({ dir: DIR, flavour: 'nic-sriov', flavourPresent: true, driverReloaded: false, reload: 'modprobe -r nfp && modprobe nfp' });
@@ -75,7 +64,7 @@ describe('vfkeeper firmware', () => {
   });
 
   it('exits 1 with the reason and the hint when the directory is missing, 2 on bad usage', async () => {
-    const c = capture(['--root', join(root, 'elsewhere')]);
+    const c = capture(['--root', join(host.root, 'elsewhere')]);
     expect(await firmwareCommand.run(c.ctx)).toBe(1);
     expect(c.err()).toMatch(/^vfkeeper: cannot read the firmware directory: \/lib\/firmware\/netronome does not exist\nhint: install the firmware/);
     const bad = capture(['--fix=yes']);

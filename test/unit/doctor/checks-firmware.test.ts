@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BOARDS, inputsFor, link, pf, put, remove } from './fixture-host.js';
+import { BOARDS, inputsFor, link, pf, remove, writeOrphanBoard } from './fixture-host.js';
 import { runCheck, useGuideHost } from './check-helpers.js';
 
 const host = useGuideHost();
@@ -51,8 +51,7 @@ describe('firmware-links', () => {
   });
 
   it('warns about a board with no SR-IOV firmware', async () => {
-    await put(host.root, '/lib/firmware/netronome/nic/nic_AMDA0099-0001_2x25.nffw', 'nic\n');
-    await link(host.root, '/lib/firmware/netronome/nic_AMDA0099-0001_2x25.nffw', 'nic/nic_AMDA0099-0001_2x25.nffw');
+    await writeOrphanBoard(host.root);
     const r = await host.check('firmware-links');
     expect(r.status).toBe('warn');
     expect(r.evidence).toBe('3 links point into nic-sriov/; nic_AMDA0099-0001_2x25.nffw -> nic/nic_AMDA0099-0001_2x25.nffw: no nic-sriov/ counterpart');

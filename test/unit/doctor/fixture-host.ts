@@ -1,14 +1,16 @@
-// Fixture roots for the doctor: a temporary directory laid out like a host's
-// /proc, /sys/kernel, /etc, /lib, /dev, /tmp and /var/log. Two starting
-// points: a freshly installed Ubuntu host, and one set up as the guide says.
-// Tests then change one thing and look at one check.
-import { chown, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+// Fixture roots for the doctor and the firmware tests: a temporary directory
+// laid out like a host's /proc, /sys/kernel, /etc, /lib, /dev, /tmp and
+// /var/log. Two starting points: a freshly installed Ubuntu host, and one set
+// up as the guide says; or the firmware tree alone. useFixtureRoot() gives
+// each test its own root; tests then change one thing and look at the result.
+import { chown, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import { defaultConfig, type Config } from '../../../src/model/config.js';
 import type { ObservedPf } from '../../../src/model/observed.js';
 import type { PciAddress } from '../../../src/model/pci.js';
 import type { DoctorInputs } from '../../../src/doctor/types.js';
+import { tempDir, type TempDir } from '../../helpers/temp.js';
 
 export const isRoot = process.getuid?.() === 0;
 /** libvirt-qemu:kvm in the fixture's /etc/passwd and /etc/group; our own ids when not root (no chown). */
@@ -16,12 +18,28 @@ export const QEMU = isRoot ? { uid: 64055, gid: 993 } : { uid: process.getuid?.(
 export const KERNEL = '6.8.0-31-generic';
 export const BOARDS = ['nic_AMDA0058-0011_2x40.nffw', 'nic_AMDA0058-0012_2x40.nffw', 'nic_AMDA0081-0001_1x40.nffw'];
 
-export async function makeRoot(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'vfkeeper-doctor-'));
+export interface FixtureRoot {
+  /** The current test's root. */
+  readonly root: string;
 }
 
-export async function removeRoot(root: string): Promise<void> {
-  await rm(root, { recursive: true, force: true });
+/** Registers hooks that give each test a fresh root laid out by `write` (empty by default) and remove it after. */
+export function useFixtureRoot(write: (root: string) => Promise<void> = async () => undefined): FixtureRoot {
+  let current: TempDir | null = null;
+  beforeEach(async () => {
+    current = tempDir('vfkeeper-doctor-');
+    await write(current.dir);
+  });
+  afterEach(() => {
+    current?.remove();
+    current = null;
+  });
+  return {
+    get root() {
+      if (current === null) throw new Error('the fixture root exists only while a test runs');
+      return current.dir;
+    },
+  };
 }
 
 export async function put(root: string, path: string, text: string): Promise<void> {
@@ -90,7 +108,23 @@ export const APPARMOR_GUIDE_LINES = [
   'owner "/dev/hugepages-1G/libvirt/qemu/**" rw,',
 ];
 
-/** What every host has: accounts, os-release, CPU, modules, firmware files, the forwarder package. */
+/** /lib/firmware/netronome as linux-firmware installs it, each board's top-level link pointing into `flavour`/. */
+export async function writeFirmwareTree(root: string, flavour: 'nic' | 'nic-sriov'): Promise<void> {
+  for (const f of ['nic', 'nic-sriov']) {
+    for (const board of BOARDS) await put(root, `/lib/firmware/netronome/${f}/${board}`, `${f}\n`);
+  }
+  await put(root, '/lib/firmware/netronome/flower/nic_AMDA0081.nffw', 'flower\n');
+  await link(root, '/lib/firmware/netronome/flower/nic_AMDA0081-0001_1x40.nffw', 'nic_AMDA0081.nffw');
+  for (const board of BOARDS) await link(root, `/lib/firmware/netronome/${board}`, `${flavour}/${board}`);
+}
+
+/** A board with firmware in nic/ only (no nic-sriov/ counterpart), linked into nic/. */
+export async function writeOrphanBoard(root: string): Promise<void> {
+  await put(root, '/lib/firmware/netronome/nic/nic_AMDA0099-0001_2x25.nffw', 'nic\n');
+  await link(root, '/lib/firmware/netronome/nic_AMDA0099-0001_2x25.nffw', 'nic/nic_AMDA0099-0001_2x25.nffw');
+}
+
+/** What every host has: accounts, os-release, CPU, modules, the forwarder package. */
 async function writeCommon(root: string): Promise<void> {
   await put(root, '/etc/os-release', 'NAME="Ubuntu"\nVERSION_ID="22.04"\nID=ubuntu\nID_LIKE=debian\n');
   await put(root, '/etc/passwd', `root:x:0:0:root:/root:/bin/bash\nlibvirt-qemu:x:${QEMU.uid}:108:Libvirt Qemu,,,:/var/lib/libvirt:/usr/sbin/nologin\n`);
@@ -98,11 +132,6 @@ async function writeCommon(root: string): Promise<void> {
   await put(root, '/proc/cpuinfo', 'processor\t: 0\nvendor_id\t: GenuineIntel\n');
   await put(root, `/lib/modules/${KERNEL}/modules.dep`, 'kernel/drivers/vfio/pci/vfio-pci.ko.zst: kernel/drivers/vfio/pci/vfio-pci-core.ko.zst\n');
   await put(root, `/lib/modules/${KERNEL}/modules.builtin`, 'kernel/drivers/vfio/vfio.ko\n');
-  for (const flavour of ['nic', 'nic-sriov']) {
-    for (const board of BOARDS) await put(root, `/lib/firmware/netronome/${flavour}/${board}`, `${flavour} firmware\n`);
-  }
-  await put(root, '/lib/firmware/netronome/flower/nic_AMDA0081.nffw', 'flower firmware\n');
-  await link(root, '/lib/firmware/netronome/flower/nic_AMDA0081-0001_1x40.nffw', 'nic_AMDA0081.nffw');
   await put(root, '/lib/systemd/system/virtio-forwarder.service', '[Service]\nExecStart=/usr/lib/virtio-forwarder/vio4wd-start.sh\n');
   await dir(root, '/sys/kernel/iommu_groups');
   await dir(root, '/var/log');
@@ -117,7 +146,7 @@ export async function writeFreshHost(root: string): Promise<void> {
   await put(root, '/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages', '0\n');
   await put(root, '/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages', '0\n');
   await dir(root, '/dev/hugepages');
-  for (const board of BOARDS) await link(root, `/lib/firmware/netronome/${board}`, `nic/${board}`);
+  await writeFirmwareTree(root, 'nic');
   await put(root, '/etc/apparmor.d/abstractions/libvirt-qemu', APPARMOR_STOCK);
   await put(root, '/etc/default/virtioforwarder', forwarderDefaults('y'));
   await put(root, '/var/log/kern.log', 'Jun  1 10:00:01 host kernel: nfp 0000:02:00.0: nfp: PCI SR-IOV:-12\n');
@@ -135,7 +164,7 @@ export async function writeGuideHost(root: string): Promise<void> {
   await dir(root, '/sys/module/vfio_pci');
   await dir(root, '/dev/hugepages/libvirt', QEMU);
   await dir(root, '/dev/hugepages-1G/libvirt', QEMU);
-  for (const board of BOARDS) await link(root, `/lib/firmware/netronome/${board}`, `nic-sriov/${board}`);
+  await writeFirmwareTree(root, 'nic-sriov');
   await put(root, '/etc/apparmor.d/abstractions/libvirt-qemu', `${APPARMOR_STOCK.replace('/tmp/ r,', '/tmp/{,**} r,')}${APPARMOR_GUIDE_LINES.join('\n')}\n`);
   await put(root, '/etc/default/virtioforwarder', forwarderDefaults(''));
   await link(root, '/etc/systemd/system/multi-user.target.wants/virtio-forwarder.service', '/lib/systemd/system/virtio-forwarder.service');

@@ -1,15 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { doctorExitStatus, runDoctor } from '../../../src/doctor/run-doctor.js';
 import { CHECK_IDS, type CheckResult } from '../../../src/doctor/types.js';
-import { inputsFor, makeRoot, pf, removeRoot, writeFreshHost, writeGuideHost } from './fixture-host.js';
+import { inputsFor, pf, remove, useFixtureRoot, writeFreshHost, writeGuideHost } from './fixture-host.js';
 
-let root: string;
-beforeEach(async () => {
-  root = await makeRoot();
-});
-afterEach(async () => {
-  await removeRoot(root);
-});
+const host = useFixtureRoot();
 
 function byId(checks: CheckResult[]): Map<string, CheckResult> {
   return new Map(checks.map((c) => [c.id, c]));
@@ -17,9 +11,9 @@ function byId(checks: CheckResult[]): Map<string, CheckResult> {
 
 describe('doctor on a freshly installed host', () => {
   it('fails each missing prerequisite with its evidence and the guide fix, and exits 1', async () => {
-    await writeFreshHost(root);
+    await writeFreshHost(host.root);
     const report = await runDoctor(
-      inputsFor(root, {
+      inputsFor(host.root, {
         pfs: [pf('nic-2.0.4')],
         readUnitActiveState: () => Promise.resolve('inactive'),
         probeForwarder: () => Promise.reject(new Error('no answer from ipc:///var/run/virtio-forwarder/port_control within 2000 ms')),
@@ -62,8 +56,8 @@ describe('doctor on a freshly installed host', () => {
 
 describe('doctor on a host set up as the guide says', () => {
   it('passes every check and exits 0', async () => {
-    await writeGuideHost(root);
-    const report = await runDoctor(inputsFor(root));
+    await writeGuideHost(host.root);
+    const report = await runDoctor(inputsFor(host.root));
     const notPassing = report.checks.filter((c) => c.status !== 'pass');
     expect(notPassing).toEqual([]);
     expect(report.checks.every((c) => c.fix === '')).toBe(true);
@@ -71,8 +65,8 @@ describe('doctor on a host set up as the guide says', () => {
   });
 
   it('says what it could not check, and still exits 0, when the live-host probes are absent', async () => {
-    await writeGuideHost(root);
-    const { probeForwarder: _p, readUnitActiveState: _r, ...rest } = inputsFor(root);
+    await writeGuideHost(host.root);
+    const { probeForwarder: _p, readUnitActiveState: _r, ...rest } = inputsFor(host.root);
     const report = await runDoctor({ ...rest, pfs: [] });
     const c = byId(report.checks);
     expect(c.get('forwarder-ipc')).toMatchObject({ status: 'skip', evidence: expect.stringMatching(/not probed/) });
@@ -84,7 +78,7 @@ describe('doctor on a host set up as the guide says', () => {
 
 describe('doctor on a root where nothing can be read', () => {
   it('never throws: an empty root gives skips, and fails only for what is missing outright', async () => {
-    const report = await runDoctor({ root, config: inputsFor(root).config });
+    const report = await runDoctor({ root: host.root, config: inputsFor(host.root).config });
     expect(report.checks).toHaveLength(CHECK_IDS.length);
     const c = byId(report.checks);
     for (const id of ['sriov-bios', 'firmware', 'iommu', 'vfio', 'hugepages-2m', 'hugepages-1g', 'hugetlbfs', 'libvirt-hugepage-dirs', 'apparmor', 'forwarder-service', 'forwarder-mode', 'forwarder-ipc']) {
@@ -97,14 +91,14 @@ describe('doctor on a root where nothing can be read', () => {
   });
 
   it('reports an input that is not a readable file (here: a directory) as skip with the reason', async () => {
-    await writeGuideHost(root);
+    await writeGuideHost(host.root);
     for (const p of ['/proc/cmdline', '/sys/kernel/iommu_groups', '/proc/mounts', '/etc/default/virtioforwarder', '/etc/os-release']) {
-      await removeRoot(`${root}${p}`);
+      await remove(host.root, p);
     }
     const { mkdir, writeFile } = await import('node:fs/promises');
-    for (const p of ['/proc/cmdline', '/proc/mounts', '/etc/default/virtioforwarder', '/etc/os-release']) await mkdir(`${root}${p}`);
-    await writeFile(`${root}/sys/kernel/iommu_groups`, 'not a directory');
-    const c = byId((await runDoctor(inputsFor(root))).checks);
+    for (const p of ['/proc/cmdline', '/proc/mounts', '/etc/default/virtioforwarder', '/etc/os-release']) await mkdir(`${host.root}${p}`);
+    await writeFile(`${host.root}/sys/kernel/iommu_groups`, 'not a directory');
+    const c = byId((await runDoctor(inputsFor(host.root))).checks);
     expect(c.get('iommu')).toMatchObject({ status: 'skip', evidence: '/proc/cmdline: is a directory (EISDIR); /sys/kernel/iommu_groups: not a directory (ENOTDIR)' });
     expect(c.get('hugetlbfs')).toMatchObject({ status: 'skip', evidence: '/proc/mounts: is a directory (EISDIR)' });
     expect(c.get('forwarder-mode')).toMatchObject({ status: 'skip', evidence: '/etc/default/virtioforwarder: is a directory (EISDIR)' });
