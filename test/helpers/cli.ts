@@ -1,6 +1,7 @@
 // Run the built CLI as a user would: a child process, its exit status and output.
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { collectOutput } from './collect-output.js';
 
 export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
@@ -22,13 +23,8 @@ export function vfkeeper(args: string[], options: { cwd?: string; env?: NodeJS.P
 }
 
 /** The same, without blocking the test's event loop (needed when the test serves the CLI, e.g. an in-process emulator). */
-export function vfkeeperAsync(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, VFKEEPER_LOG: 'stderr', ...options.env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
-  });
+export async function vfkeeperAsync(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, VFKEEPER_LOG: 'stderr', ...options.env } });
+  const r = await collectOutput(child);
+  return { ...r, status: r.status ?? -1 };
 }

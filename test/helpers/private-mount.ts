@@ -7,6 +7,7 @@
 // then execs the program; every path and argument travels as a positional
 // parameter, never inside the script text.
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { collectOutput, type ChildOutput } from './collect-output.js';
 
 const BIND_THEN_EXEC = 'mount --bind "$1" "$2"\nshift 2\nexec "$@"';
 
@@ -34,14 +35,6 @@ export function spawnWithPrivateMount(
 }
 
 /** Runs to completion; resolves with its status and output. */
-export function runWithPrivateMount(bind: Bind, program: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawnWithPrivateMount(bind, program, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (status) => resolve({ status, stdout, stderr }));
-  });
+export function runWithPrivateMount(bind: Bind, program: readonly string[]): Promise<ChildOutput> {
+  return collectOutput(spawnWithPrivateMount(bind, program, { stdio: ['ignore', 'pipe', 'pipe'] }));
 }
