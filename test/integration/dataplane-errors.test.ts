@@ -1,8 +1,5 @@
 // Each typed error of the client, provoked for real: nothing at the ipc
 // path, a stale socket file, a hung forwarder, ERROR replies, garbage.
-import { link } from 'node:fs/promises';
-import net from 'node:net';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ForwarderClient, type ForwarderClientOptions } from '../../src/dataplane/client/forwarder-client.js';
 import { ForwarderEmulator } from '../../src/dataplane/emulator/emulator.js';
@@ -10,6 +7,7 @@ import { HINT_IPC_PORT_CONTROL } from '../../src/dataplane/forwarder-error.js';
 import { ZmqForwarder } from '../../src/dataplane/zmq-forwarder.js';
 import { parsePciAddress } from '../../src/model/pci.js';
 import { forwarderErrorOf } from '../helpers/forwarder-error-of.js';
+import { makeStaleSocket } from '../helpers/stale-socket.js';
 import { tempDir } from '../helpers/temp.js';
 
 const VF = parsePciAddress('0000:02:08.3');
@@ -56,11 +54,8 @@ describe('ERR_FORWARDER_UNREACHABLE', () => {
 
   it('a stale socket file with nothing listening is refused without waiting for the deadline', async () => {
     const dir = scratchDir();
-    const server = net.createServer();
-    await new Promise<void>((resolve) => server.listen(path.join(dir, 'live'), resolve));
-    await link(path.join(dir, 'live'), path.join(dir, 'stats'));
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    const client = clientFor({ portControl: '', stats: `ipc://${dir}/stats`, timeoutMs: PATIENT, retries: 0 });
+    const stats = await makeStaleSocket(dir, 'stats');
+    const client = clientFor({ portControl: '', stats: `ipc://${stats}`, timeoutMs: PATIENT, retries: 0 });
     const e = await forwarderErrorOf(client.stats());
     expect(e.code).toBe('ERR_FORWARDER_UNREACHABLE');
     expect(e.context.errno).toBe('ECONNREFUSED');

@@ -1,13 +1,14 @@
 // The file source on temporary directories: real inotify through
 // @parcel/watcher and fs.watch. Conditions are waited for with a deadline.
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileWatcher, configWatchTarget, type WatchTarget } from '../../src/events/files.js';
 import type { WakeEvent } from '../../src/events/types.js';
 import { MemoryLogger } from '../helpers/events/memory-logger.js';
+import { listenStream } from '../helpers/stale-socket.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 let root: string;
@@ -36,9 +37,7 @@ async function watch(targets: WatchTarget[]): Promise<FileWatcher> {
 }
 
 async function listen(path: string): Promise<void> {
-  const server = createServer();
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(path, resolve));
+  servers.push(await listenStream(path));
 }
 
 const seen = (kind: string, path: string) => () => events.some((e) => e.source === 'file' && e.kind === kind && e.path === path);

@@ -7,6 +7,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRealFiles } from '../../../src/host/real/files.js';
+import { listenStream } from '../../helpers/stale-socket.js';
 import { tempDir, type TempDir } from '../../helpers/temp.js';
 
 let tmp: TempDir;
@@ -20,13 +21,9 @@ afterEach(async () => {
   tmp.remove();
 });
 
-const listen = (p: string) =>
-  new Promise<void>((resolve, reject) => {
-    const server = net.createServer();
-    servers.push(server);
-    server.once('error', reject);
-    server.listen(p, () => resolve());
-  });
+const listen = async (p: string): Promise<void> => {
+  servers.push(await listenStream(p));
+};
 
 describe('listSockets', () => {
   it('lists the directory first, then only its sockets, in name order, with their owners', async () => {
