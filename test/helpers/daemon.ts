@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { ForwarderEmulator } from '../../src/dataplane/emulator/emulator.js';
 import { CLI, vfkeeper, vfkeeperAsync, type CliResult } from './cli.js';
+import { formatEmulatorConfig } from './emulator-config.js';
 import { tempDir } from './temp.js';
 import { waitFor } from './wait-for.js';
 
@@ -20,7 +21,7 @@ export class DaemonRig {
   async setUp(simArgs: string[] = ['--vfs', '8'], extraConfig = ''): Promise<void> {
     await this.fw.start();
     writeFileSync(this.state, vfkeeper(['sim', 'init', ...simArgs]).stdout);
-    writeFileSync(this.config, `forwarder:\n  port_control: ${this.fw.endpoints.portControl}\n  stats: ${this.fw.endpoints.stats}\n  socket_dir: ${this.fw.socketDir}\n  socket_owner: "nobody:nogroup"\n${extraConfig}`);
+    writeFileSync(this.config, formatEmulatorConfig(this.fw) + extraConfig);
   }
 
   /** Starts the daemon and waits until it says it is ready. */

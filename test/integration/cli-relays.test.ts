@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ForwarderEmulator } from '../../src/dataplane/emulator/emulator.js';
 import { vfkeeper, vfkeeperAsync } from '../helpers/cli.js';
+import { formatEmulatorConfig } from '../helpers/emulator-config.js';
 import { tempDir, type TempDir } from '../helpers/temp.js';
 
 let t: TempDir;
@@ -15,7 +16,7 @@ beforeEach(async () => {
   t = tempDir();
   fw = new ForwarderEmulator({ dir: t.path('fw') });
   await fw.start();
-  writeFileSync(t.path('c.yaml'), `forwarder:\n  port_control: ${fw.endpoints.portControl}\n  stats: ${fw.endpoints.stats}\n  socket_dir: ${fw.socketDir}\n  socket_owner: "nobody:nogroup"\n`);
+  writeFileSync(t.path('c.yaml'), formatEmulatorConfig(fw));
   writeFileSync(t.path('h.json'), vfkeeper(['sim', 'init', '--vfs', '8']).stdout);
   args = ['--simulate', t.path('h.json'), '--config', t.path('c.yaml')];
 });
@@ -75,7 +76,7 @@ describe('relays', () => {
 
   it('gives the vhost-user sockets to the configured owner', async () => {
     await vfkeeperAsync(['reconcile', ...args]);
-    writeFileSync(t.path('bad.yaml'), `forwarder:\n  port_control: ${fw.endpoints.portControl}\n  stats: ${fw.endpoints.stats}\n  socket_dir: ${fw.socketDir}\n  socket_owner: "no-such-user-x:kvm"\n`);
+    writeFileSync(t.path('bad.yaml'), formatEmulatorConfig(fw, 'no-such-user-x:kvm'));
     const r = await vfkeeperAsync(['reconcile', '--simulate', t.path('h.json'), '--config', t.path('bad.yaml')]);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/Cannot own .* by no-such-user-x:kvm: No user named "no-such-user-x"/);
