@@ -8,8 +8,8 @@ import { dirname, join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import { defaultConfig, type Config } from '../../../src/model/config.js';
 import type { ObservedPf } from '../../../src/model/observed.js';
-import type { PciAddress } from '../../../src/model/pci.js';
 import type { DoctorInputs } from '../../../src/doctor/types.js';
+import { pf as observedPf } from '../../helpers/observed.js';
 import { tempDir, type TempDir } from '../../helpers/temp.js';
 
 export const isRoot = process.getuid?.() === 0;
@@ -62,23 +62,9 @@ export async function remove(root: string, path: string): Promise<void> {
   await rm(join(root, path), { recursive: true, force: true });
 }
 
+/** The guide's Agilio PF (56 VFs, jumbo MTU) running `firmware`. */
 export function pf(firmware: string | null, numVfs = 0): ObservedPf {
-  return {
-    pci: '0000:02:00.0' as PciAddress,
-    vendor: 0x19ee,
-    device: 0x4000,
-    driver: 'nfp',
-    netdev: 'enp2s0np0',
-    link: { up: true, mtu: 9216 },
-    firmware,
-    permMac: '00:15:4d:13:00:01',
-    totalVfs: 56,
-    numVfs,
-    autoprobe: true,
-    vfOffset: 64,
-    vfStride: 1,
-    vfs: [],
-  };
+  return observedPf({ firmware, numVfs, link: { up: true, mtu: 9216 }, permMac: '00:15:4d:13:00:01', totalVfs: 56, autoprobe: true });
 }
 
 /** The upstream /etc/default/virtioforwarder, as the package installs it (client mode). */
