@@ -37,7 +37,8 @@ export function formatStepLine(rec: StepRecord): string {
   return `  ${TAG[rec.result].padEnd(5)}  ${rec.message}${hint}\n`;
 }
 
-export function formatRefusal(r: Refusal): string {
+/** A refusal, as the run reported it or as the daemon sent it (RunJson). */
+export function formatRefusal(r: Pick<Refusal, 'why' | 'hint'> & { kind: string }): string {
   return `  ${r.kind === 'guard' ? 'REFUSED' : 'BLOCKED'}  ${r.why}\n         fix: ${r.hint}\n`;
 }
 
