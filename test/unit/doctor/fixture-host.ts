@@ -59,6 +59,7 @@ export function pf(firmware: string | null, numVfs = 0): ObservedPf {
     autoprobe: true,
     vfOffset: 64,
     vfStride: 1,
+    strayVfs: [],
     vfs: [],
   };
 }
