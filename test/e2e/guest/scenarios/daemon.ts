@@ -54,9 +54,16 @@ async function setUp(env: ScenarioEnv, rec: Recorder): Promise<void> {
   await rec.step('the emulated forwarder running as virtio-forwarder.service', () => startForwarder(180_000));
 }
 
+/** `run-vm.sh --param only=s1,s5 daemon` runs those alone (by hand; the suite runs all). */
+function selectScenarios(only: string | undefined): typeof SCENARIOS {
+  if (only === undefined || only === '') return SCENARIOS;
+  const names = only.split(',');
+  return SCENARIOS.filter(([name]) => names.includes(name));
+}
+
 async function runScenarios(ctx: DaemonContext, deadlineMs: number): Promise<boolean> {
   let passed = true;
-  for (const [name, run] of SCENARIOS) {
+  for (const [name, run] of selectScenarios(process.env.VFKEEPER_E2E_ONLY)) {
     if (performance.now() > deadlineMs - LAST_START_MARGIN_MS) {
       ctx.rec.fact(`${name}Skipped`, 'too little time left before the deadline');
       passed = false;
