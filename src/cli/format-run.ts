@@ -37,8 +37,9 @@ export function formatStepLine(rec: StepRecord): string {
   return `  ${TAG[rec.result].padEnd(5)}  ${rec.message}${hint}\n`;
 }
 
-export function formatRefusal(r: Refusal): string {
-  const tag = { guard: 'REFUSED', blocked: 'BLOCKED', warning: 'WARN' }[r.kind];
+/** A refusal, as the run reported it or as the daemon sent it (RunJson). */
+export function formatRefusal(r: Pick<Refusal, 'why' | 'hint'> & { kind: string }): string {
+  const tag = r.kind === 'guard' ? 'REFUSED' : r.kind === 'warning' ? 'WARN' : 'BLOCKED';
   return `  ${tag.padEnd(7)}  ${r.why}\n         fix: ${r.hint}\n`;
 }
 

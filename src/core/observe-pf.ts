@@ -3,7 +3,7 @@
 // vanishes mid-read throws, and the caller reports it.
 import { parseFirmwareApplication } from '../model/firmware.js';
 import type { ObservedLink, ObservedPf, ObservedVf } from '../model/observed.js';
-import { parsePciAddress, type PciAddress } from '../model/pci.js';
+import { parsePciAddress, vfAddress, type PciAddress } from '../model/pci.js';
 import { basename } from '../host/read-device.js';
 import type { Host } from '../host/types.js';
 import { optional, readDriver, readInt, readNetdev } from '../host/read-device.js';
@@ -20,6 +20,9 @@ async function readLink(host: Host, netdev: string): Promise<ObservedLink | null
 export async function observePf(host: Host, pci: PciAddress, groups: Map<string, string[]>): Promise<ObservedPf> {
   const netdev = await readNetdev(host, pci);
   const numVfs = await readInt(host, dev(pci, 'sriov_numvfs'));
+  const totalVfs = await readInt(host, dev(pci, 'sriov_totalvfs'));
+  const vfOffset = await optional(() => readInt(host, dev(pci, 'sriov_offset')), 1);
+  const vfStride = await optional(() => readInt(host, dev(pci, 'sriov_stride')), 1);
   const autoprobe = await optional(async () => (await readInt(host, dev(pci, 'sriov_drivers_autoprobe'))) === 1, null);
   const macs = netdev ? await optional(() => host.net.readVfMacs(netdev), new Map<number, string>()) : new Map<number, string>();
   const vfs: ObservedVf[] = [];
@@ -33,13 +36,24 @@ export async function observePf(host: Host, pci: PciAddress, groups: Map<string,
     link: netdev ? await readLink(host, netdev) : null,
     firmware: netdev ? parseFirmwareApplication(await optional(() => host.net.readFirmwareVersion(netdev), null)) : null,
     permMac: netdev ? await optional(() => host.net.readPermanentMac(netdev), null) : null,
-    totalVfs: await readInt(host, dev(pci, 'sriov_totalvfs')),
+    totalVfs,
     numVfs,
     autoprobe,
-    vfOffset: await optional(() => readInt(host, dev(pci, 'sriov_offset')), 1),
-    vfStride: await optional(() => readInt(host, dev(pci, 'sriov_stride')), 1),
+    vfOffset,
+    vfStride,
     vfs,
+    strayVfs: await observeStrayVfs(host, { pci, numVfs, totalVfs, vfOffset, vfStride }),
   };
+}
+
+/** Devices where VFs numVfs..totalVfs-1 would go: only after a removal that left VFs behind is there any. */
+async function observeStrayVfs(host: Host, pf: Pick<ObservedPf, 'pci' | 'numVfs' | 'totalVfs' | 'vfOffset' | 'vfStride'>): Promise<PciAddress[]> {
+  const stray: PciAddress[] = [];
+  for (let index = pf.numVfs; index < pf.totalVfs; index++) {
+    const at = vfAddress(pf.pci, pf.vfOffset, pf.vfStride, index);
+    if (await host.sysfs.exists(`bus/pci/devices/${at}`)) stray.push(at);
+  }
+  return stray;
 }
 
 async function observeVf(host: Host, pf: string, index: number, macs: Map<number, string>, groups: Map<string, string[]>): Promise<ObservedVf> {

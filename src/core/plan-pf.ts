@@ -73,6 +73,8 @@ function planLink(pf: ObservedPf, rule: PfRule): Step[] {
 
 function planCount(pf: ObservedPf, wanted: number, relays: ObservedRelay[], force: boolean): { steps: Step[] } | { refusal: Refusal } {
   const set = (from: number, to: number, why: string): Step => ({ kind: 'set-numvfs', pf: pf.pci, from, to, why });
+  const stray = checkStrayVfs(pf, wanted);
+  if (stray) return { refusal: stray };
   if (pf.numVfs === 0) return { steps: [set(0, wanted, `numvfs 0, want ${wanted}`)] };
   const vfPcis = new Set<string>(pf.vfs.map((v) => v.pci));
   const attached = relays.filter((r) => r.vf !== null && vfPcis.has(r.vf) && isRelayAttached(r));
@@ -95,6 +97,24 @@ function planCount(pf: ObservedPf, wanted: number, relays: ObservedRelay[], forc
   const steps = [...detach, set(pf.numVfs, 0, `numvfs ${pf.numVfs}, want ${wanted}: the kernel takes a new count only from 0`)];
   if (wanted > 0) steps.push(set(0, wanted, `numvfs 0, want ${wanted}`));
   return { steps };
+}
+
+/**
+ * Never write a count whose VFs would land on devices already there: the
+ * kernel fails the write (EEXIST in its log, ENOENT to us) and a second
+ * attempt hits a BUG in pci_iov_add_virtfn that hangs every PCI writer.
+ * Not even with --force.
+ */
+function checkStrayVfs(pf: ObservedPf, wanted: number): Refusal | null {
+  const inTheWay = pf.strayVfs.filter((pci) => predictVfs(pf, wanted).some((v) => v.pci === pci));
+  if (inTheWay.length === 0) return null;
+  return {
+    kind: 'blocked',
+    pf: pf.pci,
+    code: 'ERR_STRAY_VFS',
+    why: `${pf.pci} cannot create ${wanted} VFs: ${inTheWay.join(', ')} already exist without being its VFs (left behind when it was removed with VFs enabled)`,
+    hint: `remove the whole device and rescan: echo 1 > /sys/bus/pci/devices/<the port above ${pf.pci}>/remove; echo 1 > /sys/bus/pci/rescan (or reboot)`,
+  };
 }
 
 function predictVfs(pf: ObservedPf, wanted: number): ObservedPf['vfs'] {

@@ -33,6 +33,8 @@ export interface RunContext {
 
 export interface RunOptions {
   event: EventSource;
+  /** Further sources coalesced into this run (the journal's VFKEEPER_EVENTS). */
+  events?: readonly EventSource[];
   dryRun?: boolean;
   force?: boolean;
   /** Only these PFs (a per-PF run); undefined = all. */
@@ -55,7 +57,7 @@ export interface RunReport {
 }
 
 export async function reconcile(ctx: RunContext, options: RunOptions): Promise<RunReport> {
-  const ids: RunIds = { run: randomUUID().replaceAll('-', ''), event: options.event };
+  const ids: RunIds = { run: randomUUID().replaceAll('-', ''), event: options.event, ...(options.events ? { events: options.events } : {}) };
   const started = process.hrtime.bigint();
   ctx.logger.log(runStartEntry(ids, options.only ? options.only.join(' ') : 'all PFs', options.dryRun === true));
   const records: StepRecord[] = [];

@@ -22,6 +22,8 @@ export interface StepRecord {
 export interface RunIds {
   run: string;
   event: EventSource;
+  /** Every source whose events this run took up (a burst coalesced), `event` first. */
+  events?: readonly EventSource[];
 }
 
 export function stepMessage(step: Step, result: StepResult, extra: { error?: VfkeeperError; reason?: string; detail?: string }): string {
@@ -80,11 +82,14 @@ export function refusalEntry(ids: RunIds, r: Refusal): LogEntry {
 }
 
 export function runStartEntry(ids: RunIds, scope: string, dryRun: boolean): LogEntry {
+  // Events coalesced into one run all woke it: a forwarder restart is its
+  // unit turning active and its sockets reappearing, whichever came first.
+  const sources = [...new Set([ids.event, ...(ids.events ?? [])])];
   return {
     priority: Priority.info,
-    message: `Reconcile run ${ids.run.slice(0, 8)} started (${scope}, woken by ${ids.event}${dryRun ? ', dry run' : ''})`,
+    message: `Reconcile run ${ids.run.slice(0, 8)} started (${scope}, woken by ${sources.join(' and ')}${dryRun ? ', dry run' : ''})`,
     messageId: messageIdFor('run.start'),
-    fields: { VFKEEPER_RUN: ids.run, VFKEEPER_EVENT: ids.event, VFKEEPER_SCOPE: scope },
+    fields: { VFKEEPER_RUN: ids.run, VFKEEPER_EVENT: ids.event, VFKEEPER_EVENTS: sources.length > 1 ? sources.join(' ') : undefined, VFKEEPER_SCOPE: scope },
   };
 }
 

@@ -137,7 +137,7 @@ export class Daemon {
     const waiters = key === ALL ? this.allWaiters.splice(0) : [];
     const report = await reconcile(
       { host: this.deps.host, forwarder: this.deps.forwarder, config: this.config, logger: this.deps.logger },
-      { event: events[0]?.source ?? 'timer', force, ...(key === ALL ? {} : { only: [key as PciAddress] }) },
+      { event: events[0]?.source ?? 'timer', events: events.map((e) => e.source), force, ...(key === ALL ? {} : { only: [key as PciAddress] }) },
     );
     if (report.observed) this.topology = topologyOf(report.observed);
     recordRun(this.metrics, report, Math.floor(Date.now() / 1000));

@@ -4,6 +4,7 @@ import { reconcile } from '../core/reconcile.js';
 import { buildStatus } from '../core/status.js';
 import type { ControlHandlers } from '../control/server.js';
 import type { JsonValue } from '../control/protocol.js';
+import { formatIgnoredHook } from '../events/hooks.js';
 import { applySimVerb } from '../host/sim/sim-verbs.js';
 import type { SimHost } from '../host/sim/sim-host.js';
 import type { Forwarder } from '../dataplane/types.js';
@@ -45,7 +46,11 @@ export function createHandlers(d: HandlerDeps): ControlHandlers {
     },
     async hook(event) {
       const scope = scopeOf(event, d.daemon.topologySnapshot(), d.daemon.config);
-      if ('ignored' in scope) return { ignored: scope.ignored };
+      if ('ignored' in scope) {
+        // The dispatcher that ran the hook shows nothing: the journal is where an operator looks.
+        d.logger.log(formatIgnoredHook(event.netdev, event.action, scope.ignored));
+        return { ignored: scope.ignored };
+      }
       d.daemon.onEvent(event);
       return { accepted: true, lane: scope.lane, paused: d.daemon.pause.paused };
     },

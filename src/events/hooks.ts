@@ -10,6 +10,8 @@
 // others are "ignored" with the reason, before the interface name is even
 // looked at (NetworkManager passes "none" or "" for hostname and
 // connectivity-change).
+import { messageIdFor } from '../journal/message-ids.js';
+import { Priority, type LogEntry } from '../journal/types.js';
 import { VfkeeperError, asVfkeeperError } from '../model/errors.js';
 import { parseNetdevName } from './netdev-name.js';
 import type { WakeEvent } from './types.js';
@@ -83,4 +85,18 @@ export function parseHookEvent(dispatcher: HookDispatcher, netdev: string, actio
   } catch (e) {
     return { kind: 'error', error: asVfkeeperError(e, 'ERR_NETDEV_NAME') };
   }
+}
+
+/**
+ * The journal entry for a hook whose interface is not a managed PF: the
+ * dispatcher that ran the hook shows nothing, so the journal says why
+ * nothing was done.
+ */
+export function formatIgnoredHook(netdev: string, action: string, why: string): LogEntry {
+  return {
+    priority: Priority.info,
+    message: `Ignoring hook event ${action} for ${netdev}: ${why}`,
+    messageId: messageIdFor('event.ignored'),
+    fields: { VFKEEPER_EVENT: 'hook', NETDEV: netdev },
+  };
 }

@@ -43,6 +43,13 @@ export interface ObservedPf {
   vfOffset: number;
   vfStride: number;
   vfs: ObservedVf[];
+  /**
+   * Devices sitting where this PF's further VFs would go (offset and stride,
+   * up to sriov_totalvfs) that are not its VFs: left behind when the PF was
+   * removed while a driver that does not disable SR-IOV (nvme) had VFs
+   * enabled. The kernel cannot create VFs over them.
+   */
+  strayVfs: PciAddress[];
 }
 
 export type RelayCounters = Record<string, number>;

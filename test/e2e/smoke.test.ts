@@ -4,22 +4,9 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { formatFailure, runScenario, type ScenarioRun } from './harness/run-scenario.js';
 import { formatTimings } from './harness/format-timings.js';
-
-/** VF count of the emulated PF; VFKEEPER_E2E_VFS=N make e2e tries another. */
-function readVfCount(text: string | undefined): number {
-  const n = Number(text ?? '4');
-  if (!Number.isInteger(n) || n < 1 || n > 127) throw new Error(`VFKEEPER_E2E_VFS must be 1..127, not '${text}'`);
-  return n;
-}
+import { PF, formatVfAddress, readVfCount } from './harness/vf-layout.js';
 
 const N = readVfCount(process.env.VFKEEPER_E2E_VFS);
-const PF = '0000:01:00.0';
-
-/** VF i of the PF: routing id offset 1, stride 1 (QEMU's nvme), so ARI functions beyond 7 wrap into slots. */
-function formatVfAddress(index: number): string {
-  const devfn = index + 1;
-  return `0000:01:${(devfn >> 3).toString(16).padStart(2, '0')}.${(devfn & 7).toString(16)}`;
-}
 
 const expectedSteps = [
   'running in the end-to-end guest',

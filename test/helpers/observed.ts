@@ -24,6 +24,7 @@ export function pf(over: Partial<ObservedPf> = {}): ObservedPf {
     autoprobe: false,
     vfOffset: 64,
     vfStride: 1,
+    strayVfs: [],
     vfs: [],
     ...over,
   };

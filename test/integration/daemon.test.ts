@@ -72,16 +72,34 @@ describe('vfkeeper daemon', () => {
 
   it('takes hooks over the control socket: a managed PF wakes a run, others are ignored, hostile names refused', async () => {
     await rig.setUp();
+    // With no daemon the hook looks for itself, and logs what it ignores the same way.
+    const alone = await rig.cli(['hook', 'networkmanager', 'eth7', 'up']);
+    expect(alone.status).toBe(0);
+    expect(alone.stderr).toMatch(/<6>Ignoring hook event up for eth7: eth7 is not a managed PF \[VFKEEPER_EVENT=hook NETDEV=eth7\]/);
     await rig.start();
     await rig.waitConverged(8, 'the start-up reconcile');
     const hook = await rig.cli(['hook', 'networkmanager', 'enp2s0np0', 'up']);
     expect(hook.status).toBe(0);
     await waitFor(() => /started \(0000:02:00\.0, woken by hook\) \[[^\]]*VFKEEPER_EVENT=hook/.test(rig.stderr), 'a run woken by the hook');
     expect((await rig.cli(['hook', 'networkmanager', 'eth7', 'up'])).status).toBe(0);
+    // Ignored, and the journal says so: the dispatcher that ran the hook shows nothing.
+    await waitFor(() => /<6>Ignoring hook event up for eth7: eth7 is not a managed PF \[VFKEEPER_EVENT=hook NETDEV=eth7\]/.test(rig.stderr), 'the ignored hook to be logged');
     expect((await rig.cli(['hook', 'networkmanager', 'enp2s0np0', 'down'])).status).toBe(0);
     const hostile = await rig.cli(['hook', 'networkmanager', '--', '$(reboot)', 'up']);
     expect(hostile.status).toBe(2);
     expect(hostile.stderr).toMatch(/interface name/);
+  });
+
+  it('a count change refused by the workload guard: reconcile through the daemon exits 3 and says why', async () => {
+    await rig.setUp();
+    await rig.start();
+    await rig.waitConverged(8, 'the start-up reconcile');
+    expect((await rig.cli(['sim', 'open-vfio', '0000:02:08.1'])).status).toBe(0);
+    writeFileSync(rig.config, `${readFileSync(rig.config, 'utf8')}pfs:\n  - match: { id: "19ee" }\n    vfs: 4\n`);
+    const r = await rig.cli(['reconcile']);
+    expect(r.status).toBe(3);
+    expect(r.stdout).toMatch(/REFUSED {2}Not changing the VF count of 0000:02:00\.0 from 8 to 4: 0000:02:08\.1 is open by qemu-system-x86\S*\n {9}fix: /);
+    expect((await rig.status()).pfs[0]?.numvfs).toBe(8);
   });
 
   it('pauses (surviving a restart): events are logged and nothing changes until resume', async () => {

@@ -4,7 +4,7 @@
 // Interfaces that are not managed PFs return 0 at once.
 import { observe } from '../../core/observe.js';
 import { reconcile } from '../../core/reconcile.js';
-import { parseHookInvocation } from '../../events/hooks.js';
+import { formatIgnoredHook, parseHookInvocation } from '../../events/hooks.js';
 import type { Command, CommandContext } from '../command.js';
 import { openRunContext } from '../compose.js';
 import { askDaemon } from '../daemon-client.js';
@@ -17,13 +17,16 @@ const usage = `Usage: vfkeeper hook networkmanager IFACE ACTION
   For /etc/NetworkManager/dispatcher.d and networkd-dispatcher: an interface
   coming up (up, pre-up; routable, configured) wakes vfkeeper for its PF.`;
 
-async function actAlone(ctx: CommandContext, netdev: string): Promise<number> {
+async function actAlone(ctx: CommandContext, netdev: string, action: string): Promise<number> {
   return withRunLock(lockPathFor(ctx.globals), async () => {
     const run = await openRunContext(ctx);
     try {
       const { observed } = await observe(run.host, run.config, null);
       const pf = observed.pfs.find((p) => p.netdev === netdev);
-      if (!pf) return 0;
+      if (!pf) {
+        run.logger.log(formatIgnoredHook(netdev, action, `${netdev} is not a managed PF`));
+        return 0;
+      }
       const report = await reconcile(run, { event: 'hook', only: [pf.pci] });
       return report.exitStatus;
     } finally {
@@ -43,6 +46,6 @@ export const hookCommand: Command = {
     const { netdev, action } = parsed.event;
     const reply = await askDaemon(ctx.globals, { request: 'hook', netdev, action, source: parsed.dispatcher }, 10_000);
     if (reply !== undefined) return 0;
-    return actAlone(ctx, netdev);
+    return actAlone(ctx, netdev, action);
   },
 };

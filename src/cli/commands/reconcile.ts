@@ -3,7 +3,7 @@ import type { Command, CommandContext } from '../command.js';
 import { askDaemon } from '../daemon-client.js';
 import { lockPathFor, withRunLock } from '../run-lock.js';
 import { openRunContext } from '../compose.js';
-import { formatStepLine, formatSummary, runJson, type RunJson } from '../format-run.js';
+import { formatRefusal, formatStepLine, formatSummary, runJson, type RunJson } from '../format-run.js';
 import { parseCommandArgs } from '../parse-options.js';
 
 const usage = `Usage: vfkeeper reconcile [--dry-run] [--force] [--json]
@@ -31,6 +31,9 @@ function printServed(ctx: CommandContext, served: RunJson & { exit_status?: numb
   if (ctx.globals.json) ctx.stdout.write(`${JSON.stringify(served, null, 2)}\n`);
   else {
     for (const s of served.steps) ctx.stdout.write(`  ${s.result.padEnd(7)}${s.message}\n`);
+    // What the guard refused, and why: the exit status alone (3) does not say.
+    for (const r of served.refusals) ctx.stdout.write(formatRefusal(r));
+    for (const u of served.unreadable) ctx.stdout.write(`  FAIL   could not read ${u.pci}: ${u.error}\n`);
     ctx.stdout.write(dryRun ? `${served.steps.length} steps planned by the daemon; nothing was changed.\n` : `Done by the daemon; ${served.converged ? 'converged' : 'not converged'}.\n`);
   }
   return served.exit_status ?? (served.converged || dryRun ? 0 : 1);

@@ -16,6 +16,8 @@ export interface ScenarioOptions {
   vfs: number;
   /** The scenario's own deadline inside the guest. */
   deadlineSeconds: number;
+  /** Guest vCPUs (run-vm.sh --smp; default 1). */
+  smp?: number;
   params?: Readonly<Record<string, string>>;
 }
 
@@ -48,6 +50,7 @@ async function readParsed<T>(dir: string, file: string, schema: z.ZodType<T>, pr
 export async function runScenario(scenario: string, options: ScenarioOptions): Promise<ScenarioRun> {
   const resultsDir = join(RESULTS_ROOT, scenario);
   const args = ['--image', options.image, '--vfs', String(options.vfs), '--deadline', String(options.deadlineSeconds), '--results', resultsDir];
+  if (options.smp !== undefined) args.push('--smp', String(options.smp));
   for (const [key, value] of Object.entries(options.params ?? {})) args.push('--param', `${key}=${value}`);
   args.push(scenario);
   const run = await runScript(join(TESTBED_DIR, 'run-vm.sh'), args, options.deadlineSeconds * 1000 + HOST_MARGIN_MS);

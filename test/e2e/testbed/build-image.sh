@@ -16,8 +16,10 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cache=${VFKEEPER_E2E_CACHE:-/var/tmp/vfkeeper-e2e}
 suite=bookworm
+# make: vfkeeper is installed with its own `make install`; man-db:
+# `systemd-analyze verify` runs man for the unit's Documentation=.
 guest_pkgs=(systemd systemd-sysv udev dbus kmod pciutils iproute2 ethtool procps
-  linux-image-amd64 initramfs-tools nvme-cli make)
+  linux-image-amd64 initramfs-tools nvme-cli make man-db)
 host_pkgs=(qemu-system-x86 qemu-utils debootstrap e2fsprogs)
 # Free space left in the root file system for `make install` and logs.
 headroom_mb=768

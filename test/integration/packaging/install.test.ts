@@ -87,6 +87,8 @@ describe('make install PREFIX=/usr DESTDIR=...', () => {
     const wrapper = await readFile(join(root, 'usr/bin/vfkeeper'), 'utf8');
     expect(wrapper).toMatch(/^#!\/bin\/sh\n/);
     expect(wrapper).toContain('exec "/usr/lib/vfkeeper/node" "/usr/lib/vfkeeper/dist/cli/main.js" "$@"\n');
+    // The installed vfkeeper is the one allowed to write the real /sys.
+    expect(wrapper).toContain('\nVFKEEPER_ALLOW_REAL_SYSFS=1\nexport VFKEEPER_ALLOW_REAL_SYSFS\n');
     const app = join(root, 'usr/lib/vfkeeper');
     await run(join(app, 'node'), [join(app, 'dist/cli/main.js'), '--version'], { cwd: '/' });
   });

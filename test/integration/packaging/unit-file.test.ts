@@ -66,6 +66,7 @@ describe('units/vfkeeper.service', () => {
       'StateDirectory=vfkeeper',
       'RestrictAddressFamilies=AF_UNIX AF_NETLINK',
       'SystemCallFilter=@system-service @module',
+      'Environment=VFKEEPER_ALLOW_REAL_SYSFS=1',
     ]) {
       expect(text.split('\n')).toContain(line);
     }

@@ -59,6 +59,19 @@ describe('plan: prerequisites', () => {
     expect(p.refusals).toEqual([expect.objectContaining({ kind: 'blocked', code, hint: expect.any(String) })]);
   });
 
+  it('never writes a count whose VFs would land on devices left behind by a removal, not even forced', () => {
+    const left = pf({ numVfs: 0, strayVfs: [vf(1).pci, vf(3).pci] });
+    for (const force of [false, true]) {
+      const p = plan(noFwd, observed([left]), { force });
+      expect(p.steps).toEqual([]);
+      expect(p.refusals).toEqual([
+        expect.objectContaining({ kind: 'blocked', pf: PF, code: 'ERR_STRAY_VFS', why: expect.stringContaining(`${vf(1).pci}, ${vf(3).pci} already exist`) }),
+      ]);
+    }
+    // Strays beyond the wanted count are not in the way.
+    expect(kinds(plan(noFwdWith({ vfs: 1 }), observed([pf({ strayVfs: [vf(3).pci] })]), { force: false }).steps)).toEqual(['set-numvfs 0->1', 'bind-driver']);
+  });
+
   it('firmware: any skips the firmware check (a PF without netdev, like the NVMe testbed)', () => {
     const c = noFwdWith({ firmware: 'any' as const });
     const p = plan(c, observed([pf({ firmware: null, netdev: null, link: null, permMac: null })]), { force: false });

@@ -13,6 +13,7 @@ const REQUIRED = [
   'refusal.blocked.ERR_FIRMWARE_NOT_SRIOV',
   'refusal.blocked.ERR_FIRMWARE_UNKNOWN',
   'refusal.blocked.ERR_NO_PF_DRIVER',
+  'refusal.blocked.ERR_STRAY_VFS',
   'forwarder.unreachable',
   'firmware-link.wrong',
   'firmware-link.fixed',

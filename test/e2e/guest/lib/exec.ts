@@ -12,6 +12,8 @@ export interface CommandResult {
 export interface CommandOptions {
   timeoutMs: number;
   input?: string;
+  /** The child's whole environment (default: ours). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Runs a program (never through a shell) and collects its output; kills it at the deadline. */
@@ -19,7 +21,7 @@ export function runCommand(argv: readonly string[], options: CommandOptions): Pr
   const [file, ...args] = argv;
   if (file === undefined) return Promise.reject(new VfkeeperError('ERR_E2E_USAGE', 'runCommand needs a program'));
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
