@@ -7,13 +7,13 @@
 // DoctorCommandDeps); without them doctor uses the built-in defaults and
 // reports the checks that need them as skipped.
 import type { Command, CommandContext, GlobalOptions } from '../command.js';
-import { defaultConfig, type Config } from '../../model/config.js';
+import type { Config } from '../../model/config.js';
 import type { ObservedPf } from '../../model/observed.js';
 import type { FileOwner } from '../../host/types.js';
 import { formatDoctorHuman, formatDoctorJson, isColourWanted } from '../../doctor/format-report.js';
 import { doctorExitStatus, runDoctor } from '../../doctor/run-doctor.js';
 import type { DoctorInputs } from '../../doctor/types.js';
-import { parseRootArgs, reportUsageError, writeConfigError } from './root-args.js';
+import { loadCommandConfig, parseRootArgs, reportUsageError } from './root-args.js';
 
 export interface DoctorCommandDeps {
   /** The validated configuration (--config); default: built-in defaults. Throws VfkeeperError (exit 2). */
@@ -52,12 +52,8 @@ export const doctorCommand: Command = createDoctorCommand();
 async function runDoctorCommand(ctx: CommandContext, deps: DoctorCommandDeps): Promise<number> {
   const args = parseRootArgs(ctx.args, []);
   if (!args.ok) return reportUsageError(ctx, args.error, USAGE);
-  let config: Config;
-  try {
-    config = deps.loadConfig ? await deps.loadConfig(ctx.globals) : defaultConfig();
-  } catch (e) {
-    return writeConfigError(ctx, e);
-  }
+  const config = await loadCommandConfig(ctx, deps.loadConfig);
+  if (typeof config === 'number') return config;
   const { observePfs, probeForwarder } = deps;
   const inputs: DoctorInputs = {
     root: args.root,

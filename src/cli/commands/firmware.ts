@@ -4,12 +4,12 @@
 // It never reloads the driver: the next reload or reboot loads the fixed
 // firmware. Exit 1 while a fixable link is still wrong or a fix failed.
 import type { Command, CommandContext, GlobalOptions } from '../command.js';
-import { defaultConfig, type Config } from '../../model/config.js';
+import type { Config } from '../../model/config.js';
 import { asVfkeeperError } from '../../model/errors.js';
 import { planFirmwareLinks, type FirmwareLinkVerdict, type FirmwarePlan } from '../../core/plan-firmware.js';
 import { applyFirmwareLink, readFirmwareTree } from '../../host/firmware-links.js';
 import { formatFirmwareHuman, formatFirmwareJson, type LinkOutcome } from './format-firmware.js';
-import { parseRootArgs, reportUsageError, writeConfigError } from './root-args.js';
+import { loadCommandConfig, parseRootArgs, reportUsageError } from './root-args.js';
 
 export interface FirmwareCommandDeps {
   /** The validated configuration (--config); default: built-in defaults. */
@@ -41,12 +41,8 @@ export const firmwareCommand: Command = createFirmwareCommand();
 async function runFirmwareCommand(ctx: CommandContext, deps: FirmwareCommandDeps): Promise<number> {
   const args = parseRootArgs(ctx.args, ['--fix']);
   if (!args.ok) return reportUsageError(ctx, args.error, USAGE);
-  let config: Config;
-  try {
-    config = deps.loadConfig ? await deps.loadConfig(ctx.globals) : defaultConfig();
-  } catch (e) {
-    return writeConfigError(ctx, e);
-  }
+  const config = await loadCommandConfig(ctx, deps.loadConfig);
+  if (typeof config === 'number') return config;
   const { dir, flavour } = config.firmware;
   let plan: FirmwarePlan;
   try {

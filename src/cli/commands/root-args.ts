@@ -1,6 +1,7 @@
 // The options doctor and firmware share: --root DIR (or --root=DIR), --json
 // (also a global option), and the command's own flags. Usage errors exit 2.
-import type { CommandContext } from '../command.js';
+import type { CommandContext, GlobalOptions } from '../command.js';
+import { defaultConfig, type Config } from '../../model/config.js';
 import { asVfkeeperError } from '../../model/errors.js';
 import { parseCommandArgs } from '../parse-options.js';
 
@@ -36,4 +37,13 @@ export function writeConfigError(ctx: CommandContext, e: unknown): number {
   const err = asVfkeeperError(e, 'ERR_CONFIG');
   ctx.stderr.write(`vfkeeper: ${err.message}\n${err.hint === undefined ? '' : `hint: ${err.hint}\n`}`);
   return 2;
+}
+
+/** The configuration (built-in defaults without a loader), or exit status 2 with the error written. */
+export async function loadCommandConfig(ctx: CommandContext, load: ((globals: GlobalOptions) => Promise<Config>) | undefined): Promise<Config | number> {
+  try {
+    return load ? await load(ctx.globals) : defaultConfig();
+  } catch (e) {
+    return writeConfigError(ctx, e);
+  }
 }
