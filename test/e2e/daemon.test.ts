@@ -123,11 +123,12 @@ describe('4 a VF bound to nvme by hand', () => {
     expect(s4.udev.map((r) => `${r.action} ${r.driver}`)).toEqual(expect.arrayContaining(['unbind ', 'bind nvme', 'bind vfio-pci']));
   });
 
-  it('is put back on vfio-pci by the daemon, woken by udev', () => {
+  it('is put back on vfio-pci by the daemon, which udev woke', () => {
     const s4 = fact('s4', s4Schema);
-    const bound = stepEntries(s4.entries, 'bind-driver').filter((e) => e.VF_PCI_SLOT === s4.vf && e.VFKEEPER_EVENT === 'udev');
+    const bound = stepEntries(s4.entries, 'bind-driver').filter((e) => e.VF_PCI_SLOT === s4.vf);
     expectStepEntriesOk(bound);
     expect(bound.length).toBeGreaterThan(0);
+    expect(runsWokenBy(s4.entries, 'udev').length).toBeGreaterThan(0);
     expectConverged(s4.after, N);
   });
 });
@@ -140,17 +141,18 @@ describe('2 the device hot-removed (through its port) and the bus rescanned', ()
     // udev reports them in the order its workers finish, not the kernel's.
     expect(new Set(s2.udev.filter((r) => r.action === 'remove').map((r) => r.pci))).toEqual(new Set([PF, ...VFS]));
     const detached = stepEntries(s2.removalEntries, 'detach-relay');
-    expect(detached.map((e) => [e.VIRTIO_ID, e.VFKEEPER_RESULT, e.VFKEEPER_EVENT]).sort()).toEqual(VFS.map((_, i) => [String(i + 1), 'ok', 'udev']).sort());
+    expect(detached.map((e) => [e.VIRTIO_ID, e.VFKEEPER_RESULT]).sort()).toEqual(VFS.map((_, i) => [String(i + 1), 'ok']).sort());
+    expect(runsWokenBy(s2.removalEntries, 'udev').length).toBeGreaterThan(0);
   });
 
-  it('on rescan: repaired by the same daemon, woken by udev, with no command typed', () => {
+  it('on rescan: repaired by the same daemon, which udev woke, with no command typed', () => {
     const s2 = fact('s2', s2Schema);
     expectConverged(s2.repaired, N);
     expect(s2.unitAfter).toMatchObject({ MainPID: s2.unitBefore.MainPID, NRestarts: '0', ActiveState: 'active' });
     const repairs = stepEntries(s2.repairEntries);
     expectStepEntriesOk(repairs);
     expect(countBy(repairs, 'VFKEEPER_STEP')).toEqual({ 'set-autoprobe': 1, 'set-numvfs': 1, 'bind-driver': N, 'attach-relay': N });
-    expect(new Set(repairs.map((e) => e.VFKEEPER_EVENT))).toEqual(new Set(['udev']));
+    expect(runsWokenBy(s2.repairEntries, 'udev').length).toBeGreaterThan(0);
   });
 
   it('the installed rule tags the PF for systemd (wanting vfkeeper.service) and keeps NetworkManager off the VFs', () => {

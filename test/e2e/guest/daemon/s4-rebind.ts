@@ -6,13 +6,15 @@
 // without binding anything.
 import { join } from 'node:path';
 import { readChainState, waitForConverged } from '../lib/chain.js';
-import { readJournalCursor } from '../lib/journal.js';
+import { messageIdFor } from '../../../../src/journal/message-ids.js';
+import { readJournalCursor, type JournalEntry } from '../lib/journal.js';
 import { expectEqual } from '../lib/pci-expect.js';
 import { PCI_BUS, devicePath, tryWriteSysfs, writeSysfs } from '../lib/sysfs.js';
 import { PF, readUdevSince, waitForDaemonEntries, type DaemonContext } from './context.js';
 import type { S4Facts } from './facts.js';
 
 const REPAIR_MS = 120_000;
+const isWokenByUdev = (e: JournalEntry): boolean => e.MESSAGE_ID === messageIdFor('run.start') && (e.VFKEEPER_EVENT === 'udev' || (e.VFKEEPER_EVENTS ?? '').split(' ').includes('udev'));
 
 /** What an administrator would type: echo nvme > driver_override; echo VF > .../vfio-pci/unbind; echo VF > .../nvme/bind. */
 async function applyHandRebind(vf: string): Promise<string> {
@@ -37,11 +39,13 @@ export async function runRebind(ctx: DaemonContext): Promise<void> {
     rec.timing('s4 VF bound to nvme by hand -> back on vfio-pci', converged.ms);
     return { nvmeBind: result, after: converged.state };
   });
-  const entries = await rec.step('s4: journal: the VF bound again, woken by udev', () =>
+  // The bind may land in a run already under way (it re-observes after each
+  // pass) rather than in the one udev wakes; either way udev must wake one.
+  const entries = await rec.step('s4: journal: the VF bound again; udev woke the daemon', () =>
     waitForDaemonEntries(
       cursor,
-      (all) => all.some((e) => e.VFKEEPER_STEP === 'bind-driver' && e.VF_PCI_SLOT === vf && e.VFKEEPER_RESULT === 'ok' && e.VFKEEPER_EVENT === 'udev'),
-      `a bind-driver entry for ${vf} woken by udev`,
+      (all) => all.some((e) => e.VFKEEPER_STEP === 'bind-driver' && e.VF_PCI_SLOT === vf && e.VFKEEPER_RESULT === 'ok') && all.some(isWokenByUdev),
+      `a bind-driver entry for ${vf}, and a run woken by udev`,
       30_000,
     ),
   );

@@ -35,6 +35,8 @@ export function runCommand(argv: readonly string[], options: CommandOptions): Pr
       clearTimeout(timer);
       resolve({ argv, status, stdout, stderr });
     });
+    // A child that exits without reading its input must not crash us with EPIPE.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }

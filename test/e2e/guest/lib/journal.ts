@@ -66,6 +66,6 @@ export async function waitForJournal(
 
 /** The fields worth keeping in a result file: vfkeeper's own and a few of journald's. */
 export function pickJournalFields(entry: JournalEntry): Record<string, string> {
-  const keep = /^(MESSAGE|MESSAGE_ID|PRIORITY|VFKEEPER_[A-Z_]+|PCI_SLOT|VF_PCI_SLOT|VIRTIO_ID|SOCKET_PATH|NETDEV|ERRNO|UNIT|JOB_TYPE|_PID|_COMM|_SYSTEMD_UNIT|_CAP_EFFECTIVE|__MONOTONIC_TIMESTAMP)$/;
+  const keep = /^(MESSAGE|MESSAGE_ID|PRIORITY|VFKEEPER_[A-Z_]+|PCI_SLOT|VF_PCI_SLOT|VIRTIO_ID|SOCKET_PATH|NETDEV|ERRNO|DURATION_USEC|UNIT|JOB_TYPE|_PID|_COMM|_SYSTEMD_UNIT|_CAP_EFFECTIVE|__MONOTONIC_TIMESTAMP)$/;
   return Object.fromEntries(Object.entries(entry).filter(([k]) => keep.test(k)));
 }

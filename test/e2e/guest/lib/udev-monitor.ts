@@ -31,7 +31,9 @@ export function parseUdevBlock(block: string): UdevRecord | undefined {
 /** Starts the monitor and resolves once udevadm says it is listening. */
 export async function startUdevMonitor(subsystems: readonly string[], timeoutMs: number): Promise<UdevMonitor> {
   const args = ['monitor', '--udev', '--property', ...subsystems.map((s) => `--subsystem-match=${s}`)];
-  const child = spawn('udevadm', args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  // No inherited descriptor: a monitor outliving a crashed scenario must not
+  // hold the launcher's output pipe open (the guest would wait for its deadline).
+  const child = spawn('udevadm', args, { stdio: ['ignore', 'pipe', 'ignore'] });
   const records: UdevRecord[] = [];
   let pending = '';
   let listening = false;
