@@ -6,10 +6,12 @@ import { join } from 'node:path';
 import type { Forwarder } from '../../../../src/dataplane/types.js';
 import { messageIdFor } from '../../../../src/journal/message-ids.js';
 import { runChecked, runCommand } from '../lib/exec.js';
-import { pickJournalFields, readJournalAfter, waitForJournal, type JournalEntry } from '../lib/journal.js';
+import { parseJournalLines, pickJournalFields, readJournalAfter, waitForJournal, type JournalEntry } from '../lib/journal.js';
 import type { Recorder } from '../lib/recorder.js';
 import type { ScenarioEnv } from '../lib/scenario-env.js';
+import { readUnitProperties } from '../lib/systemctl.js';
 import type { UdevMonitor } from '../lib/udev-monitor.js';
+import { waitFor } from '../lib/wait.js';
 import { SOCKET_DIR, SOCKET_OWNER } from '../lib/vfkeeper-install.js';
 import type { CommandOutput, SocketOwners, UdevSeen } from './facts.js';
 
@@ -37,6 +39,36 @@ export async function readDaemonEntries(cursor: string): Promise<Record<string, 
 /** Waits until the daemon's entries after `cursor` satisfy `done`; returns them trimmed. */
 export async function waitForDaemonEntries(cursor: string, done: (e: JournalEntry[]) => boolean, what: string, timeoutMs: number): Promise<Record<string, string>[]> {
   return (await waitForJournal(cursor, DAEMON_ENTRIES, done, what, timeoutMs)).map(pickJournalFields);
+}
+
+/** How long the daemon must have logged nothing before it counts as quiet. */
+const QUIET_MS = 1500;
+
+/** Whether the newest daemon entries (of its current process) close every run they open, and are older than QUIET_MS. */
+function isQuiet(entries: readonly JournalEntry[], pid: string, nowUsec: number): boolean {
+  const own = entries.filter((e) => e._PID === pid);
+  const ended = new Set(own.filter((e) => e.MESSAGE_ID === messageIdFor('run.end')).map((e) => e.VFKEEPER_RUN));
+  const open = own.filter((e) => e.MESSAGE_ID === messageIdFor('run.start') && !ended.has(e.VFKEEPER_RUN));
+  const newest = Number(own.at(-1)?.__REALTIME_TIMESTAMP ?? '0');
+  return open.length === 0 && nowUsec - newest >= QUIET_MS * 1000;
+}
+
+/**
+ * Waits until no daemon run is under way and none has started for a moment,
+ * so a scenario's journal cursor does not fall in the middle of a run that
+ * the previous scenario woke (that run would then carry this scenario's
+ * steps under a start entry before the cursor). No daemon running is quiet.
+ */
+export async function waitForDaemonQuiet(timeoutMs: number): Promise<void> {
+  await waitFor(
+    async () => {
+      const pid = (await readUnitProperties(UNIT, ['MainPID'])).MainPID ?? '0';
+      if (pid === '0') return true;
+      const { stdout } = await runChecked(['journalctl', '-o', 'json', '-n', '400', '--no-pager', `_SYSTEMD_UNIT=${UNIT}`], { timeoutMs: 20_000 });
+      return isQuiet(parseJournalLines(stdout), pid, Date.now() * 1000) ? true : undefined;
+    },
+    { what: 'the daemon quiet: every run ended, nothing logged for 1.5 s', timeoutMs, intervalMs: 500 },
+  );
 }
 
 /** The installed CLI; each start costs seconds under TCG, so scenarios call it sparingly. */

@@ -10,7 +10,7 @@
 // after each, so a killed run still leaves what was done.
 import { release } from 'node:os';
 import { createZmqForwarder } from '../../../../src/dataplane/zmq-forwarder.js';
-import type { DaemonContext } from '../daemon/context.js';
+import { waitForDaemonQuiet, type DaemonContext } from '../daemon/context.js';
 import { runStart } from '../daemon/s1-start.js';
 import { runHotplug } from '../daemon/s2-hotplug.js';
 import { runStrayVfs } from '../daemon/s2b-stray-vfs.js';
@@ -70,7 +70,8 @@ async function runScenarios(ctx: DaemonContext, deadlineMs: number): Promise<boo
       continue;
     }
     // A failure is recorded by its step; the next scenario still runs.
-    passed = (await run(ctx).then(() => true, () => false)) && passed;
+    const start = () => ctx.rec.step(`${name}: the daemon quiet first (no run of the last scenario under way)`, () => waitForDaemonQuiet(60_000));
+    passed = (await start().then(() => run(ctx)).then(() => true, () => false)) && passed;
     await ctx.rec.writeResult(false);
   }
   return passed;
