@@ -3,7 +3,7 @@
 // using only identity attributes; then each managed PF is read in full.
 import type { Config } from '../model/config.js';
 import { findRule } from '../model/match.js';
-import type { Observed, ObservedForwarder, ObservedPf, ObservedSockets } from '../model/observed.js';
+import { isRelayAttached, type Observed, type ObservedForwarder, type ObservedPf, type ObservedSockets } from '../model/observed.js';
 import { parsePciAddress, type PciAddress } from '../model/pci.js';
 import { asVfkeeperError, type VfkeeperError } from '../model/errors.js';
 import type { Forwarder } from '../dataplane/types.js';
@@ -51,13 +51,15 @@ export async function observe(host: Host, config: Config, forwarder: Forwarder |
       unreadable.push({ pci, error: asVfkeeperError(e, 'ERR_OBSERVE') });
     }
   }
+  const forwarderState = await observeForwarder(config, forwarder);
   return {
     observed: {
       pfs,
       firmwareLinks: config.firmware.guard === 'off' || !options.hostWide ? null : await readFirmwareTree(config.firmware.dir, config.firmware.flavour).catch(() => null),
       vfioLoaded: await host.sysfs.exists('bus/pci/drivers/vfio-pci'),
-      forwarder: await observeForwarder(config, forwarder),
+      forwarder: forwarderState,
       sockets: config.forwarder.enabled && options.hostWide ? await observeSockets(host, config) : null,
+      othersVfs: await findOthersVfs(host, pfs, forwarderState),
     },
     unreadable,
   };
@@ -70,6 +72,15 @@ export async function observeForwarder(config: Config, forwarder: Forwarder | nu
   } catch (e) {
     return { reachable: false, reason: asVfkeeperError(e).message };
   }
+}
+
+/** Relay VFs that exist but are not a read managed PF's (a PF that could not be read counts as another's: hands off). */
+async function findOthersVfs(host: Host, pfs: ObservedPf[], forwarder: ObservedForwarder): Promise<PciAddress[]> {
+  if (!forwarder.reachable) return [];
+  const ours = new Set(pfs.flatMap((pf) => pf.vfs.map((vf) => vf.pci)));
+  const candidates = forwarder.relays.filter(isRelayAttached).flatMap((r) => (r.vf === null || ours.has(r.vf) ? [] : [r.vf]));
+  const present = await Promise.all(candidates.map((vf) => host.sysfs.exists(`bus/pci/devices/${vf}`)));
+  return candidates.filter((_, i) => present[i]);
 }
 
 async function observeSockets(host: Host, config: Config): Promise<ObservedSockets> {

@@ -1,7 +1,9 @@
 // Relays (design.md step 5): each wanted relay whose VF is (or will be, once
 // this plan ran) on vfio-pci is attached if the forwarder does not already
 // show it; relays pointing at a VF that is gone or no longer wanted are
-// detached, but never one with a VM connected unless forced. Pure.
+// detached, but never one with a VM connected unless forced, nor one that
+// carries a live VF of a PF vfkeeper does not manage on a number it does not
+// claim. Pure.
 import type { Config } from '../model/config.js';
 import { isRelayAttached, type ObservedPf, type ObservedRelay } from '../model/observed.js';
 import { vfAddress, type PciAddress } from '../model/pci.js';
@@ -20,6 +22,8 @@ export interface RelayPlanInput {
   vfsAfter: Map<PciAddress, { driver: string | null; pf: PciAddress }>;
   /** Relays as the forwarder will have them after the PF steps (detaches applied). */
   relays: ObservedRelay[];
+  /** Present VFs of PFs vfkeeper does not manage (Observed.othersVfs). */
+  othersVfs: ReadonlySet<PciAddress>;
   force: boolean;
 }
 
@@ -42,14 +46,20 @@ export function wantedRelays(config: Config, pfs: ObservedPf[], vfsAfter: RelayP
 }
 
 export function planRelays(input: RelayPlanInput): { steps: Step[]; refusals: Refusal[] } {
-  const ready = wantedRelays(input.config, input.pfs, input.vfsAfter).filter(
+  const wanted = wantedRelays(input.config, input.pfs, input.vfsAfter);
+  const ready = wanted.filter(
     (w): w is WantedRelay & { vf: PciAddress; pf: PciAddress } => w.vf !== null && w.pf !== null && input.vfsAfter.get(w.vf)?.driver === 'vfio-pci',
   );
   const steps: Step[] = [];
   const refusals: Refusal[] = [];
   const attached = input.relays.filter(isRelayAttached);
+  const wantedIds = new Set(wanted.map((w) => w.virtioId));
   for (const r of attached) {
     if (ready.some((w) => w.virtioId === r.virtioId && w.vf === r.vf)) continue;
+    // Another PF's live VF on a number the configuration does not claim:
+    // not ours (a half-written configuration matching no PF must not
+    // detach every relay).
+    if (r.vf !== null && input.othersVfs.has(r.vf) && !wantedIds.has(r.virtioId)) continue;
     if (r.vmConnected && !input.force) {
       refusals.push({ kind: 'guard', pf: null, virtioId: r.virtioId, code: 'ERR_GUARD_VM_CONNECTED', why: `Not detaching relay ${r.virtioId} from ${r.vf}: a VM is connected`, hint: 'shut the VM down first, or use --force' });
       continue;

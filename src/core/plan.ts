@@ -40,7 +40,7 @@ export function plan(config: Config, observed: Observed, options: PlanOptions): 
     if (observed.forwarder.reachable) {
       const detached = new Set(steps.flatMap((s) => (s.kind === 'detach-relay' ? [s.virtioId] : [])));
       const after = relays.map((r) => (detached.has(r.virtioId) && isRelayAttached(r) ? { ...r, vf: null, vfState: 'DPDK_UNINIT' } : r));
-      const r = planRelays({ config, pfs, vfsAfter, relays: after, force: options.force });
+      const r = planRelays({ config, pfs, vfsAfter, relays: after, othersVfs: new Set(observed.othersVfs), force: options.force });
       steps.push(...r.steps);
       refusals.push(...r.refusals);
     } else if ([...vfsAfter.values()].some((v) => v.driver === 'vfio-pci')) {

@@ -93,6 +93,12 @@ export interface Observed {
   vfioLoaded: boolean;
   forwarder: ObservedForwarder;
   sockets: ObservedSockets | null;
+  /**
+   * VFs that attached relays carry, present on the host but not a VF of any
+   * managed PF (another NIC's, or a PF the configuration no longer matches):
+   * their relays are not vfkeeper's to tear down.
+   */
+  othersVfs: PciAddress[];
 }
 
 /** Attached in the forwarder's own terms: the VF side is added and names the VF. */

@@ -35,7 +35,7 @@ export function relay(virtioId: number, vfPci: PciAddress | null, over: Partial<
 }
 
 export function observed(pfs: ObservedPf[], over: Partial<Observed> = {}): Observed {
-  return { pfs, firmwareLinks: null, vfioLoaded: true, forwarder: { reachable: true, relays: [] }, sockets: null, ...over };
+  return { pfs, firmwareLinks: null, vfioLoaded: true, forwarder: { reachable: true, relays: [] }, sockets: null, othersVfs: [], ...over };
 }
 
 /** A config managing PF by PCI address with the rule's fields overridden; vf_macs keep unless said. */

@@ -42,6 +42,19 @@ describe('relays', () => {
     expect((await status()).pfs[0]?.vfs.every((v) => v.relay.state === 'attached')).toBe(true);
   });
 
+  it('a configuration that no longer matches the PF (as a file caught half-written reads) leaves its live relays attached', async () => {
+    expect((await vfkeeperAsync(['reconcile', ...args])).status).toBe(0);
+    writeFileSync(t.path('other.yaml'), `${formatEmulatorConfig(fw)}pfs:\n  - match: { pci: "0000:09:00.0" }\n`);
+    const r = await vfkeeperAsync(['reconcile', '--json', '--simulate', t.path('h.json'), '--config', t.path('other.yaml')]);
+    expect(r.status).toBe(0);
+    expect((JSON.parse(r.stdout) as { steps: Array<{ kind: string }> }).steps.filter((s) => s.kind === 'detach-relay')).toEqual([]);
+    expect(fw.readRelayStates().filter((x) => x.vf_to_vm.internal_state === 'DPDK_ADDED')).toHaveLength(8);
+    // Once the VFs are really gone, their relays are dead and go.
+    expect(vfkeeper(['sim', 'remove', '0000:02:00.0', '--simulate', t.path('h.json')]).status).toBe(0);
+    const gone = JSON.parse((await vfkeeperAsync(['reconcile', '--json', '--simulate', t.path('h.json'), '--config', t.path('other.yaml')])).stdout) as { steps: Array<{ kind: string; result: string }> };
+    expect(gone.steps.filter((s) => s.kind === 'detach-relay' && s.result === 'ok')).toHaveLength(8);
+  });
+
   it('shows a connected VM, and the libvirt XML carries the VF MAC and the socket', async () => {
     await vfkeeperAsync(['reconcile', ...args]);
     await fw.connectVm(1);

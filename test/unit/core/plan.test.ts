@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { plan } from '../../../src/core/plan.js';
 import { deriveVfMac } from '../../../src/model/mac.js';
+import type { PciAddress } from '../../../src/model/pci.js';
 import type { Step } from '../../../src/model/step.js';
 import { PF, config, observed, pf, relay, vf } from '../../helpers/observed.js';
 
@@ -120,6 +121,23 @@ describe('plan: relays and sockets', () => {
     const p = plan(config(), vm, { force: false });
     expect(p.steps).toEqual([]);
     expect(p.refusals[0]).toMatchObject({ kind: 'guard', code: 'ERR_GUARD_VM_CONNECTED', virtioId: 9 });
+  });
+
+  it("leaves alone a relay on another PF's live VF whose number the configuration does not claim, and takes back one it claims", () => {
+    const other = '0000:05:08.0' as PciAddress;
+    const foreign = (virtioId: number) => observed([ready], { forwarder: { reachable: true, relays: [relay(1, vf(0).pci), relay(2, vf(1).pci), relay(virtioId, other)] }, othersVfs: [other] });
+    expect(plan(config(), foreign(9), { force: false }).steps).toEqual([]);
+    // Relay 2 is wanted for 0000:02:08.1: the other VF gives it up.
+    const claimed = observed([ready], { forwarder: { reachable: true, relays: [relay(1, vf(0).pci), relay(2, other)] }, othersVfs: [other] });
+    expect(plan(config(), claimed, { force: false }).steps).toEqual([
+      expect.objectContaining({ kind: 'detach-relay', virtioId: 2, vf: other }),
+      expect.objectContaining({ kind: 'attach-relay', virtioId: 2, vf: vf(1).pci }),
+    ]);
+  });
+
+  it('a configuration that matches no PF (a file caught half-written) detaches nothing whose VF still exists', () => {
+    const live = observed([], { forwarder: { reachable: true, relays: [relay(1, vf(0).pci), relay(2, vf(1).pci)] }, othersVfs: [vf(0).pci, vf(1).pci] });
+    expect(plan(config({ match: { pci: '0000:09:00.0' as PciAddress } }), live, { force: false }).steps).toEqual([]);
   });
 
   it('explicit relays resolve {pf, index} through the PF netdev', () => {
