@@ -53,7 +53,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
 function reportError(e: unknown): number {
   if (isVfkeeperError(e)) {
     process.stderr.write(`vfkeeper: ${e.message}\n${e.hint ? `  ${e instanceof UsageError ? '' : 'hint: '}${e.hint}\n` : ''}`);
-    return e instanceof UsageError || e instanceof ConfigError ? 2 : 1;
+    // A configuration error may come from the daemon, as a code: exit 2 all the same.
+    return e instanceof UsageError || e instanceof ConfigError || e.code === 'ERR_CONFIG' ? 2 : 1;
   }
   process.stderr.write(`vfkeeper: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   return 1;

@@ -2,7 +2,10 @@
 //  - events only enqueue a lane (a PF, or all); every run re-reads the host;
 //  - while paused, events are logged and nothing runs (the pause survives
 //    restarts: it lives in a file);
-//  - an invalid configuration never replaces the last good one;
+//  - an invalid configuration never replaces the last good one, and a file
+//    change is read only once the file has been quiet for CONFIG_SETTLE_MS
+//    (a writer truncates first: read at once, the empty file would be the
+//    built-in defaults, managing other PFs than the file being written);
 //  - READY=1 is sent once, after the first full reconcile (or at once when
 //    paused), so units ordered after vfkeeper see the VFs;
 //  - stop() lets the run in flight finish its step list, then closes.
@@ -31,6 +34,9 @@ export interface DaemonDeps {
   notifyReady: () => void;
 }
 
+/** How long the configuration files must stay unchanged before a file event reloads them. */
+export const CONFIG_SETTLE_MS = 300;
+
 const describe = (e: WakeEvent): string => ('pci' in e && e.pci ? `${e.kind} ${e.pci}` : 'netdev' in e ? `${e.kind} ${e.netdev}` : e.kind);
 
 export class Daemon {
@@ -43,6 +49,7 @@ export class Daemon {
   private forceNext = false;
   private lastConfigError = '';
   private resync: NodeJS.Timeout | null = null;
+  private configSettle: NodeJS.Timeout | null = null;
   private readonly metricsWriter = new ThrottledMetricsWriter(() =>
     writeMetrics(this.config.daemon.metricsFile, formatMetrics(this.metrics)).catch((e: Error) =>
       this.log(Priority.warning, `Could not write the metrics file: ${e.message}, ignoring`, 'event.ignored', {}),
@@ -67,7 +74,7 @@ export class Daemon {
   }
 
   onEvent(event: WakeEvent): void {
-    if (event.source === 'file' && event.kind === 'config') return void this.reload();
+    if (event.source === 'file' && event.kind === 'config') return this.reloadWhenSettled();
     if (this.pause.paused) return this.log(Priority.info, `Paused (${this.pause.reason ?? ''}): ignoring ${event.source} event ${describe(event)}`, 'event.ignored', { VFKEEPER_EVENT: event.source });
     const scope = scopeOf(event, this.topology, this.config);
     if ('lane' in scope) return this.queue.enqueue(scope.lane, event);
@@ -83,12 +90,11 @@ export class Daemon {
     });
   }
 
+  /** SIGHUP and `systemctl reload` reload at once; file events wait until the writer is done. */
   async reload(): Promise<void> {
+    this.cancelSettle();
     try {
-      this.config = await this.deps.loadConfig();
-      this.lastConfigError = '';
-      this.log(Priority.notice, `Configuration reloaded from ${this.config.sources.join(', ') || 'the built-in defaults'}`, 'config.reloaded', {});
-      this.scheduleResync();
+      this.adopt(await this.deps.loadConfig());
       if (!this.pause.paused) this.queue.enqueue(ALL, { source: 'file', kind: 'config', path: this.config.sources[0] ?? '' });
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
@@ -98,6 +104,35 @@ export class Daemon {
     }
   }
 
+  /**
+   * For `vfkeeper reconcile`: the configuration as the files say now, so the
+   * run applies what the operator just wrote (without waiting for the file
+   * watch to settle). Throws ConfigError when they are invalid; the last
+   * good configuration stays.
+   */
+  async refreshConfig(): Promise<void> {
+    this.cancelSettle();
+    const next = await this.deps.loadConfig();
+    if (JSON.stringify(next) !== JSON.stringify(this.config)) this.adopt(next);
+  }
+
+  private adopt(config: Config): void {
+    this.config = config;
+    this.lastConfigError = '';
+    this.log(Priority.notice, `Configuration reloaded from ${config.sources.join(', ') || 'the built-in defaults'}`, 'config.reloaded', {});
+    this.scheduleResync();
+  }
+
+  private reloadWhenSettled(): void {
+    this.cancelSettle();
+    this.configSettle = setTimeout(() => void this.reload(), CONFIG_SETTLE_MS);
+  }
+
+  private cancelSettle(): void {
+    if (this.configSettle) clearTimeout(this.configSettle);
+    this.configSettle = null;
+  }
+
   setPause(state: PauseState): void {
     this.pause = state;
     if (!state.paused) this.queue.enqueue(ALL, { source: 'cli', kind: 'reconcile' });
@@ -105,6 +140,7 @@ export class Daemon {
 
   async stop(): Promise<void> {
     if (this.resync) clearInterval(this.resync);
+    this.cancelSettle();
     this.log(Priority.info, 'vfkeeper daemon stopping: finishing the run in flight', 'daemon.stopping', {});
     await this.queue.stop();
     await this.metricsWriter.flush();

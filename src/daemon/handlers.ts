@@ -34,6 +34,7 @@ export function createHandlers(d: HandlerDeps): ControlHandlers {
       return json(buildStatus(d.daemon.config, observed, d.daemon.pause));
     },
     async reconcile({ dryRun, force }) {
+      await d.daemon.refreshConfig();
       if (dryRun) {
         const report = await reconcile({ host: d.host, forwarder: d.forwarder, config: d.daemon.config, logger: d.logger }, { event: 'cli', dryRun: true, force });
         return json({ ...runJson(report), exit_status: report.exitStatus });

@@ -2,6 +2,7 @@
 // events drive it, the emulated forwarder on real ZeroMQ sockets, the real
 // control socket, and (for the forwarder's unit) a real dbus-daemon.
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DaemonRig } from '../helpers/daemon.js';
 import { PrivateBus } from '../helpers/events/dbus-daemon.js';
@@ -100,6 +101,39 @@ describe('vfkeeper daemon', () => {
     expect(r.status).toBe(3);
     expect(r.stdout).toMatch(/REFUSED {2}Not changing the VF count of 0000:02:00\.0 from 8 to 4: 0000:02:08\.1 is open by qemu-system-x86\S*\n {9}fix: /);
     expect((await rig.status()).pfs[0]?.numvfs).toBe(8);
+  });
+
+  it('reads a configuration file being written only once the writer is done (truncated, then written)', async () => {
+    await rig.setUp();
+    await rig.start();
+    await rig.waitConverged(8, 'the start-up reconcile');
+    const before = readFileSync(rig.config, 'utf8');
+    writeFileSync(rig.config, '');
+    // Not a wait for a condition: the scenario is a writer that takes its
+    // time, so the empty file is there long enough for the watch to see it.
+    await delay(100);
+    writeFileSync(rig.config, `${before}# edited\n`);
+    await waitFor(() => /Configuration reloaded/.test(rig.stderr), 'the configuration to be reloaded');
+    // Through the daemon's queue: returns once the run the reload woke is done.
+    expect((await rig.cli(['reconcile'])).status).toBe(0);
+    expect(rig.stderr.match(/Configuration reloaded/g)).toHaveLength(1);
+    expect(rig.stderr).not.toMatch(/Relays are unknown|Detached/);
+    await rig.waitConverged(8, 'everything still in place');
+  });
+
+  it('reconcile through the daemon applies the file as it is now, and an invalid one exits 2 naming it while the daemon keeps the last good', async () => {
+    await rig.setUp();
+    await rig.start();
+    await rig.waitConverged(8, 'the start-up reconcile');
+    const good = readFileSync(rig.config, 'utf8');
+    writeFileSync(rig.config, `${good}pfs:\n  - match: { id: "19ee" }\n    vfs: 4\n`);
+    expect((await rig.cli(['reconcile'])).status).toBe(0);
+    expect((await rig.status()).pfs[0]?.numvfs).toBe(4);
+    writeFileSync(rig.config, `${good}pfs:\n  - match: { id: "19ee" }\n    vfs: lots\n`);
+    const bad = await rig.cli(['reconcile']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain(`${rig.config}: pfs[0].vfs`);
+    expect((await rig.status()).pfs[0]?.numvfs).toBe(4);
   });
 
   it('pauses (surviving a restart): events are logged and nothing changes until resume', async () => {
