@@ -21,11 +21,14 @@ node_modules/.installed: package.json package-lock.json
 	$(NPM) ci --no-audit --no-fund
 	@touch $@
 
-# Compiled only when a source is newer than the output: `make install` in
-# the end-to-end guest (which has no npm) then finds it done.
-TS_SOURCES := $(shell find src -name '*.ts') tsconfig.json
-build: dist/cli/main.js
-dist/cli/main.js: node_modules/.installed $(TS_SOURCES)
+# Compiled (tsc into dist/, for the tests' imports) and bundled (esbuild into
+# dist/bundle/, what `vfkeeper` runs: scripts/bundle.mjs says why), only
+# when a source is newer than the output: `make install` in the end-to-end
+# guest (which has no npm) then finds it done.
+TS_SOURCES := $(shell find src -name '*.ts') tsconfig.json scripts/bundle.mjs
+CLI := dist/bundle/main.js
+build: $(CLI)
+$(CLI): node_modules/.installed $(TS_SOURCES)
 	$(NPM) run --silent build
 	@chmod +x $@
 	@touch $@
@@ -42,7 +45,7 @@ test: build
 check: typecheck lint build test e2e
 
 demo: build
-	$(NODE) dist/cli/main.js demo
+	$(NODE) $(CLI) demo
 
 # The real-kernel suite: builds (or reuses) a Debian guest image under
 # /var/tmp/vfkeeper-e2e, installing QEMU and debootstrap if missing, and boots
@@ -124,7 +127,7 @@ install: stage
 	chmod -R u+rwX,go+rX,go-w $(DESTDIR)$(APPDIR)
 	$(INSTALL) -m 0755 $(NODE_RUNTIME) $(DESTDIR)$(APPDIR)/node
 	printf '#!/bin/sh\n# vfkeeper, on the Node.js runtime installed beside it. The installed\n# vfkeeper is the one meant to write this host'"'"'s /sys.\nVFKEEPER_ALLOW_REAL_SYSFS=1\nexport VFKEEPER_ALLOW_REAL_SYSFS\nexec "%s" "%s" "$$@"\n' \
-	  '$(APPDIR)/node' '$(APPDIR)/dist/cli/main.js' > $(DESTDIR)$(BINDIR)/vfkeeper
+	  '$(APPDIR)/node' '$(APPDIR)/$(CLI)' > $(DESTDIR)$(BINDIR)/vfkeeper
 	chmod 0755 $(DESTDIR)$(BINDIR)/vfkeeper
 	$(INSTALL) -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(MODULESLOADDIR)
 	sed 's|^ExecStart=/usr/bin/vfkeeper |ExecStart=$(BINDIR)/vfkeeper |' units/vfkeeper.service \

@@ -24,7 +24,7 @@ import { createSinkLogger, makeWorld, median, msSince, percentile, printFigure, 
 const COLD = Number(process.argv[2] ?? 15);
 const WARM = Number(process.argv[3] ?? 100);
 const CLI_RUNS = 5;
-const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../dist/bundle/main.js', import.meta.url));
 const freshState = () => createSimState({ pfs: 4, totalVfs: 64, numVfs: 0, firmware: 'sriov-2.1.14' });
 
 async function main() {

@@ -20,7 +20,7 @@ import { makeWorld, msSince, printFigure, printHeader } from './lib/setup.mjs';
 const EVENTS = Number(process.argv[2] ?? 1000);
 /** Node flags for the daemon process, to compare (e.g. "--max-semi-space-size=1"); none by default. */
 const NODE_FLAGS = (process.env.VFK_BENCH_DAEMON_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
-const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../dist/bundle/main.js', import.meta.url));
 
 async function main() {
   printHeader(`daemon RSS: 1 PF x 56 VFs, 56 relays, ${EVENTS} hook events${NODE_FLAGS.length > 0 ? `, node ${NODE_FLAGS.join(' ')}` : ''}`);

@@ -1,5 +1,6 @@
 // The shape of every subcommand: src/cli/commands/<name>.ts exports one
-// Command, and src/cli/commands/index.ts lists them. The composition root
+// Command, and src/cli/commands/index.ts lists them with their one-line
+// summaries and loads each on demand. The composition root
 // (src/cli/main.ts) parses the global options of cli.md and hands them over.
 import type { Writable } from 'node:stream';
 
@@ -28,8 +29,6 @@ export interface CommandContext {
 
 export interface Command {
   name: string;
-  /** One line for the command list. */
-  summary: string;
   /** Usage line(s) and option list for `vfkeeper NAME --help`. */
   usage: string;
   /** Returns the exit status of cli.md (0, 1, 2 usage/config, 3 guard). */

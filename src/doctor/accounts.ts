@@ -1,20 +1,10 @@
 // Users and groups as a host under --root defines them: <root>/etc/passwd
-// and <root>/etc/group. The parsers are pure; resolveOwnerFromFiles reads
+// and <root>/etc/group. parseOwnerSpec is pure; resolveOwnerFromFiles reads
 // through the RootFiles view and answers "user:group" -> ids.
 import { VfkeeperError } from '../model/errors.js';
 import type { FileOwner } from '../host/types.js';
+import { parseIdFile } from '../host/id-files.js';
 import type { RootFiles } from '../host/root-files.js';
-
-/** name -> id from passwd (uid, field 3) or group (gid, field 3) text. */
-export function parseIdFile(text: string): Map<string, number> {
-  const ids = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    const [name, , id] = line.split(':');
-    if (name === undefined || name === '' || name.startsWith('#') || id === undefined || !/^\d+$/.test(id)) continue;
-    if (!ids.has(name)) ids.set(name, Number(id));
-  }
-  return ids;
-}
 
 /** "libvirt-qemu:kvm" -> ["libvirt-qemu", "kvm"]; throws ERR_OWNER_SPEC for anything else. */
 export function parseOwnerSpec(spec: string): [string, string] {

@@ -1,9 +1,10 @@
-// Run the built CLI as a user would: a child process, its exit status and output.
+// Run the built CLI as a user would (the bundle `vfkeeper` runs): a child
+// process, its exit status and output.
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { collectOutput } from './collect-output.js';
 
-export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../dist/bundle/main.js', import.meta.url));
 
 export interface CliResult {
   status: number;

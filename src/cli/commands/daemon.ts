@@ -18,7 +18,6 @@ const usage = `Usage: vfkeeper daemon
 
 export const daemonCommand: Command = {
   name: 'daemon',
-  summary: 'the resident service (systemd: vfkeeper.service)',
   usage,
   async run(ctx) {
     parseCommandArgs(ctx.args, {}, usage);

@@ -13,7 +13,6 @@ const usage = `Usage: vfkeeper demo
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'the whole flow on a simulated host and an emulated forwarder, in one process',
   usage,
   async run(ctx) {
     parseCommandArgs(ctx.args, {}, usage);

@@ -41,7 +41,6 @@ the fix for each one that is not right. Exit status 1 when a check fails.
 export function createDoctorCommand(deps: DoctorCommandDeps = {}): Command {
   return {
     name: 'doctor',
-    summary: 'check every prerequisite (IOMMU, hugepages, vfio-pci, firmware, forwarder...) and say how to fix it',
     usage: USAGE,
     run: (ctx) => runDoctorCommand(ctx, deps),
   };

@@ -30,7 +30,6 @@ that point at another flavour than firmware.flavour (nic-sriov).
 export function createFirmwareCommand(deps: FirmwareCommandDeps = {}): Command {
   return {
     name: 'firmware',
-    summary: 'check the firmware links point at the SR-IOV flavour; --fix re-points them',
     usage: USAGE,
     run: (ctx) => runFirmwareCommand(ctx, deps),
   };

@@ -85,7 +85,6 @@ export async function runForwarderEmulator(ctx: CommandContext, waitStop: () => 
 
 export const forwarderEmulatorCommand: Command = {
   name: 'forwarder-emulator',
-  summary: 'run an emulated virtio-forwarder (ZeroMQ endpoints and vhost-user sockets in a directory)',
   usage: USAGE,
   run: (ctx) => runForwarderEmulator(ctx, waitForStopSignal),
 };

@@ -37,7 +37,6 @@ async function actAlone(ctx: CommandContext, netdev: string, action: string): Pr
 
 export const hookCommand: Command = {
   name: 'hook',
-  summary: 'NetworkManager / networkd-dispatcher entry: an interface came up',
   usage,
   async run(ctx) {
     const parsed = parseHookInvocation(ctx.args, ctx.env);

@@ -17,7 +17,6 @@ const usage = `Usage: vfkeeper libvirt-xml --virtio-id N [--full]
 
 export const libvirtXmlCommand: Command = {
   name: 'libvirt-xml',
-  summary: "the VM's <interface type='vhostuser'> for a relay, with its VF's MAC",
   usage,
   async run(ctx) {
     const { values } = parseCommandArgs(ctx.args, { 'virtio-id': { type: 'string' }, full: { type: 'boolean' } }, usage);

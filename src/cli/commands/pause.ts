@@ -23,7 +23,6 @@ async function setPause(ctx: CommandContext, state: PauseState): Promise<number>
 
 export const pauseCommand: Command = {
   name: 'pause',
-  summary: 'maintenance switch: log events, change nothing',
   usage: pauseUsage,
   async run(ctx) {
     const { values } = parseCommandArgs(ctx.args, { reason: { type: 'string' } }, pauseUsage);
@@ -35,7 +34,6 @@ export const pauseCommand: Command = {
 
 export const resumeCommand: Command = {
   name: 'resume',
-  summary: 'end a pause',
   usage: resumeUsage,
   async run(ctx) {
     parseCommandArgs(ctx.args, {}, resumeUsage);

@@ -14,7 +14,6 @@ const usage = `Usage: vfkeeper reconcile [--dry-run] [--force] [--json]
 
 export const reconcileCommand: Command = {
   name: 'reconcile',
-  summary: 'one full reconcile (or a dry run that lists each step and why)',
   usage,
   async run(ctx) {
     const { values } = parseCommandArgs(ctx.args, { 'dry-run': { type: 'boolean' }, force: { type: 'boolean' } }, usage);

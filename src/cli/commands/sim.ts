@@ -54,7 +54,6 @@ async function poke(ctx: CommandContext, verb: SimVerb): Promise<number> {
 
 export const simCommand: Command = {
   name: 'sim',
-  summary: 'make and change a simulated host (init, open-vfio, close-vfio, remove, rescan)',
   usage,
   async run(ctx) {
     const verb = ctx.args[0];

@@ -39,7 +39,6 @@ async function runUdevRules(ctx: CommandContext, readConfig: ReadConfig): Promis
 export function makeUdevRulesCommand(readConfig: ReadConfig = () => Promise.resolve(defaultConfig())): Command {
   return {
     name: 'udev-rules',
-    summary: 'print the udev rules for the current configuration',
     usage: USAGE,
     run: (ctx) => runUdevRules(ctx, readConfig),
   };

@@ -1,23 +1,28 @@
 // The forwarder's socket directory and the accounts that should own it.
-// Names are resolved through getent, so NSS sources (LDAP, sssd) count.
+// Names are looked up in /etc/passwd and /etc/group first (NSS's own first
+// source on Debian, and a file read instead of a process: `status` starts
+// within its budget), then through getent, so LDAP and sssd users count.
 // Invariants: a name that resolved is reused for OWNER_TTL_MS (every run
 // observes the owner, and two getent processes per event cost the daemon
 // ~10 ms, bench/RESULTS.md); a name that did not resolve is looked up again
 // on the next call, so a user created later (libvirt-qemu) is seen at once.
-import { lchown, lstat, readdir } from 'node:fs/promises';
+import { lchown, lstat, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HostError, errnoOf } from '../host-error.js';
+import { parseIdFile } from '../id-files.js';
 import type { Files } from '../types.js';
 import { runTool } from './run-tool.js';
 
 const OWNER_TTL_MS = 60_000;
 
-export function createRealFiles(): Files {
+/** etcDir: where passwd and group are read (tests point it elsewhere; getent still asks the host). */
+export function createRealFiles(options: { etcDir?: string } = {}): Files {
+  const etcDir = options.etcDir ?? '/etc';
   const ids = new Map<string, { id: number; at: number }>();
   const cachedId = async (db: 'passwd' | 'group', name: string): Promise<number> => {
     const hit = ids.get(`${db}:${name}`);
     if (hit !== undefined && Date.now() - hit.at < OWNER_TTL_MS) return hit.id;
-    const id = await lookupId(db, name);
+    const id = await lookupId(etcDir, db, name);
     ids.set(`${db}:${name}`, { id, at: Date.now() });
     return id;
   };
@@ -52,8 +57,10 @@ export function createRealFiles(): Files {
   };
 }
 
-async function lookupId(db: 'passwd' | 'group', name: string): Promise<number> {
+async function lookupId(etcDir: string, db: 'passwd' | 'group', name: string): Promise<number> {
   if (/^\d+$/.test(name)) return Number(name);
+  const local = parseIdFile(await readFile(join(etcDir, db), 'utf8').catch(() => '')).get(name);
+  if (local !== undefined) return local;
   const found = await runTool('getent', [db, name]).catch(() => null);
   const id = found?.stdout.split(':')[2];
   if (found === null || id === undefined || !/^\d+$/.test(id)) {

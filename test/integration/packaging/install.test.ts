@@ -48,7 +48,7 @@ describe('make install PREFIX=/usr DESTDIR=...', () => {
     ['usr/bin/vfkeeper', '755'],
     ['usr/lib/vfkeeper/node', '755'],
     ['usr/lib/vfkeeper/package.json', '644'],
-    ['usr/lib/vfkeeper/dist/cli/main.js', '755'],
+    ['usr/lib/vfkeeper/dist/bundle/main.js', '755'],
     ['lib/systemd/system/vfkeeper.service', '644'],
     ['lib/udev/rules.d/70-vfkeeper.rules', '644'],
     ['usr/lib/modules-load.d/vfkeeper.conf', '644'],
@@ -86,11 +86,11 @@ describe('make install PREFIX=/usr DESTDIR=...', () => {
   it('runs the application on the runtime installed beside it', async () => {
     const wrapper = await readFile(join(root, 'usr/bin/vfkeeper'), 'utf8');
     expect(wrapper).toMatch(/^#!\/bin\/sh\n/);
-    expect(wrapper).toContain('exec "/usr/lib/vfkeeper/node" "/usr/lib/vfkeeper/dist/cli/main.js" "$@"\n');
+    expect(wrapper).toContain('exec "/usr/lib/vfkeeper/node" "/usr/lib/vfkeeper/dist/bundle/main.js" "$@"\n');
     // The installed vfkeeper is the one allowed to write the real /sys.
     expect(wrapper).toContain('\nVFKEEPER_ALLOW_REAL_SYSFS=1\nexport VFKEEPER_ALLOW_REAL_SYSFS\n');
     const app = join(root, 'usr/lib/vfkeeper');
-    await run(join(app, 'node'), [join(app, 'dist/cli/main.js'), '--version'], { cwd: '/' });
+    await run(join(app, 'node'), [join(app, 'dist/bundle/main.js'), '--version'], { cwd: '/' });
   });
 
   it('brings the production dependencies with their native bindings, and no development ones', async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseEnvFile, parseShellValue } from '../../../src/doctor/parse-env-file.js';
 import { formatPageSize, isParamOn, parseCmdline, parseMounts, parsePageSizeKb } from '../../../src/doctor/parse-proc.js';
-import { parseIdFile, parseOwnerSpec } from '../../../src/doctor/accounts.js';
+import { parseOwnerSpec } from '../../../src/doctor/accounts.js';
+import { parseIdFile } from '../../../src/host/id-files.js';
 
 describe('parseEnvFile', () => {
   it('reads assignments as sh would: quotes, escapes, comments, export, arrays', () => {

@@ -1,7 +1,7 @@
 // The real Files adapter on real files: the forwarder's socket directory as
 // the core reads it (the directory, then its sockets in name order), and
-// owner names resolved through getent (and again on each call for one
-// that does not exist).
+// owner names resolved from passwd/group files, else through getent (and
+// again on each call for one that does not exist).
 import { mkdir, lstat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -49,6 +49,18 @@ describe('resolveOwner', () => {
     expect(await files.resolveOwner('root:root')).toEqual({ uid: 0, gid: 0 });
     expect(await files.resolveOwner('root:root')).toEqual({ uid: 0, gid: 0 });
     expect(await files.resolveOwner('4242:4243')).toEqual({ uid: 4242, gid: 4243 });
+  });
+
+  it('takes a name from the passwd and group files without asking getent, and asks getent for one they lack', async () => {
+    const etc = tmp.path('etc');
+    await mkdir(etc);
+    // A name getent cannot know: only the file can answer it.
+    await writeFile(path.join(etc, 'passwd'), '# comment\nvfk-file-only:x:4100:4100::/nonexistent:/usr/sbin/nologin\n');
+    await writeFile(path.join(etc, 'group'), 'vfk-file-group:x:4200:\n');
+    const files = createRealFiles({ etcDir: etc });
+    expect(await files.resolveOwner('vfk-file-only:vfk-file-group')).toEqual({ uid: 4100, gid: 4200 });
+    // root is in neither file: getent answers.
+    expect(await files.resolveOwner('root:root')).toEqual({ uid: 0, gid: 0 });
   });
 
   it('refuses an unknown user every time it is asked, naming it', async () => {
