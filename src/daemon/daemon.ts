@@ -20,6 +20,7 @@ import type { Config } from '../model/config.js';
 import type { PciAddress } from '../model/pci.js';
 import { ThrottledMetricsWriter, createMetricsState, formatMetrics, recordRun, writeMetrics } from './metrics.js';
 import { NOT_PAUSED, readPauseState, type PauseState } from './pause-state.js';
+import { decideOutcome } from './run-outcome.js';
 import { scopeOf, topologyOf, type Topology } from './scope-of-event.js';
 
 export interface DaemonDeps {
@@ -183,12 +184,11 @@ export class Daemon {
   }
 
   private outcomeOf(key: LaneKey, report: RunReport): RunOutcome {
-    const stuck = report.steps.find((s) => s.error?.code === 'ERR_SYSFS_TIMEOUT');
-    if (stuck) {
-      this.log(Priority.err, `${key === ALL ? 'A PF' : key} is stuck: ${stuck.error?.message ?? ''}; backing off`, 'pf.stuck', { PCI_SLOT: key === ALL ? undefined : key });
-      return 'stuck';
+    const outcome = decideOutcome(report);
+    if (outcome.kind === 'stuck') {
+      this.log(Priority.err, `${key === ALL ? 'A PF' : key} is stuck: ${outcome.message}; backing off`, 'pf.stuck', { PCI_SLOT: key === ALL ? undefined : key });
     }
-    return report.exitStatus === 1 ? 'failed' : 'ok';
+    return outcome.kind;
   }
 
   private log(priority: Priority, message: string, key: string, fields: Record<string, string | number | undefined>): void {

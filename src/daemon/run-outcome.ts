@@ -1,0 +1,27 @@
+// What the queue does after a run (src/core/queue.ts): 'ok' waits for the
+// next event, 'failed' retries on a doubling back-off, 'stuck' waits out the
+// longest back-off. Pure.
+//
+// A run held back only by prerequisites that an operator or the kernel must
+// change (VFs left behind until a reboot, no PF driver, IOMMU off, a missing
+// socket owner) is not retried on the back-off: retrying cannot help, and it
+// would log the same refusal every minute. The events that such a change
+// makes (udev, file watches, hooks) and the resync timer re-check it. An
+// unreachable forwarder is retried: it may be starting, and it is not always
+// a systemd unit whose start the D-Bus watch would see.
+import type { RunOutcome } from '../core/queue.js';
+import type { RunReport } from '../core/reconcile.js';
+
+const RETRIED_REFUSALS: ReadonlySet<string> = new Set(['ERR_FORWARDER_UNREACHABLE']);
+
+export type Outcome = { kind: Exclude<RunOutcome, 'stuck'> } | { kind: 'stuck'; message: string };
+
+export function decideOutcome(report: Pick<RunReport, 'steps' | 'refusals' | 'unreadable' | 'exitStatus'>): Outcome {
+  const stuck = report.steps.find((s) => s.error?.code === 'ERR_SYSFS_TIMEOUT');
+  if (stuck) return { kind: 'stuck', message: stuck.error?.message ?? '' };
+  if (report.exitStatus !== 1) return { kind: 'ok' };
+  const failed = report.steps.some((s) => s.result === 'failed') || report.unreadable.length > 0;
+  const blocked = report.refusals.filter((r) => r.kind === 'blocked');
+  const waitsOnOperator = !failed && blocked.length > 0 && blocked.every((r) => !RETRIED_REFUSALS.has(r.code));
+  return { kind: waitsOnOperator ? 'ok' : 'failed' };
+}
