@@ -11,6 +11,7 @@
 // reports their CPU time (steadier than wall time on a shared machine).
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { clearTimeout, setTimeout } from 'node:timers';
 import { URL, fileURLToPath } from 'node:url';
 import { reconcile } from '../dist/core/reconcile.js';
 import { createZmqForwarder } from '../dist/dataplane/zmq-forwarder.js';
