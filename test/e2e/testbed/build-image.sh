@@ -52,7 +52,8 @@ find_mirror() {
 
 recipe_hash() {
   {
-    sha256sum "$here/build-image.sh"
+    # Contents only, not where the clone lives: every clone shares the cache.
+    sha256sum < "$here/build-image.sh"
     (cd "$here/image" && find . -type f -print0 | LC_ALL=C sort -z \
       | xargs -0 stat -c '%n %a' && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
   } | sha256sum | cut -c1-16
