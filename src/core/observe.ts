@@ -74,13 +74,26 @@ export async function observeForwarder(config: Config, forwarder: Forwarder | nu
   }
 }
 
-/** Relay VFs that exist but are not a read managed PF's (a PF that could not be read counts as another's: hands off). */
+/**
+ * Relay VFs that exist and are not a read managed PF's (one that could not be
+ * read counts as another's: hands off). A VF whose PF is gone (nvme leaves
+ * them behind when the PF alone is removed) is an orphan, not another's: its
+ * relay is dead and goes.
+ */
 async function findOthersVfs(host: Host, pfs: ObservedPf[], forwarder: ObservedForwarder): Promise<PciAddress[]> {
   if (!forwarder.reachable) return [];
   const ours = new Set(pfs.flatMap((pf) => pf.vfs.map((vf) => vf.pci)));
   const candidates = forwarder.relays.filter(isRelayAttached).flatMap((r) => (r.vf === null || ours.has(r.vf) ? [] : [r.vf]));
-  const present = await Promise.all(candidates.map((vf) => host.sysfs.exists(`bus/pci/devices/${vf}`)));
-  return candidates.filter((_, i) => present[i]);
+  const kept = await Promise.all(candidates.map((vf) => isOthersDevice(host, vf)));
+  return candidates.filter((_, i) => kept[i]);
+}
+
+async function isOthersDevice(host: Host, pci: PciAddress): Promise<boolean> {
+  if (!(await host.sysfs.exists(`bus/pci/devices/${pci}`))) return false;
+  const physfn = await host.sysfs.readLink(`bus/pci/devices/${pci}/physfn`).catch(() => null);
+  // Not a VF (a relay on some other device): not ours either way.
+  if (physfn === null) return true;
+  return host.sysfs.exists(`bus/pci/devices/${physfn.split('/').pop() ?? ''}`);
 }
 
 async function observeSockets(host: Host, config: Config): Promise<ObservedSockets> {
