@@ -8,7 +8,9 @@
 // /proc/PID/status; sends EVENTS dispatcher-hook events for the PF over the
 // control socket (each wakes the PF's lane; bursts coalesce), waits for the
 // queue to drain (a full reconcile request queues behind them), reads VmRSS
-// and VmHWM again; then SIGTERM, and SIGKILL if it has not exited in 10 s.
+// and VmHWM again, and once more after 15 s idle (the idle collector runs
+// 10 s after the last run); then SIGTERM, and SIGKILL if it has not exited
+// in 10 s. The daemon gets the NODE_OPTIONS units/vfkeeper.service sets.
 import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,12 +20,15 @@ import { createSimState } from '../dist/host/sim/state.js';
 import { makeWorld, msSince, printFigure, printHeader } from './lib/setup.mjs';
 
 const EVENTS = Number(process.argv[2] ?? 1000);
-/** Node flags for the daemon process, to compare (e.g. "--max-semi-space-size=1"); none by default. */
+/** More node flags for the daemon process, to compare (e.g. "--max-semi-space-size=1"). */
 const NODE_FLAGS = (process.env.VFK_BENCH_DAEMON_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
 const CLI = fileURLToPath(new URL('../dist/bundle/main.js', import.meta.url));
+const UNIT = fileURLToPath(new URL('../units/vfkeeper.service', import.meta.url));
+const IDLE_MS = 15_000;
 
 async function main() {
-  printHeader(`daemon RSS: 1 PF x 56 VFs, 56 relays, ${EVENTS} hook events${NODE_FLAGS.length > 0 ? `, node ${NODE_FLAGS.join(' ')}` : ''}`);
+  const nodeOptions = /^Environment=NODE_OPTIONS=(.*)$/m.exec(await readFile(UNIT, 'utf8'))?.[1] ?? '';
+  printHeader(`daemon RSS: 1 PF x 56 VFs, 56 relays, ${EVENTS} hook events; NODE_OPTIONS=${nodeOptions}${NODE_FLAGS.length > 0 ? `, node ${NODE_FLAGS.join(' ')}` : ''}`);
   const world = await makeWorld();
   let daemon = null;
   try {
@@ -32,12 +37,14 @@ async function main() {
     await writeFile(hostFile, `${JSON.stringify(createSimState({ pfs: 1, totalVfs: 56, numVfs: 0, firmware: 'sriov-2.1.14' }), null, 1)}\n`);
     const socket = world.path('control.sock');
     const t0 = process.hrtime.bigint();
-    daemon = startDaemon(['daemon', '--simulate', hostFile, '--config', world.configPath, '--control-socket', socket], world);
+    daemon = startDaemon(['daemon', '--simulate', hostFile, '--config', world.configPath, '--control-socket', socket], world, nodeOptions);
     await waitConverged(socket, daemon);
     printFigure('daemon start to converged and answering', msSince(t0), 'ms');
     await printRss(daemon.pid, 'after convergence');
     await sendEvents(socket);
     await printRss(daemon.pid, `after ${EVENTS} events`);
+    await sleep(IDLE_MS);
+    await printRss(daemon.pid, `after ${IDLE_MS / 1000} s idle`);
     printFigure('daemon peak RSS (VmHWM)', await readRss(daemon.pid, 'VmHWM'), 'MB');
     printFigure(`runs for ${EVENTS} events (coalesced, with the final full run)`, daemon.runsSince(), 'runs');
     printFigure('daemon exit status on SIGTERM', await stopDaemon(daemon), '');
@@ -48,8 +55,9 @@ async function main() {
   }
 }
 
-function startDaemon(args, world) {
-  const child = spawn(process.execPath, [...NODE_FLAGS, CLI, ...args], { env: { ...process.env, VFKEEPER_LOG: 'stderr', VFKEEPER_STATE_DIR: world.path('state') }, stdio: ['ignore', 'ignore', 'pipe'] });
+function startDaemon(args, world, nodeOptions) {
+  const env = { ...process.env, NODE_OPTIONS: nodeOptions, VFKEEPER_LOG: 'stderr', VFKEEPER_STATE_DIR: world.path('state') };
+  const child = spawn(process.execPath, [...NODE_FLAGS, CLI, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   let runs = 0;
   let mark = 0;

@@ -20,6 +20,7 @@ import type { Config } from '../model/config.js';
 import type { PciAddress } from '../model/pci.js';
 import { ThrottledMetricsWriter, createMetricsState, formatMetrics, recordRun, writeMetrics } from './metrics.js';
 import { NOT_PAUSED, readPauseState, type PauseState } from './pause-state.js';
+import { IdleCollector, exposedGc } from './idle-gc.js';
 import { decideOutcome } from './run-outcome.js';
 import { scopeOf, topologyOf, type Topology } from './scope-of-event.js';
 
@@ -51,6 +52,7 @@ export class Daemon {
   private lastConfigError = '';
   private resync: NodeJS.Timeout | null = null;
   private configSettle: NodeJS.Timeout | null = null;
+  private readonly idleGc = new IdleCollector(exposedGc());
   private readonly metricsWriter = new ThrottledMetricsWriter(() =>
     writeMetrics(this.config.daemon.metricsFile, formatMetrics(this.metrics)).catch((e: Error) =>
       this.log(Priority.warning, `Could not write the metrics file: ${e.message}, ignoring`, 'event.ignored', {}),
@@ -142,6 +144,7 @@ export class Daemon {
   async stop(): Promise<void> {
     if (this.resync) clearInterval(this.resync);
     this.cancelSettle();
+    this.idleGc.stop();
     this.log(Priority.info, 'vfkeeper daemon stopping: finishing the run in flight', 'daemon.stopping', {});
     await this.queue.stop();
     await this.metricsWriter.flush();
@@ -180,6 +183,7 @@ export class Daemon {
     recordRun(this.metrics, report, Math.floor(Date.now() / 1000));
     this.metricsWriter.request();
     waiters.forEach((w) => w(report));
+    this.idleGc.poke();
     return this.outcomeOf(key, report);
   }
 
