@@ -19,7 +19,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULT = fileURLToPath(new URL('../.e2e/results/bench-floor/result.json', import.meta.url));
 
 function parseArgs(argv) {
-  const opts = { vfs: 8, reps: 5, settleReps: 5, smp: 2, boot: true };
+  const opts = { vfs: 8, reps: 7, settleReps: 10, smp: 2, boot: true };
   for (let i = 0; i < argv.length; i++) {
     const [name, value] = [argv[i], Number(argv[i + 1])];
     if (name === '--no-boot') opts.boot = false;
@@ -57,8 +57,11 @@ function printRuns(label, runs, keys) {
   for (const [key, what] of keys) printFigure(`${label}: ${what}, median of ${runs.length} (range ${spread(runs, key)})`, med(runs, key), 'ms');
 }
 
+/** Each run's total less its PF probe: what the floor script or the daemon adds once the PF is on its driver. */
+const afterProbe = (runs, probeKey) => runs.map((r) => ({ ms: Math.round((r.totalMs - r[probeKey]) * 10) / 10 }));
+
 function printFloor(facts) {
-  const { floor, daemon, floorWithRules } = facts;
+  const [floor, daemon, floorWithRules] = [facts.floor.runs, facts.daemon.runs, facts.floorWithRules?.runs];
   printRuns('shell floor', floor, [['totalMs', 'rescan -> VFs on vfio-pci, udev settled'], ['probeMs', 'rescan -> PF on nvme (kernel)'], ['writeMs', 'sysfs writes'], ['settleMs', 'udevadm settle']]);
   printRuns('vfkeeper', daemon, [
     ['totalMs', 'rescan -> VFs on vfio-pci, udev settled'], ['pfBoundMs', 'rescan -> PF on nvme (polled)'],
@@ -67,10 +70,16 @@ function printFloor(facts) {
     ['vfsBoundMs', 'rescan -> VFs on vfio-pci (polled)'], ['settleMs', 'udevadm settle after that'], ['runsMs', 'its runs, summed DURATION_USEC'],
   ]);
   printFigure('vfkeeper: runs per PF appearance, median', med(daemon, 'runs'), 'runs');
+  printFigure('warm-up run (uncounted), shell floor, rescan -> settled', facts.floor.warmup.totalMs, 'ms');
+  printFigure('warm-up run (uncounted), vfkeeper, rescan -> settled', facts.daemon.warmup.totalMs, 'ms');
   printFigure('vfkeeper / shell floor (medians)', med(daemon, 'totalMs') / med(floor, 'totalMs'), 'x', { op: '<=', value: 1.2 });
+  const [floorAfter, daemonAfter] = [afterProbe(floor, 'probeMs'), afterProbe(daemon, 'pfBoundMs')];
+  printRuns('shell floor, once the PF is on nvme', floorAfter, [['ms', 'to VFs on vfio-pci, udev settled']]);
+  printRuns('vfkeeper, once the PF is on nvme (polled)', daemonAfter, [['ms', 'to VFs on vfio-pci, udev settled']]);
+  printFigure('vfkeeper / shell floor, once the PF is on nvme (medians)', med(daemonAfter, 'ms') / med(floorAfter, 'ms'), 'x');
   if (floorWithRules?.length) {
     printRuns('shell floor, rules in place', floorWithRules, [['totalMs', 'rescan -> VFs on vfio-pci, udev settled'], ['settleMs', 'udevadm settle']]);
-    printFigure('vfkeeper / shell floor with the rules in place (the daemon alone)', med(daemon, 'totalMs') / med(floorWithRules, 'totalMs'), 'x');
+    printFigure('shell floor with the rules / without (medians)', med(floorWithRules, 'totalMs') / med(floor, 'totalMs'), 'x');
   }
 }
 
@@ -78,8 +87,8 @@ function printSettle({ without, with: withRules, rulesPresent }) {
   console.log(`   rules files put back and taken away: ${rulesPresent.join(', ')}`);
   for (const [key, what] of [['totalMs', 'trigger + settle'], ['settleMs', 'settle alone']]) {
     const [a, b] = [med(without, key), med(withRules, key)];
-    printFigure(`udev ${what}, PF + VFs, no vfkeeper rules, median of ${without.length}`, a, 'ms');
-    printFigure(`udev ${what}, PF + VFs, vfkeeper rules, median of ${withRules.length}`, b, 'ms');
+    printFigure(`udev ${what}, PF + VFs, no vfkeeper rules, median of ${without.length} (range ${spread(without, key)})`, a, 'ms');
+    printFigure(`udev ${what}, PF + VFs, vfkeeper rules, median of ${withRules.length} (range ${spread(withRules, key)})`, b, 'ms');
     printFigure(`vfkeeper rules' cost on udev ${what}`, ((b - a) / a) * 100, '%', { op: '<=', value: 10 });
   }
 }

@@ -1,12 +1,16 @@
 // The floor bench's shared start and end points, so the shell floor and
-// vfkeeper are timed from the same event to the same state: the PF's port
-// removed (PF and VFs gone, udev settled) and then `echo 1 >
+// vfkeeper are timed from the same event to the same state: SR-IOV turned
+// off on the PF, its port removed (PF and VFs gone, udev settled) and then `echo 1 >
 // /sys/bus/pci/rescan` written by this process (the start, so both include
 // the kernel's own PF enumeration and its asynchronous nvme probe), up to
 // "every VF on vfio-pci and `udevadm settle` returned" (the end).
+// SR-IOV goes off before the removal because QEMU's device keeps its state
+// across a removal through the port: a PF enumerated with VF Enable still set
+// makes the kernel clear it and sleep 1 s (sriov_init), which no new card or
+// boot would cost and which would pad both figures alike.
 import { join } from 'node:path';
 import { runChecked } from '../lib/exec.js';
-import { PCI_BUS, devicePath, isPresent, readDriver, readVirtfns, writeSysfs } from '../lib/sysfs.js';
+import { PCI_BUS, devicePath, isPresent, readAttribute, readDriver, readVirtfns, writeSysfs } from '../lib/sysfs.js';
 import { waitFor } from '../lib/wait.js';
 
 const GONE_MS = 120_000;
@@ -30,6 +34,11 @@ export function readMsSince(t0: Instant): number {
 /** `udevadm settle`, bounded (`trigger --settle` hung once on these guests). */
 export async function applySettle(): Promise<void> {
   await runChecked(['udevadm', 'settle', '-t', String(SETTLE_S)], { timeoutMs: (SETTLE_S + 10) * 1000 });
+}
+
+/** `echo 0 > sriov_numvfs` when the PF has VFs (the kernel removes them, also from vfio-pci). */
+export async function applySriovOff(pf: string): Promise<void> {
+  if ((await readAttribute(pf, 'sriov_numvfs')) !== '0') await writeSysfs(devicePath(pf, 'sriov_numvfs'), '0');
 }
 
 /** Removes the PF's port: the kernel unbinds and removes the VFs with the PF (see s2-hotplug). Then settles udev. */

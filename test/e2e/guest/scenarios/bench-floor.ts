@@ -1,22 +1,25 @@
 // The floor bench (design.md, "Performance"): on the guest's real kernel,
 // figures only, nothing asserted but that each run reached its end state.
-//  1. shell floor: vfkeeper stopped, its udev rules removed; the PF's port
-//     removed, then rescanned; a minimal `sh` script binds every VF to
+//  1. shell floor: vfkeeper stopped, its udev rules removed; SR-IOV off on
+//     the PF and its port removed (a fresh card's state: bench/hotplug.ts),
+//     then rescanned; a minimal `sh` script binds every VF to
 //     vfio-pci and settles udev (bench/shell-floor.ts).
 //  2. vfkeeper: the installed daemon running (relays off: the floor does
-//     none), its rules in place; the same removal and rescan, to every VF
-//     on vfio-pci and udev settled (bench/daemon-floor.ts).
+//     none; paused while SR-IOV goes off), its rules in place; the same
+//     removal and rescan, to every VF on vfio-pci and udev settled
+//     (bench/daemon-floor.ts).
 //  3. the shell floor again with the rules in place and vfkeeper masked:
 //     what the rules alone cost on that path.
 //  4. the rules' udev cost: trigger + settle on the PF and its VFs with and
 //     without them (bench/rules-settle.ts), vfkeeper stopped and masked.
-// `--param reps=N` repetitions of 1-3 (default 5), `--param settle_reps=N`
-// samples per block of 4 (3 blocks each way, default 5).
+// Each of 1-3: one warm-up run kept apart, then `--param reps=N` (default
+// 5); `--param settle_reps=N` samples per block of 4 (3 blocks each way,
+// default 5).
 import { release } from 'node:os';
-import { PF, UNIT, waitForDaemonQuiet } from '../daemon/context.js';
+import { PF, UNIT, runVfkeeper, waitForDaemonQuiet } from '../daemon/context.js';
 import { readUpstreamPort } from '../daemon/s2-hotplug.js';
 import { runDaemonFloor, type DaemonRun } from '../bench/daemon-floor.js';
-import { applyPortRemoval, applyRescan } from '../bench/hotplug.js';
+import { applyPortRemoval, applyRescan, applySriovOff } from '../bench/hotplug.js';
 import { measureRulesSettle, readRulesFiles } from '../bench/rules-settle.js';
 import { runShellFloor, type FloorRun } from '../bench/shell-floor.js';
 import { runChecked } from '../lib/exec.js';
@@ -44,28 +47,53 @@ async function setUp(env: ScenarioEnv, rec: Recorder): Promise<string> {
   return rec.step(`the PCI port above ${PF}`, () => readUpstreamPort(PF));
 }
 
-async function runFloorReps(ctx: { env: ScenarioEnv; rec: Recorder; port: string }, label: string, reps: number): Promise<FloorRun[]> {
-  const runs: FloorRun[] = [];
-  for (let i = 1; i <= reps; i++) {
-    await ctx.rec.step(`${label} ${i}/${reps}: port removed, rescan, sh binds ${ctx.env.vfs} VFs and settles`, async () => {
-      await applyPortRemoval(ctx.port, PF);
-      const t0 = await applyRescan();
-      runs.push(await runShellFloor(PF, ctx.env.vfs, t0, RUN_MS));
-    });
-  }
-  return runs;
+interface BenchContext {
+  env: ScenarioEnv;
+  rec: Recorder;
+  port: string;
 }
 
-async function runDaemonReps(ctx: { env: ScenarioEnv; rec: Recorder; port: string }, reps: number): Promise<DaemonRun[]> {
-  const runs: DaemonRun[] = [];
-  for (let i = 1; i <= reps; i++) {
-    await ctx.rec.step(`vfkeeper ${i}/${reps}: port removed, rescan, the daemon binds ${ctx.env.vfs} VFs, udev settled`, async () => {
-      await applyPortRemoval(ctx.port, PF);
-      await waitForDaemonQuiet(60_000);
-      runs.push(await runDaemonFloor(PF, ctx.env.vfs));
+/**
+ * One uncounted warm-up, then `reps` counted runs; each starts from the
+ * same state: SR-IOV off and the port removed by `prepare`, then `run`.
+ */
+async function runSeries<T>(ctx: BenchContext, label: string, reps: number, prepare: () => Promise<void>, run: () => Promise<T>): Promise<{ warmup: T; runs: T[] }> {
+  const results: T[] = [];
+  for (let i = 0; i <= reps; i++) {
+    const name = i === 0 ? 'warm-up' : `${i}/${reps}`;
+    await ctx.rec.step(`${label} ${name}`, async () => {
+      await prepare();
+      results.push(await run());
     });
   }
-  return runs;
+  const [warmup, ...runs] = results;
+  if (warmup === undefined) throw new Error('no run');
+  return { warmup, runs };
+}
+
+function runFloorSeries(ctx: BenchContext, label: string, reps: number): Promise<{ warmup: FloorRun; runs: FloorRun[] }> {
+  const prepare = async () => {
+    await applySriovOff(PF);
+    await applyPortRemoval(ctx.port, PF);
+  };
+  return runSeries(ctx, `${label}: SR-IOV off, port removed, rescan, sh binds ${ctx.env.vfs} VFs and settles:`, reps, prepare, async () => runShellFloor(PF, ctx.env.vfs, await applyRescan(), RUN_MS));
+}
+
+async function runVfkeeperChecked(args: readonly string[]): Promise<void> {
+  const out = await runVfkeeper(args);
+  expectEqual(`vfkeeper ${args.join(' ')} exit status (${out.stderr.trim()})`, out.status, 0);
+}
+
+/** Paused while SR-IOV goes off (else it would put the VFs back), resumed before the rescan. */
+function runDaemonSeries(ctx: BenchContext, reps: number): Promise<{ warmup: DaemonRun; runs: DaemonRun[] }> {
+  const prepare = async () => {
+    await runVfkeeperChecked(['pause', '--reason', 'floor bench: SR-IOV off before the port is removed']);
+    await applySriovOff(PF);
+    await applyPortRemoval(ctx.port, PF);
+    await runVfkeeperChecked(['resume']);
+    await waitForDaemonQuiet(60_000);
+  };
+  return runSeries(ctx, `vfkeeper: SR-IOV off, port removed, rescan, the daemon binds ${ctx.env.vfs} VFs, udev settled:`, reps, prepare, () => runDaemonFloor(PF, ctx.env.vfs));
 }
 
 async function runBench(env: ScenarioEnv, rec: Recorder): Promise<void> {
@@ -73,7 +101,7 @@ async function runBench(env: ScenarioEnv, rec: Recorder): Promise<void> {
   const reps = readCount('VFKEEPER_E2E_REPS', 5);
   const rules = await readRulesFiles();
   await rec.step('vfkeeper rules removed for the shell floor', () => rules.applyRulesAway());
-  rec.fact('floor', await runFloorReps(ctx, 'shell floor', reps));
+  rec.fact('floor', await runFloorSeries(ctx, 'shell floor', reps));
   await rec.writeResult(false);
   await rec.step('rules back, systemctl start vfkeeper, the daemon quiet', async () => {
     await rules.applyRulesBack();
@@ -83,13 +111,13 @@ async function runBench(env: ScenarioEnv, rec: Recorder): Promise<void> {
     await waitForBound(vfs, 'vfio-pci', 60_000);
     await waitForDaemonQuiet(60_000);
   });
-  rec.fact('daemon', await runDaemonReps(ctx, reps));
+  rec.fact('daemon', await runDaemonSeries(ctx, reps));
   await rec.writeResult(false);
   await rec.step('systemctl stop vfkeeper; mask --runtime (the rule would start it)', async () => {
     await runSystemctl(['stop', UNIT]);
     await runSystemctl(['mask', '--runtime', UNIT]);
   });
-  rec.fact('floorWithRules', await runFloorReps(ctx, 'shell floor, rules in place', reps));
+  rec.fact('floorWithRules', await runFloorSeries(ctx, 'shell floor, rules in place', reps));
   await rec.writeResult(false);
   const settleReps = readCount('VFKEEPER_E2E_SETTLE_REPS', 5);
   rec.fact('rulesSettle', await rec.step(`udev trigger + settle, 3 x ${settleReps} each without and with the rules`, () => measureRulesSettle(PF, 3, settleReps)));
