@@ -63,6 +63,7 @@ const afterProbe = (runs, probeKey) => runs.map((r) => ({ ms: Math.round((r.tota
 function printFloor(facts) {
   const [floor, daemon, floorWithRules] = [facts.floor.runs, facts.daemon.runs, facts.floorWithRules?.runs];
   printRuns('shell floor', floor, [['totalMs', 'rescan -> VFs on vfio-pci, udev settled'], ['probeMs', 'rescan -> PF on nvme (kernel)'], ['writeMs', 'sysfs writes'], ['settleMs', 'udevadm settle']]);
+  if (floor.every((r) => r.polled)) printRuns('shell floor', floor.map((r) => r.polled), [['pfBoundMs', 'rescan -> PF on nvme (polled, as for vfkeeper)'], ['vfsBoundMs', 'rescan -> VFs on vfio-pci (polled, as for vfkeeper)']]);
   printRuns('vfkeeper', daemon, [
     ['totalMs', 'rescan -> VFs on vfio-pci, udev settled'], ['pfBoundMs', 'rescan -> PF on nvme (polled)'],
     ['firstRunStartMs', "rescan -> daemon's first run starts (journal)"], ['numvfsStepMs', 'rescan -> set-numvfs logged'],

@@ -8,7 +8,7 @@
 import { messageIdFor } from '../../../../src/journal/message-ids.js';
 import { readJournalCursor } from '../lib/journal.js';
 import { readDaemonEntries, waitForDaemonQuiet } from '../daemon/context.js';
-import { applyRescan, applySettle, readMsSince, waitForAllOnVfio, type Instant } from './hotplug.js';
+import { POLL_MS, applyRescan, applySettle, readMsSince, waitForAllOnVfio, type Instant } from './hotplug.js';
 
 export interface DaemonRun {
   /** Rescan to every VF on vfio-pci (polled) and `udevadm settle` returned. */
@@ -28,9 +28,6 @@ export interface DaemonRun {
   runs: number;
   runsMs: number;
 }
-
-/** How often the end state is polled: the figure's resolution. */
-export const POLL_MS = 20;
 
 type Entry = Record<string, string>;
 

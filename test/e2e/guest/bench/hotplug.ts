@@ -8,12 +8,14 @@
 // across a removal through the port: a PF enumerated with VF Enable still set
 // makes the kernel clear it and sleep 1 s (sriov_init), which no new card or
 // boot would cost and which would pad both figures alike.
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runChecked } from '../lib/exec.js';
 import { PCI_BUS, devicePath, isPresent, readAttribute, readDriver, readVirtfns, writeSysfs } from '../lib/sysfs.js';
 import { waitFor } from '../lib/wait.js';
 
 const GONE_MS = 120_000;
+const VFIO_DRIVER = join(PCI_BUS, 'drivers', 'vfio-pci');
 const SETTLE_S = 60;
 
 /** A monotonic instant in both clocks: performance.now() and CLOCK_MONOTONIC in µs (the journal's). */
@@ -69,8 +71,18 @@ export interface BoundSeen {
   vfsBoundMs: number;
 }
 
-/** Whether the PF has `count` VFs, every one bound to vfio-pci. */
+/** How often the end state is polled: the figures' resolution. */
+export const POLL_MS = 20;
+
+/**
+ * Whether the PF has `count` VFs, every one bound to vfio-pci. The first
+ * look is one readdir of the driver's directory (its links are the bound
+ * devices), so the poll itself takes next to no CPU from what it watches.
+ */
 async function isAllOnVfio(pf: string, count: number): Promise<boolean> {
+  const bus = pf.slice(0, pf.lastIndexOf(':') + 1);
+  const bound = await readdir(VFIO_DRIVER).catch(() => []);
+  if (bound.filter((name) => name.startsWith(bus) && name !== pf).length < count) return false;
   const vfs = await readVirtfns(pf).catch(() => []);
   if (vfs.length !== count) return false;
   const drivers = await Promise.all(vfs.map((vf) => readDriver(vf).catch(() => undefined)));
