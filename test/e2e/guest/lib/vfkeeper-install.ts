@@ -27,23 +27,25 @@ export const FORWARDER_ENDPOINTS = {
   timeoutMs: 2000,
 };
 
-/** The configuration of issue 8: the NVMe PF (1b36:0010), all or `vfs` VFs, relays auto. */
-export function formatConfig(vfs: number | 'max'): string {
-  return [
-    '# Written by the end-to-end scenario: the emulated NVMe PF and the emulated forwarder.',
-    'pfs:',
-    '  - match: { id: "1b36:0010" }',
-    `    vfs: ${vfs}`,
-    '    firmware: any',
-    'relays: auto',
-    'forwarder:',
-    `  unit: ${FORWARDER_UNIT}`,
-    `  port_control: ${FORWARDER_ENDPOINTS.portControl}`,
-    `  stats: ${FORWARDER_ENDPOINTS.stats}`,
-    `  socket_dir: ${SOCKET_DIR}`,
-    `  socket_owner: "${SOCKET_OWNER.user}:${SOCKET_OWNER.group}"`,
-    '',
-  ].join('\n');
+/**
+ * The configuration of issue 8: the NVMe PF (1b36:0010), all or `vfs` VFs,
+ * relays auto. `relays: false` turns relay management off
+ * (forwarder.enabled: false), for what only binds VFs (the floor bench).
+ */
+export function formatConfig(vfs: number | 'max', relays = true): string {
+  const pf = ['pfs:', '  - match: { id: "1b36:0010" }', `    vfs: ${vfs}`, '    firmware: any'];
+  const forwarder = relays
+    ? [
+        'relays: auto',
+        'forwarder:',
+        `  unit: ${FORWARDER_UNIT}`,
+        `  port_control: ${FORWARDER_ENDPOINTS.portControl}`,
+        `  stats: ${FORWARDER_ENDPOINTS.stats}`,
+        `  socket_dir: ${SOCKET_DIR}`,
+        `  socket_owner: "${SOCKET_OWNER.user}:${SOCKET_OWNER.group}"`,
+      ]
+    : ['forwarder:', '  enabled: false'];
+  return ['# Written by the end-to-end scenario: the emulated NVMe PF and the emulated forwarder.', ...pf, ...forwarder, ''].join('\n');
 }
 
 const FORWARDER_UNIT_TEXT = `[Unit]
@@ -66,8 +68,8 @@ export async function installVfkeeper(projectDir: string): Promise<string> {
   return r.stdout + r.stderr;
 }
 
-export async function writeConfig(vfs: number | 'max'): Promise<void> {
-  await writeFile(CONFIG_PATH, formatConfig(vfs));
+export async function writeConfig(vfs: number | 'max', relays = true): Promise<void> {
+  await writeFile(CONFIG_PATH, formatConfig(vfs, relays));
 }
 
 /** The rules for this configuration, where the administrator's own rules go. */
