@@ -17,7 +17,10 @@ async function readLink(host: Host, netdev: string): Promise<ObservedLink | null
   }, null);
 }
 
-export async function observePf(host: Host, pci: PciAddress, groups: Map<string, string[]>): Promise<ObservedPf> {
+/** vfio group -> its holders; read at most once per observation, and only if a VF could be held. */
+export type ReadVfioGroups = () => Promise<Map<string, string[]>>;
+
+export async function observePf(host: Host, pci: PciAddress, groups: ReadVfioGroups): Promise<ObservedPf> {
   const netdev = await readNetdev(host, pci);
   const numVfs = await readInt(host, dev(pci, 'sriov_numvfs'));
   const totalVfs = await readInt(host, dev(pci, 'sriov_totalvfs'));
@@ -56,7 +59,7 @@ async function observeStrayVfs(host: Host, pf: Pick<ObservedPf, 'pci' | 'numVfs'
   return stray;
 }
 
-async function observeVf(host: Host, pf: string, index: number, macs: Map<number, string>, groups: Map<string, string[]>): Promise<ObservedVf> {
+async function observeVf(host: Host, pf: string, index: number, macs: Map<number, string>, groups: ReadVfioGroups): Promise<ObservedVf> {
   const pci = parsePciAddress(basename(await host.sysfs.readLink(dev(pf, `virtfn${index}`))), `${pf} virtfn${index}`);
   const override = (await optional(() => host.sysfs.read(dev(pci, 'driver_override')), '')).trim();
   const iommuGroup = await optional(async () => basename(await host.sysfs.readLink(dev(pci, 'iommu_group'))), null);
@@ -67,7 +70,7 @@ async function observeVf(host: Host, pf: string, index: number, macs: Map<number
     driverOverride: override === '' || override === '(null)' ? null : override,
     iommuGroup,
     mac: macs.get(index) ?? null,
-    vfioHolders: iommuGroup === null ? [] : (groups.get(iommuGroup) ?? []).filter((h) => !isForwarderProcess(h)),
+    vfioHolders: iommuGroup === null ? [] : ((await groups()).get(iommuGroup) ?? []).filter((h) => !isForwarderProcess(h)),
   };
 }
 

@@ -40,7 +40,10 @@ export async function findManagedPfs(host: Host, config: Config): Promise<PciAdd
  * a full run. That keeps the cost of one udev event to the PF's own reads.
  */
 export async function observe(host: Host, config: Config, forwarder: Forwarder | null, options: { hostWide: boolean } = { hostWide: true }): Promise<ObserveResult> {
-  const groups = await host.workload.openVfioGroups().catch(() => new Map<string, string[]>());
+  // Every process's descriptors are read only when there is a VF (a PF that
+  // just appeared has none), and once per observation.
+  let scan: Promise<Map<string, string[]>> | null = null;
+  const groups = (): Promise<Map<string, string[]>> => (scan ??= host.workload.openVfioGroups().catch(() => new Map<string, string[]>()));
   const pfs: ObservedPf[] = [];
   const unreadable: ObserveResult['unreadable'] = [];
   const managed = await findManagedPfs(host, config);
