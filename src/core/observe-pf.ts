@@ -21,52 +21,52 @@ async function readLink(host: Host, netdev: string): Promise<ObservedLink | null
 export type ReadVfioGroups = () => Promise<Map<string, string[]>>;
 
 export async function observePf(host: Host, pci: PciAddress, groups: ReadVfioGroups): Promise<ObservedPf> {
-  const netdev = await readNetdev(host, pci);
-  const numVfs = await readInt(host, dev(pci, 'sriov_numvfs'));
-  const totalVfs = await readInt(host, dev(pci, 'sriov_totalvfs'));
-  const vfOffset = await optional(() => readInt(host, dev(pci, 'sriov_offset')), 1);
-  const vfStride = await optional(() => readInt(host, dev(pci, 'sriov_stride')), 1);
-  const autoprobe = await optional(async () => (await readInt(host, dev(pci, 'sriov_drivers_autoprobe'))) === 1, null);
-  const macs = netdev ? await optional(() => host.net.readVfMacs(netdev), new Map<number, string>()) : new Map<number, string>();
-  const vfs: ObservedVf[] = [];
-  for (let index = 0; index < numVfs; index++) vfs.push(await observeVf(host, pci, index, macs, groups));
-  return {
-    pci,
-    vendor: await readInt(host, dev(pci, 'vendor')),
-    device: await readInt(host, dev(pci, 'device')),
-    driver: await readDriver(host, pci),
-    netdev,
-    link: netdev ? await readLink(host, netdev) : null,
-    firmware: netdev ? parseFirmwareApplication(await optional(() => host.net.readFirmwareVersion(netdev), null)) : null,
-    permMac: netdev ? await optional(() => host.net.readPermanentMac(netdev), null) : null,
-    totalVfs,
-    numVfs,
-    autoprobe,
-    vfOffset,
-    vfStride,
-    vfs,
-    strayVfs: await observeStrayVfs(host, { pci, numVfs, totalVfs, vfOffset, vfStride }),
-  };
+  // Independent reads go out together: each is a thread-pool round trip.
+  const [netdev, numVfs, totalVfs, vfOffset, vfStride, autoprobe, vendor, device, driver] = await Promise.all([
+    readNetdev(host, pci),
+    readInt(host, dev(pci, 'sriov_numvfs')),
+    readInt(host, dev(pci, 'sriov_totalvfs')),
+    optional(() => readInt(host, dev(pci, 'sriov_offset')), 1),
+    optional(() => readInt(host, dev(pci, 'sriov_stride')), 1),
+    optional(async () => (await readInt(host, dev(pci, 'sriov_drivers_autoprobe'))) === 1, null),
+    readInt(host, dev(pci, 'vendor')),
+    readInt(host, dev(pci, 'device')),
+    readDriver(host, pci),
+  ]);
+  const [macs, link, firmware, permMac] = netdev
+    ? await Promise.all([
+        optional(() => host.net.readVfMacs(netdev), new Map<number, string>()),
+        readLink(host, netdev),
+        optional(() => host.net.readFirmwareVersion(netdev), null).then(parseFirmwareApplication),
+        optional(() => host.net.readPermanentMac(netdev), null),
+      ])
+    : [new Map<number, string>(), null, null, null];
+  const [vfs, strayVfs] = await Promise.all([
+    Promise.all(Array.from({ length: numVfs }, (_, index) => observeVf(host, pci, index, macs, groups))),
+    observeStrayVfs(host, { pci, numVfs, totalVfs, vfOffset, vfStride }),
+  ]);
+  return { pci, vendor, device, driver, netdev, link, firmware, permMac, totalVfs, numVfs, autoprobe, vfOffset, vfStride, vfs, strayVfs };
 }
 
 /** Devices where VFs numVfs..totalVfs-1 would go: only after a removal that left VFs behind is there any. */
 async function observeStrayVfs(host: Host, pf: Pick<ObservedPf, 'pci' | 'numVfs' | 'totalVfs' | 'vfOffset' | 'vfStride'>): Promise<PciAddress[]> {
-  const stray: PciAddress[] = [];
-  for (let index = pf.numVfs; index < pf.totalVfs; index++) {
-    const at = vfAddress(pf.pci, pf.vfOffset, pf.vfStride, index);
-    if (await host.sysfs.exists(`bus/pci/devices/${at}`)) stray.push(at);
-  }
-  return stray;
+  const where = Array.from({ length: Math.max(0, pf.totalVfs - pf.numVfs) }, (_, i) => vfAddress(pf.pci, pf.vfOffset, pf.vfStride, pf.numVfs + i));
+  const present = await Promise.all(where.map((at) => host.sysfs.exists(`bus/pci/devices/${at}`)));
+  return where.filter((_, i) => present[i]);
 }
 
 async function observeVf(host: Host, pf: string, index: number, macs: Map<number, string>, groups: ReadVfioGroups): Promise<ObservedVf> {
   const pci = parsePciAddress(basename(await host.sysfs.readLink(dev(pf, `virtfn${index}`))), `${pf} virtfn${index}`);
-  const override = (await optional(() => host.sysfs.read(dev(pci, 'driver_override')), '')).trim();
-  const iommuGroup = await optional(async () => basename(await host.sysfs.readLink(dev(pci, 'iommu_group'))), null);
+  const [rawOverride, iommuGroup, driver] = await Promise.all([
+    optional(() => host.sysfs.read(dev(pci, 'driver_override')), ''),
+    optional(async () => basename(await host.sysfs.readLink(dev(pci, 'iommu_group'))), null),
+    readDriver(host, pci),
+  ]);
+  const override = rawOverride.trim();
   return {
     index,
     pci,
-    driver: await readDriver(host, pci),
+    driver,
     driverOverride: override === '' || override === '(null)' ? null : override,
     iommuGroup,
     mac: macs.get(index) ?? null,

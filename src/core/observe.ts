@@ -8,7 +8,7 @@ import { parsePciAddress, type PciAddress } from '../model/pci.js';
 import { asVfkeeperError, type VfkeeperError } from '../model/errors.js';
 import type { Forwarder } from '../dataplane/types.js';
 import type { Host } from '../host/types.js';
-import { observePf } from './observe-pf.js';
+import { observePf, type ReadVfioGroups } from './observe-pf.js';
 import { readFirmwareTree } from '../host/firmware-links.js';
 import { readInt, readNetdev } from '../host/read-device.js';
 
@@ -18,20 +18,24 @@ export interface ObserveResult {
   unreadable: Array<{ pci: PciAddress; error: VfkeeperError }>;
 }
 
+// Reads go out together rather than one after another: each is a round
+// trip through libuv's thread pool, and the run's first write waits for
+// them (the real-kernel floor bench, bench/RESULTS.md section 5).
 export async function findManagedPfs(host: Host, config: Config): Promise<PciAddress[]> {
-  const found: PciAddress[] = [];
-  for (const name of await host.sysfs.list('bus/pci/devices').catch(() => [])) {
-    if (!(await host.sysfs.exists(`bus/pci/devices/${name}/sriov_totalvfs`))) continue;
-    const pci = parsePciAddress(name);
-    const identity = {
-      pci,
-      vendor: await readInt(host, `bus/pci/devices/${pci}/vendor`).catch(() => -1),
-      device: await readInt(host, `bus/pci/devices/${pci}/device`).catch(() => -1),
-      netdev: await readNetdev(host, pci),
-    };
-    if (findRule(config, identity)) found.push(pci);
-  }
-  return found;
+  const names = await host.sysfs.list('bus/pci/devices').catch(() => []);
+  const managed = await Promise.all(names.map((name) => isManagedPf(host, config, name)));
+  return names.flatMap((name, i) => (managed[i] ? [parsePciAddress(name)] : []));
+}
+
+async function isManagedPf(host: Host, config: Config, name: string): Promise<boolean> {
+  if (!(await host.sysfs.exists(`bus/pci/devices/${name}/sriov_totalvfs`))) return false;
+  const pci = parsePciAddress(name);
+  const [vendor, device, netdev] = await Promise.all([
+    readInt(host, `bus/pci/devices/${pci}/vendor`).catch(() => -1),
+    readInt(host, `bus/pci/devices/${pci}/device`).catch(() => -1),
+    readNetdev(host, pci),
+  ]);
+  return findRule(config, { pci, vendor, device, netdev }) !== undefined;
 }
 
 /**
@@ -44,28 +48,32 @@ export async function observe(host: Host, config: Config, forwarder: Forwarder |
   // just appeared has none), and once per observation.
   let scan: Promise<Map<string, string[]>> | null = null;
   const groups = (): Promise<Map<string, string[]>> => (scan ??= host.workload.openVfioGroups().catch(() => new Map<string, string[]>()));
-  const pfs: ObservedPf[] = [];
-  const unreadable: ObserveResult['unreadable'] = [];
-  const managed = await findManagedPfs(host, config);
-  for (const pci of managed) {
-    try {
-      pfs.push(await observePf(host, pci, groups));
-    } catch (e) {
-      unreadable.push({ pci, error: asVfkeeperError(e, 'ERR_OBSERVE') });
-    }
-  }
-  const forwarderState = await observeForwarder(config, forwarder);
+  const [{ pfs, unreadable }, firmwareLinks, vfioLoaded, forwarderState, sockets] = await Promise.all([
+    observePfs(host, config, groups),
+    config.firmware.guard === 'off' || !options.hostWide ? null : readFirmwareTree(config.firmware.dir, config.firmware.flavour).catch(() => null),
+    host.sysfs.exists('bus/pci/drivers/vfio-pci'),
+    observeForwarder(config, forwarder),
+    config.forwarder.enabled && options.hostWide ? observeSockets(host, config) : null,
+  ]);
   return {
-    observed: {
-      pfs,
-      firmwareLinks: config.firmware.guard === 'off' || !options.hostWide ? null : await readFirmwareTree(config.firmware.dir, config.firmware.flavour).catch(() => null),
-      vfioLoaded: await host.sysfs.exists('bus/pci/drivers/vfio-pci'),
-      forwarder: forwarderState,
-      sockets: config.forwarder.enabled && options.hostWide ? await observeSockets(host, config) : null,
-      othersVfs: await findOthersVfs(host, pfs, forwarderState),
-    },
+    observed: { pfs, firmwareLinks, vfioLoaded, forwarder: forwarderState, sockets, othersVfs: await findOthersVfs(host, pfs, forwarderState) },
     unreadable,
   };
+}
+
+async function observePfs(host: Host, config: Config, groups: ReadVfioGroups): Promise<{ pfs: ObservedPf[]; unreadable: ObserveResult['unreadable'] }> {
+  const pfs: ObservedPf[] = [];
+  const unreadable: ObserveResult['unreadable'] = [];
+  const read = (pci: PciAddress) =>
+    observePf(host, pci, groups).then(
+      (pf) => ({ pf }),
+      (e: unknown) => ({ pci, error: asVfkeeperError(e, 'ERR_OBSERVE') }),
+    );
+  for (const r of await Promise.all((await findManagedPfs(host, config)).map(read))) {
+    if ('pf' in r) pfs.push(r.pf);
+    else unreadable.push(r);
+  }
+  return { pfs, unreadable };
 }
 
 export async function observeForwarder(config: Config, forwarder: Forwarder | null): Promise<ObservedForwarder> {

@@ -30,10 +30,15 @@ export function createSimHost(state: SimState, options: SimHostOptions = {}): Si
   const kernel = new SimKernel(state);
   const sysfs = createSimSysfs(kernel);
   const file = options.file;
+  // Saves one after another: two in flight at once (writes and a commit from
+  // parallel reads and runs) would race on the rename, and an older snapshot
+  // could land last.
+  let saving: Promise<void> = Promise.resolve();
+  const save = (to: string): Promise<void> => (saving = saving.catch(() => undefined).then(() => saveSimState(to, kernel.state)));
   return {
     kind: 'simulated',
     kernel,
-    sysfs: options.durable && file ? { ...sysfs, write: (path, value) => sysfs.write(path, value).finally(() => saveSimState(file, kernel.state)) } : sysfs,
+    sysfs: options.durable && file ? { ...sysfs, write: (path, value) => sysfs.write(path, value).finally(() => save(file)) } : sysfs,
     net: createSimNetTools(kernel),
     modules: {
       async load(name) {
@@ -50,7 +55,7 @@ export function createSimHost(state: SimState, options: SimHostOptions = {}): Si
     },
     files: options.files ?? createRealFiles(),
     async commit() {
-      if (options.file) await saveSimState(options.file, kernel.state);
+      if (file) await save(file);
     },
   };
 }
