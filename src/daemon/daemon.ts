@@ -111,10 +111,10 @@ export class Daemon {
    * For `vfkeeper reconcile`: the configuration as the files say now, so the
    * run applies what the operator just wrote (without waiting for the file
    * watch to settle). Throws ConfigError when they are invalid; the last
-   * good configuration stays.
+   * good configuration stays. A reload the watch has pending still happens
+   * (after a dry run, it is what applies the change).
    */
   async refreshConfig(): Promise<void> {
-    this.cancelSettle();
     const next = await this.deps.loadConfig();
     if (JSON.stringify(next) !== JSON.stringify(this.config)) this.adopt(next);
   }
