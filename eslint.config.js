@@ -18,7 +18,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/model/**/*.ts', 'src/core/plan*.ts'],
+    files: ['src/model/**/*.ts', 'src/plan/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ioModules }] },
   },
   {

@@ -14,7 +14,7 @@
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { URL, fileURLToPath } from 'node:url';
-import { reconcile } from '../dist/core/reconcile.js';
+import { reconcile } from '../dist/reconcile/run.js';
 import { createZmqForwarder } from '../dist/dataplane/zmq-forwarder.js';
 import { withWriteDeadline } from '../dist/host/deadline-sysfs.js';
 import { createSimHost } from '../dist/host/sim/sim-host.js';

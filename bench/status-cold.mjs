@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { URL, fileURLToPath } from 'node:url';
-import { reconcile } from '../dist/core/reconcile.js';
+import { reconcile } from '../dist/reconcile/run.js';
 import { createZmqForwarder } from '../dist/dataplane/zmq-forwarder.js';
 import { createSimHost, saveSimState } from '../dist/host/sim/sim-host.js';
 import { createSimState } from '../dist/host/sim/state.js';

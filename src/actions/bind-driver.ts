@@ -3,7 +3,7 @@
 // probe does not take it, the VF goes back to the driver it had and the
 // failure says the likely cause (no IOMMU group = IOMMU off).
 import { HostError } from '../host/host-error.js';
-import { readDriver } from '../host/read-device.js';
+import { readDriver } from '../reconcile/read-device.js';
 import type { StepOf } from '../model/step.js';
 import type { ActionContext, ActionResult } from './context.js';
 

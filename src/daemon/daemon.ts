@@ -9,8 +9,8 @@
 //  - READY=1 is sent once, after the first full reconcile (or at once when
 //    paused), so units ordered after vfkeeper see the VFs;
 //  - stop() lets the run in flight finish its step list, then closes.
-import { reconcile, type RunReport } from '../core/reconcile.js';
-import { ALL, createQueue, type LaneKey, type RunOutcome, type WorkQueue } from '../core/queue.js';
+import { reconcile, type RunReport } from '../reconcile/run.js';
+import { ALL, createQueue, type LaneKey, type RunOutcome, type WorkQueue } from '../reconcile/queue.js';
 import type { Forwarder } from '../dataplane/types.js';
 import type { WakeEvent } from '../events/types.js';
 import type { Host } from '../host/types.js';
@@ -22,7 +22,7 @@ import { ThrottledMetricsWriter, createMetricsState, formatMetrics, recordRun, w
 import { NOT_PAUSED, readPauseState, type PauseState } from './pause-state.js';
 import { IdleCollector, exposedGc } from './idle-gc.js';
 import { decideOutcome } from './run-outcome.js';
-import { scopeOf, topologyOf, type Topology } from './scope-of-event.js';
+import { scopeOf, topologyOf, type Topology } from '../reconcile/scope-of-event.js';
 
 export interface DaemonDeps {
   config: Config;

@@ -1,7 +1,7 @@
 // The control socket's requests, answered by the running daemon.
-import { observe } from '../core/observe.js';
-import { reconcile } from '../core/reconcile.js';
-import { buildStatus } from '../core/status.js';
+import { observe } from '../reconcile/observe.js';
+import { reconcile } from '../reconcile/run.js';
+import { buildStatus } from '../report/status.js';
 import type { ControlHandlers } from '../control/server.js';
 import type { JsonValue } from '../control/protocol.js';
 import { formatIgnoredHook } from '../events/hooks.js';
@@ -12,10 +12,10 @@ import type { Host } from '../host/types.js';
 import { messageIdFor } from '../journal/message-ids.js';
 import { Priority, type Logger } from '../journal/types.js';
 import { VfkeeperError } from '../model/errors.js';
-import { runJson } from '../cli/format-run.js';
+import { runJson } from '../report/format-run.js';
 import type { Daemon } from './daemon.js';
 import { writePauseState } from './pause-state.js';
-import { scopeOf } from './scope-of-event.js';
+import { scopeOf } from '../reconcile/scope-of-event.js';
 
 export interface HandlerDeps {
   daemon: Daemon;

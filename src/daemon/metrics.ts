@@ -2,7 +2,7 @@
 // every run. Counters accumulate in the daemon; gauges come from the run's
 // last observation. Formatting is pure; the file is replaced atomically.
 import { access, rename, writeFile } from 'node:fs/promises';
-import type { RunReport } from '../core/reconcile.js';
+import type { RunReport } from '../reconcile/run.js';
 import { isRelayAttached } from '../model/observed.js';
 
 /** node_exporter's textfile directories: upstream's, then Debian's prometheus-node-exporter. */

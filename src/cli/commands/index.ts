@@ -16,7 +16,7 @@ async function wireDoctor(): Promise<Command> {
   const [{ createDoctorCommand }, { openConfig, openForwarder, openHost }, { observe }] = await Promise.all([
     import('./doctor.js'),
     import('../compose.js'),
-    import('../../core/observe.js'),
+    import('../../reconcile/observe.js'),
   ]);
   return createDoctorCommand({
     loadConfig: openConfig,

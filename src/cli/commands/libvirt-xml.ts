@@ -1,8 +1,8 @@
 // `vfkeeper libvirt-xml --virtio-id N [--full]`: the VM's interface for
 // relay N, with the MAC its VF really has now and the relay's socket.
-import { observe } from '../../core/observe.js';
-import { formatFullXml, formatInterfaceXml } from '../../core/libvirt-xml.js';
-import { wantedRelays } from '../../core/plan-relays.js';
+import { observe } from '../../reconcile/observe.js';
+import { formatFullXml, formatInterfaceXml } from '../../report/libvirt-xml.js';
+import { wantedRelays } from '../../plan/plan-relays.js';
 import { VfkeeperError } from '../../model/errors.js';
 import type { Command } from '../command.js';
 import { openRunContext } from '../compose.js';

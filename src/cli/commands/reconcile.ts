@@ -1,9 +1,9 @@
-import { reconcile } from '../../core/reconcile.js';
+import { reconcile } from '../../reconcile/run.js';
 import type { Command, CommandContext } from '../command.js';
 import { askDaemon } from '../daemon-client.js';
 import { lockPathFor, withRunLock } from '../run-lock.js';
 import { openRunContext } from '../compose.js';
-import { formatRefusal, formatStepLine, formatSummary, runJson, type RunJson } from '../format-run.js';
+import { formatRefusal, formatStepLine, formatSummary, runJson, type RunJson } from '../../report/format-run.js';
 import { parseCommandArgs } from '../parse-options.js';
 
 const usage = `Usage: vfkeeper reconcile [--dry-run] [--force] [--json]

@@ -1,9 +1,9 @@
 // `status`: served by the daemon when it runs (cheap: nothing but the
 // control socket is loaded), else observed by this process.
-import type { StatusView } from '../../core/status.js';
+import type { StatusView } from '../../report/status.js';
 import { askDaemon } from '../daemon-client.js';
 import type { Command } from '../command.js';
-import { formatStatus } from '../format-status.js';
+import { formatStatus } from '../../report/format-status.js';
 import { parseCommandArgs } from '../parse-options.js';
 
 const usage = `Usage: vfkeeper status [--json]

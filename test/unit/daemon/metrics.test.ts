@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RunReport } from '../../../src/core/reconcile.js';
+import type { RunReport } from '../../../src/reconcile/run.js';
 import { ThrottledMetricsWriter, createMetricsState, formatMetrics, recordRun, writeMetrics } from '../../../src/daemon/metrics.js';
 import { observed, pf, relay, vf } from '../../helpers/observed.js';
 

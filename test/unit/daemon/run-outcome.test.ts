@@ -1,7 +1,7 @@
 // After a run, retry on the back-off or wait for the next event: a run held
 // back only by what an operator or the kernel must change waits.
 import { describe, expect, it } from 'vitest';
-import type { StepRecord } from '../../../src/core/run-entries.js';
+import type { StepRecord } from '../../../src/reconcile/run-entries.js';
 import { decideOutcome } from '../../../src/daemon/run-outcome.js';
 import { VfkeeperError } from '../../../src/model/errors.js';
 import type { PciAddress } from '../../../src/model/pci.js';

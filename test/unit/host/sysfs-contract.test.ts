@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../../src/model/config.js';
-import { observe } from '../../../src/core/observe.js';
+import { observe } from '../../../src/reconcile/observe.js';
 import { createRealSysfs } from '../../../src/host/real/sysfs.js';
 import { assertMayWrite } from '../../../src/host/real/sysfs-guard.js';
 import { createSimHost } from '../../../src/host/sim/sim-host.js';

@@ -6,7 +6,7 @@ import { Priority, type LogEntry } from '../journal/types.js';
 import { messageIdFor } from '../journal/message-ids.js';
 import type { VfkeeperError } from '../model/errors.js';
 import type { Refusal, Step } from '../model/step.js';
-import { describeStep } from './describe-step.js';
+import { describeStep } from '../plan/describe-step.js';
 
 export type StepResult = 'planned' | 'ok' | 'skipped' | 'failed';
 

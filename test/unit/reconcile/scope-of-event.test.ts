@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scopeOf, topologyOf } from '../../../src/daemon/scope-of-event.js';
+import { scopeOf, topologyOf } from '../../../src/reconcile/scope-of-event.js';
 import { defaultConfig } from '../../../src/model/config.js';
 import type { PciAddress } from '../../../src/model/pci.js';
 import { observed, pf, vf } from '../../helpers/observed.js';

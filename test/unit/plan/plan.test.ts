@@ -1,6 +1,6 @@
 // The planner, branch by branch: observed state + configuration in, steps out.
 import { describe, expect, it } from 'vitest';
-import { plan } from '../../../src/core/plan.js';
+import { plan } from '../../../src/plan/plan.js';
 import { deriveVfMac } from '../../../src/model/mac.js';
 import type { PciAddress } from '../../../src/model/pci.js';
 import type { Step } from '../../../src/model/step.js';

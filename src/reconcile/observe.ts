@@ -10,7 +10,7 @@ import type { Forwarder } from '../dataplane/types.js';
 import type { Host } from '../host/types.js';
 import { observePf, type ReadVfioGroups } from './observe-pf.js';
 import { readFirmwareTree } from '../host/firmware-links.js';
-import { readInt, readNetdev } from '../host/read-device.js';
+import { readInt, readNetdev } from './read-device.js';
 
 export interface ObserveResult {
   observed: Observed;

@@ -1,6 +1,6 @@
 // Output of a run: cli.md's JSON shape, and lines for a person.
-import type { RunReport } from '../core/reconcile.js';
-import type { StepRecord } from '../core/run-entries.js';
+import type { RunReport } from '../reconcile/run.js';
+import type { StepRecord } from '../reconcile/run-entries.js';
 import { stepTarget, type Refusal } from '../model/step.js';
 
 export interface RunJson {

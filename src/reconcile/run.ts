@@ -17,7 +17,7 @@ import type { Observed } from '../model/observed.js';
 import type { PciAddress } from '../model/pci.js';
 import { stepPf, type Plan, type Refusal, type Step } from '../model/step.js';
 import { observe, type ObserveResult } from './observe.js';
-import { plan } from './plan.js';
+import { plan } from '../plan/plan.js';
 import { refusalEntry, runEndEntry, runStartEntry, stepEntry, stepMessage, type RunIds, type StepRecord } from './run-entries.js';
 
 const MAX_PASSES = 4;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalisePath, planFirmwareLinks, planFirmwareRepoints } from '../../../src/core/plan-firmware.js';
+import { normalisePath, planFirmwareLinks, planFirmwareRepoints } from '../../../src/plan/plan-firmware.js';
 import type { FirmwareTree } from '../../../src/model/firmware.js';
 
 const DIR = '/lib/firmware/netronome';

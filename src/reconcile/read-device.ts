@@ -1,7 +1,7 @@
 // Small typed reads of device attributes over the Sysfs port, shared by
 // observe (core) and the executors (actions).
-import { HostError } from './host-error.js';
-import type { Host } from './types.js';
+import { HostError } from '../host/host-error.js';
+import type { Host } from '../host/types.js';
 
 export const basename = (link: string): string => link.slice(link.lastIndexOf('/') + 1);
 

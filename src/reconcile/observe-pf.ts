@@ -4,9 +4,9 @@
 import { parseFirmwareApplication } from '../model/firmware.js';
 import type { ObservedLink, ObservedPf, ObservedVf } from '../model/observed.js';
 import { parsePciAddress, vfAddress, type PciAddress } from '../model/pci.js';
-import { basename } from '../host/read-device.js';
+import { basename } from './read-device.js';
 import type { Host } from '../host/types.js';
-import { optional, readDriver, readInt, readNetdev } from '../host/read-device.js';
+import { optional, readDriver, readInt, readNetdev } from './read-device.js';
 
 const dev = (pci: string, attr: string) => `bus/pci/devices/${pci}/${attr}`;
 

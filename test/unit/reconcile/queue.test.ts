@@ -1,7 +1,7 @@
 // The per-PF queue, driven with real promises: runs are gated by the test,
 // never by sleeps.
 import { describe, expect, it } from 'vitest';
-import { ALL, createQueue, type RunOutcome } from '../../../src/core/queue.js';
+import { ALL, createQueue, type RunOutcome } from '../../../src/reconcile/queue.js';
 import type { WakeEvent } from '../../../src/events/types.js';
 
 const ev: WakeEvent = { source: 'timer', kind: 'resync' };

@@ -2,8 +2,8 @@
 // only when there is a VF to be held, and at most once per observation: on
 // a hypervisor that read is the costly part of a run.
 import { describe, expect, it } from 'vitest';
-import { observe } from '../../../src/core/observe.js';
-import { reconcile } from '../../../src/core/reconcile.js';
+import { observe } from '../../../src/reconcile/observe.js';
+import { reconcile } from '../../../src/reconcile/run.js';
 import { createSimHost } from '../../../src/host/sim/sim-host.js';
 import { createSimState } from '../../../src/host/sim/state.js';
 import type { Host } from '../../../src/host/types.js';
