@@ -5,6 +5,7 @@ import type { Forwarder } from '../dataplane/types.js';
 import { createZmqForwarder } from '../dataplane/zmq-forwarder.js';
 import { withWriteDeadline } from '../host/deadline-sysfs.js';
 import { createRealFiles } from '../host/real/files.js';
+import { createRealFirmware } from '../host/real/firmware.js';
 import { createRealNetTools } from '../host/real/net-tools.js';
 import { runTool } from '../host/real/run-tool.js';
 import { createRealSysfs } from '../host/real/sysfs.js';
@@ -35,6 +36,8 @@ export async function openHost(globals: GlobalOptions, config: Config, env: Node
     modules: { load: async (name) => void (await runTool('modprobe', [name])) },
     workload: createRealWorkload(),
     files: createRealFiles(),
+    firmware: createRealFirmware(),
+    simulation: null,
     commit: async () => undefined,
   };
 }

@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { VfkeeperError } from '../model/errors.js';
 import { MAX_REPLY_CHARS, parseControlReply, type ControlReply, type ControlRequest } from './protocol.js';
+import { errnoOf } from '../model/errno.js';
 
 export type ControlOutcome =
   | { kind: 'reply'; reply: ControlReply }
@@ -14,10 +15,6 @@ export type ControlOutcome =
 
 export const DEFAULT_CONTROL_DEADLINE_MS = 10_000;
 
-function errnoOf(err: unknown): string | undefined {
-  const code: unknown = err instanceof Error ? Reflect.get(err, 'code') : undefined;
-  return typeof code === 'string' ? code : undefined;
-}
 
 function noDaemon(path: string, err: unknown): ControlOutcome | null {
   const errno = errnoOf(err);

@@ -5,8 +5,6 @@ import { buildStatus } from '../report/status.js';
 import type { ControlHandlers } from '../control/server.js';
 import type { JsonValue } from '../control/protocol.js';
 import { formatIgnoredHook } from '../events/hooks.js';
-import { applySimVerb } from '../host/sim/sim-verbs.js';
-import type { SimHost } from '../host/sim/sim-host.js';
 import type { Forwarder } from '../dataplane/types.js';
 import type { Host } from '../host/types.js';
 import { messageIdFor } from '../journal/message-ids.js';
@@ -70,9 +68,10 @@ export function createHandlers(d: HandlerDeps): ControlHandlers {
       return json(state);
     },
   };
-  if (d.host.kind === 'simulated') {
+  const simulation = d.host.simulation;
+  if (simulation !== null) {
     handlers.sim = async (verb, pci) => {
-      await applySimVerb(d.host as SimHost, verb, pci);
+      await simulation.apply(verb, pci);
       await d.host.commit();
       return { done: verb };
     };

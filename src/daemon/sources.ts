@@ -9,7 +9,6 @@ import { UnitWatcher } from '../events/systemd.js';
 import { UdevSource } from '../events/udev.js';
 import { physfnReader } from '../events/udev-physfn.js';
 import type { WakeEvent } from '../events/types.js';
-import type { SimHost } from '../host/sim/sim-host.js';
 import type { Host } from '../host/types.js';
 import type { Logger } from '../journal/types.js';
 import type { Config } from '../model/config.js';
@@ -31,7 +30,7 @@ export interface SourceOptions {
 
 export async function startSources(o: SourceOptions): Promise<Sources> {
   const stops: Array<() => Promise<void> | void> = [];
-  if (o.host.kind === 'simulated') stops.push(followSimKernel((o.host as SimHost).kernel, o.emit));
+  if (o.host.simulation !== null) stops.push(followSimKernel(o.host.simulation, o.emit));
   // VFKEEPER_UDEVADM: a test feeds recorded `udevadm monitor` output through the real parser.
   const udevadm = o.env['VFKEEPER_UDEVADM'];
   if (o.host.kind === 'real' || udevadm !== undefined) {

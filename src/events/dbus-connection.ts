@@ -12,6 +12,7 @@
 import { EventEmitter } from 'node:events';
 import dbus from 'dbus-next';
 import { VfkeeperError } from '../model/errors.js';
+import { errnoOf } from '../model/errno.js';
 
 export class DbusConnection {
   private done = false;
@@ -108,7 +109,3 @@ export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-function errnoOf(err: unknown): string | undefined {
-  const code: unknown = err instanceof Error ? Reflect.get(err, 'code') : undefined;
-  return typeof code === 'string' ? code : undefined;
-}

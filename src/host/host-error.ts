@@ -1,5 +1,6 @@
 // Errors from the host layer carry the kernel's errno and the path or
 // command, so the journal and the catalog can explain them.
+import { errnoOf } from '../model/errno.js';
 import { VfkeeperError, type ErrorOptions } from '../model/errors.js';
 
 export class HostError extends VfkeeperError {
@@ -9,11 +10,6 @@ export class HostError extends VfkeeperError {
   }
 }
 
-/** Node's err.code for a failed syscall, mapped in one place. */
-export function errnoOf(e: unknown): string | undefined {
-  const code = (e as NodeJS.ErrnoException | null)?.code;
-  return typeof code === 'string' && /^E[A-Z0-9]+$/.test(code) ? code : undefined;
-}
 
 /** Wrap a failed sysfs access: ERR_SYSFS_<ERRNO>, with path and errno. */
 export function sysfsError(op: 'read' | 'write' | 'readlink' | 'list', path: string, e: unknown, value?: string): HostError {

@@ -8,8 +8,15 @@ import type { FirmwareTree } from '../model/firmware.js';
 import type { Refusal, Step } from '../model/step.js';
 import { planFirmwareLinks, planFirmwareRepoints } from './plan-firmware.js';
 
-export function planFirmwareGuard(tree: FirmwareTree | null, config: FirmwareConfig): { steps: Step[]; refusals: Refusal[] } {
-  if (tree === null || config.guard === 'off') return { steps: [], refusals: [] };
+export function planFirmwareGuard(tree: FirmwareTree | null, config: FirmwareConfig, readError: string | null = null): { steps: Step[]; refusals: Refusal[] } {
+  if (config.guard === 'off') return { steps: [], refusals: [] };
+  if (readError !== null) {
+    return {
+      steps: [],
+      refusals: [{ kind: 'warning', pf: null, code: 'ERR_FIRMWARE_DIR', why: `The firmware links cannot be checked: ${readError}`, hint: 'check firmware.dir and its permissions, or set firmware.guard: off' }],
+    };
+  }
+  if (tree === null) return { steps: [], refusals: [] };
   const repoints = planFirmwareRepoints(planFirmwareLinks(tree, config.flavour));
   if (repoints.length === 0) return { steps: [], refusals: [] };
   if (config.guard === 'fix') {

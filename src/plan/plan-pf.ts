@@ -82,6 +82,17 @@ function planCount(pf: ObservedPf, wanted: number, relays: ObservedRelay[], forc
     ...pf.vfs.filter((v) => v.vfioHolders.length > 0).map((v) => `${v.pci} is open by ${v.vfioHolders.join(', ')}`),
     ...attached.filter((r) => r.vmConnected).map((r) => `relay ${r.virtioId} (${r.vf}) has a VM connected`),
   ];
+  if (pf.workloadError !== null && !force) {
+    return {
+      refusal: {
+        kind: 'guard',
+        pf: pf.pci,
+        code: 'ERR_GUARD_WORKLOAD_UNKNOWN',
+        why: `Not changing the VF count of ${pf.pci} from ${pf.numVfs} to ${wanted}: cannot tell whether its VFs are in use (${pf.workloadError})`,
+        hint: 'vfkeeper reads /proc/*/fd to find VMs holding /dev/vfio groups: it needs CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE (see units/vfkeeper.service and any drop-in); or run `vfkeeper reconcile --force` if you know no VF is in use',
+      },
+    };
+  }
   if (inUse.length > 0 && !force) {
     return {
       refusal: {

@@ -5,7 +5,14 @@ import type { ObservedSockets } from '../model/observed.js';
 import type { Refusal, Step } from '../model/step.js';
 
 export function planSockets(sockets: ObservedSockets | null, ownerSpec: string): { steps: Step[]; refusals: Refusal[] } {
-  if (sockets === null || sockets.entries.length === 0) return { steps: [], refusals: [] };
+  if (sockets === null) return { steps: [], refusals: [] };
+  if (sockets.listError !== null) {
+    return {
+      steps: [],
+      refusals: [{ kind: 'blocked', pf: null, code: 'ERR_SOCKET_DIR', why: `Cannot list the socket directory ${sockets.dir}: ${sockets.listError}`, hint: 'check the directory\'s permissions and forwarder.socket_dir' }],
+    };
+  }
+  if (sockets.entries.length === 0) return { steps: [], refusals: [] };
   const owner = sockets.owner;
   if (owner === null) {
     return {

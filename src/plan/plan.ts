@@ -33,7 +33,7 @@ export function plan(config: Config, observed: Observed, options: PlanOptions): 
     for (const [pci, driver] of p.vfsAfter) vfsAfter.set(pci, { driver, pf: pf.pci });
   }
   insertModuleLoad(steps, observed.vfioLoaded);
-  const firmware = planFirmwareGuard(observed.firmwareLinks, config.firmware);
+  const firmware = planFirmwareGuard(observed.firmwareLinks, config.firmware, observed.firmwareError);
   steps.push(...firmware.steps);
   refusals.push(...firmware.refusals);
   if (config.forwarder.enabled) {

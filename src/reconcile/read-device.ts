@@ -1,30 +1,21 @@
-// Small typed reads of device attributes over the Sysfs port, shared by
-// observe (core) and the executors (actions).
-import { HostError } from '../host/host-error.js';
+// Readers only observation uses, over the Sysfs port. Each defaults only
+// where the thing is absent (ENOENT/ENODEV); any other error is thrown
+// and the PF is reported unreadable rather than guessed at.
+import { ifAbsent } from '../model/errno.js';
+import type { ObservedLink } from '../model/observed.js';
+import { netAttr, pciAttr } from '../host/sysfs-paths.js';
+import { readInt } from '../host/sysfs-read.js';
 import type { Host } from '../host/types.js';
 
-export const basename = (link: string): string => link.slice(link.lastIndexOf('/') + 1);
-
-export async function optional<T>(read: () => Promise<T>, fallback: T): Promise<T> {
-  try {
-    return await read();
-  } catch {
-    return fallback;
-  }
-}
-
-export async function readInt(host: Host, path: string): Promise<number> {
-  const text = (await host.sysfs.read(path)).trim();
-  const n = text.startsWith('0x') ? parseInt(text, 16) : Number(text);
-  if (!Number.isFinite(n)) throw new HostError('ERR_SYSFS_PARSE', `${path} holds "${text}", not a number`, { path });
-  return n;
-}
-
-export async function readDriver(host: Host, pci: string): Promise<string | null> {
-  return optional(async () => basename(await host.sysfs.readLink(`bus/pci/devices/${pci}/driver`)), null);
-}
-
+/** The device's first network interface, null when it has none. */
 export async function readNetdev(host: Host, pci: string): Promise<string | null> {
-  return optional(async () => (await host.sysfs.list(`bus/pci/devices/${pci}/net`))[0] ?? null, null);
+  return ifAbsent(async () => (await host.sysfs.list(pciAttr(pci, 'net')))[0] ?? null, null);
 }
 
+/** Link state and MTU of a netdev, null when the netdev is gone (renamed or removed as we look). */
+export async function readLink(host: Host, netdev: string): Promise<ObservedLink | null> {
+  return ifAbsent(async () => {
+    const flags = await readInt(host, netAttr(netdev, 'flags'));
+    return { up: (flags & 0x1) !== 0, mtu: await readInt(host, netAttr(netdev, 'mtu')) };
+  }, null);
+}

@@ -71,8 +71,15 @@ export function stepEntry(ids: RunIds, rec: StepRecord): LogEntry {
   };
 }
 
+/** The catalog key of a refusal: its own where the catalog explains its code, else its kind's. */
+function refusalKey(r: Refusal): string {
+  if (r.code === 'ERR_FORWARDER_UNREACHABLE') return 'forwarder.unreachable';
+  if (r.code === 'ERR_FIRMWARE_LINKS') return 'firmware-link.wrong';
+  return r.kind === 'guard' ? `refusal.guard.${r.code}` : `refusal.blocked.${r.code}`;
+}
+
 export function refusalEntry(ids: RunIds, r: Refusal): LogEntry {
-  const key = r.code === 'ERR_FORWARDER_UNREACHABLE' ? 'forwarder.unreachable' : r.code === 'ERR_FIRMWARE_LINKS' ? 'firmware-link.wrong' : r.kind === 'guard' ? 'refusal.guard' : `refusal.blocked.${r.code}`;
+  const key = refusalKey(r);
   return {
     priority: r.kind === 'blocked' ? Priority.err : Priority.warning,
     message: r.why,

@@ -26,6 +26,7 @@ export function pf(over: Partial<ObservedPf> = {}): ObservedPf {
     vfStride: 1,
     strayVfs: [],
     vfs: [],
+    workloadError: null,
     ...over,
   };
 }
@@ -35,7 +36,7 @@ export function relay(virtioId: number, vfPci: PciAddress | null, over: Partial<
 }
 
 export function observed(pfs: ObservedPf[], over: Partial<Observed> = {}): Observed {
-  return { pfs, firmwareLinks: null, vfioLoaded: true, forwarder: { reachable: true, relays: [] }, sockets: null, othersVfs: [], ...over };
+  return { pfs, firmwareLinks: null, firmwareError: null, vfioLoaded: true, forwarder: { reachable: true, relays: [] }, sockets: null, othersVfs: [], ...over };
 }
 
 /** A config managing PF by PCI address with the rule's fields overridden; vf_macs keep unless said. */

@@ -1,6 +1,7 @@
 // `vfkeeper sim ...`: make and poke a simulated host state file.
 import { createSimState } from '../../host/sim/state.js';
 import { createSimHost, loadSimState, saveSimState } from '../../host/sim/sim-host.js';
+import { pciAttr } from '../../host/sysfs-paths.js';
 import { isPciAddress } from '../../model/pci.js';
 import { SIM_VERBS, applySimVerb, type SimVerb } from '../../host/sim/sim-verbs.js';
 import { askDaemon } from '../daemon-client.js';
@@ -31,7 +32,7 @@ async function init(ctx: CommandContext): Promise<number> {
   const numVfs = count(values.numvfs, 'numvfs', 0, totalVfs);
   const state = createSimState({ pfs: count(values.pfs, 'pfs', 1, 32), totalVfs, numVfs: 0, firmware: values.firmware ?? 'sriov-2.1.14' });
   const host = createSimHost(state);
-  for (const pf of state.pfs) if (numVfs > 0 && pf.totalVfs > 0) await host.sysfs.write(`bus/pci/devices/${pf.pci}/sriov_numvfs`, `${numVfs}\n`);
+  for (const pf of state.pfs) if (numVfs > 0 && pf.totalVfs > 0) await host.sysfs.write(pciAttr(pf.pci, 'sriov_numvfs'), `${numVfs}\n`);
   state.events = [];
   state.writes = [];
   ctx.stdout.write(`${JSON.stringify(state, null, 1)}\n`);

@@ -30,6 +30,18 @@ describe('plan: the VF count', () => {
     expect(p.steps.filter((s) => s.kind === 'bind-driver').map((s) => (s.kind === 'bind-driver' ? s.vf : ''))).toEqual(['0000:02:08.0', '0000:02:08.1']);
   });
 
+  it('the workload guard refuses a count change when it cannot tell whether a VF is in use (the scan failed)', () => {
+    const unknown = pf({ numVfs: 2, vfs: [vf(0), vf(1)], workloadError: 'Could not read /proc/4242/fd (EACCES)' });
+    const p = plan(noFwd, observed([unknown]), { force: false });
+    expect(p.steps).toEqual([]);
+    expect(p.refusals).toEqual([expect.objectContaining({ kind: 'guard', pf: PF, code: 'ERR_GUARD_WORKLOAD_UNKNOWN', why: expect.stringContaining('EACCES') })]);
+    // The same PF with a scan that worked and found nobody: the count changes.
+    expect(kinds(plan(noFwd, observed([{ ...unknown, workloadError: null }]), { force: false }).steps)).toContain('set-numvfs 2->0');
+    // What does not touch VFs in use goes on: a PF already at its count is only brought up to date.
+    const settled = pf({ numVfs: 4, link: { up: false, mtu: 1500 }, vfs: [vf(0), vf(1), vf(2), vf(3)], workloadError: 'EACCES' });
+    expect(kinds(plan(noFwd, observed([settled]), { force: false }).steps)).toEqual(['set-link-up']);
+  });
+
   it('the workload guard refuses a count change while a VF is open, and plans nothing for that PF', () => {
     const busy = pf({ numVfs: 2, link: { up: false, mtu: 1500 }, vfs: [vf(0), vf(1, { vfioHolders: ['qemu-system-x86[99]'] })] });
     const p = plan(noFwd, observed([busy]), { force: false });
@@ -152,7 +164,7 @@ describe('plan: relays and sockets', () => {
   });
 
   it('gives sockets to the configured owner, and reports an owner that does not exist', () => {
-    const sockets = { dir: '/tmp/vf', entries: [{ path: '/tmp/vf', uid: 0, gid: 0 }, { path: '/tmp/vf/virtio-forwarder1.sock', uid: 64055, gid: 108 }], owner: { uid: 64055, gid: 108 }, ownerError: null };
+    const sockets = { dir: '/tmp/vf', entries: [{ path: '/tmp/vf', uid: 0, gid: 0 }, { path: '/tmp/vf/virtio-forwarder1.sock', uid: 64055, gid: 108 }], owner: { uid: 64055, gid: 108 }, ownerError: null, listError: null };
     const done = observed([ready], { sockets, forwarder: { reachable: true, relays: [relay(1, vf(0).pci), relay(2, vf(1).pci)] } });
     expect(plan(config(), done, { force: false }).steps).toEqual([expect.objectContaining({ kind: 'chown-socket', path: '/tmp/vf', uid: 64055, gid: 108 })]);
     const unknown = observed([ready], { sockets: { ...sockets, owner: null, ownerError: 'No user named "libvirt-qemu"' }, forwarder: done.forwarder });
