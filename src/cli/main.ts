@@ -3,7 +3,7 @@
 // errors to cli.md's exit statuses (2 usage/configuration, 1 otherwise),
 // printing each error's hint.
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../config/config-error.js';
+import { isConfigError } from '../config/config-error.js';
 import { isVfkeeperError } from '../model/errors.js';
 import { commands } from './commands/index.js';
 import { splitArgv } from './parse-options.js';
@@ -55,7 +55,7 @@ function reportError(e: unknown): number {
   if (isVfkeeperError(e)) {
     process.stderr.write(`vfkeeper: ${e.message}\n${e.hint ? `  ${e instanceof UsageError ? '' : 'hint: '}${e.hint}\n` : ''}`);
     // A configuration error may come from the daemon, as a code: exit 2 all the same.
-    return e instanceof UsageError || e instanceof ConfigError || e.code === 'ERR_CONFIG' ? 2 : 1;
+    return e instanceof UsageError || isConfigError(e) ? 2 : 1;
   }
   process.stderr.write(`vfkeeper: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   return 1;

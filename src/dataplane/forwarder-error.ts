@@ -31,3 +31,8 @@ export class ForwarderError extends VfkeeperError {
 export function isForwarderError(e: unknown, code?: ForwarderErrorCode): e is ForwarderError {
   return e instanceof ForwarderError && (code === undefined || e.code === code);
 }
+
+/** Not there, or not answering: within one run, asking again only waits out another deadline. */
+export function isForwarderGone(e: unknown): boolean {
+  return isForwarderError(e, 'ERR_FORWARDER_UNREACHABLE') || isForwarderError(e, 'ERR_FORWARDER_TIMEOUT');
+}

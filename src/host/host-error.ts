@@ -1,10 +1,10 @@
 // Errors from the host layer carry the kernel's errno and the path or
 // command, so the journal and the catalog can explain them.
 import { errnoOf } from '../model/errno.js';
-import { VfkeeperError, type ErrorOptions } from '../model/errors.js';
+import { VfkeeperError, type ErrorCode, type ErrorOptions } from '../model/errors.js';
 
 export class HostError extends VfkeeperError {
-  constructor(code: string, message: string, options: ErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: ErrorOptions = {}) {
     super(code, message, options);
     this.name = 'HostError';
   }

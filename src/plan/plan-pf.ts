@@ -12,6 +12,7 @@ import { isSriovFirmware, parseFirmwareApp } from '../model/firmware.js';
 import { deriveVfMac } from '../model/mac.js';
 import { isRelayAttached, type ObservedPf, type ObservedRelay } from '../model/observed.js';
 import { vfAddress, type PciAddress } from '../model/pci.js';
+import type { ErrorCode } from '../model/error-codes.js';
 import type { Refusal, Step } from '../model/step.js';
 
 export interface PfPlan {
@@ -47,7 +48,7 @@ export function planPf({ pf, rule, relays, force }: PfPlanInput): PfPlan {
 }
 
 function checkPrerequisites(pf: ObservedPf, rule: PfRule): Refusal | null {
-  const refuse = (code: string, why: string, hint: string): Refusal => ({ kind: 'blocked', pf: pf.pci, code, why, hint });
+  const refuse = (code: ErrorCode, why: string, hint: string): Refusal => ({ kind: 'blocked', pf: pf.pci, code, why, hint });
   if (pf.driver === null) {
     return refuse('ERR_NO_PF_DRIVER', `${pf.pci} has no driver bound, so its VFs cannot be created`, 'wait for the driver to bind (hotplug), or load it: modprobe nfp');
   }

@@ -45,10 +45,9 @@ function stepFields(step: Step): Record<string, string | number | null> {
   return f;
 }
 
-/** The catalog key's last part: the errno for a sysfs failure (EBUSY...), else the error code. */
+/** The catalog key's last part: the errno the kernel answered a sysfs write with (EBUSY...), else the error code. */
 function causeOf(e: VfkeeperError): string {
-  if (e.code.startsWith('ERR_SYSFS_') && e.code !== 'ERR_SYSFS_TIMEOUT') return e.context.errno ?? e.code;
-  return e.code;
+  return e.code === `ERR_SYSFS_${e.context.errno ?? ''}` ? (e.context.errno ?? e.code) : e.code;
 }
 
 export function stepEntry(ids: RunIds, rec: StepRecord): LogEntry {

@@ -7,6 +7,7 @@
 // pass and changes nothing.
 import { randomUUID } from 'node:crypto';
 import { applyStep } from '../actions/index.js';
+import { isForwarderGone } from '../dataplane/forwarder-error.js';
 import type { Forwarder } from '../dataplane/types.js';
 import type { EventSource } from '../events/types.js';
 import type { Host } from '../host/types.js';
@@ -16,6 +17,7 @@ import { asVfkeeperError, type VfkeeperError } from '../model/errors.js';
 import type { Observed } from '../model/observed.js';
 import type { PciAddress } from '../model/pci.js';
 import { stepPf, type Plan, type Refusal, type Step } from '../model/step.js';
+import { runExitStatus, type RunExitStatus } from './exit-status.js';
 import { observe, type ObserveResult } from './observe.js';
 import { plan } from '../plan/plan.js';
 import { refusalEntry, runEndEntry, runStartEntry, stepEntry, stepMessage, type RunIds, type StepRecord } from './run-entries.js';
@@ -53,7 +55,7 @@ export interface RunReport {
   observed: Observed | null;
   converged: boolean;
   /** cli.md: 0 converged, 1 a step or prerequisite failed, 3 refused by the workload guard. */
-  exitStatus: number;
+  exitStatus: RunExitStatus;
 }
 
 export async function reconcile(ctx: RunContext, options: RunOptions): Promise<RunReport> {
@@ -111,7 +113,7 @@ async function applyAll(ctx: RunContext, ids: RunIds, records: StepRecord[], opt
       anyFailed = true;
       failedPfs.add(pf);
       // One unreachable forwarder is enough to know: do not wait out a deadline per relay.
-      if (isRelayStep(step) && /^ERR_FORWARDER_(UNREACHABLE|TIMEOUT)$/.test(error.code)) failedPfs.add(FORWARDER);
+      if (isRelayStep(step) && isForwarderGone(error)) failedPfs.add(FORWARDER);
       const durationUsec = Number((process.hrtime.bigint() - t0) / 1000n);
       record(ctx, ids, records, options, { step, result: 'failed', error, message: stepMessage(step, 'failed', { error }), durationUsec });
     }
@@ -143,7 +145,7 @@ function finish(ctx: RunContext, ids: RunIds, steps: StepRecord[], last: Last, d
   const refused = last.refusals.filter((r) => r.kind !== 'warning').length;
   const converged = !dryRun && failed === 0 && last.empty && refused === 0 && last.unreadable.length === 0;
   const convergedOrPlanned = dryRun ? failed === 0 && !blocked && !guarded && steps.length === 0 : converged;
-  const exitStatus = failed > 0 || blocked ? 1 : guarded ? 3 : convergedOrPlanned || dryRun ? 0 : 1;
+  const exitStatus = runExitStatus({ failedSteps: failed, blocked, guarded, dryRun, converged: convergedOrPlanned });
   const durationUsec = Number((process.hrtime.bigint() - started) / 1000n);
   ctx.logger.log(runEndEntry(ids, { done: steps.filter((s) => s.result === 'ok').length, failed, refused, converged: convergedOrPlanned, durationUsec }));
   return { run: ids.run, event: ids.event, steps, refusals: last.refusals, unreadable: last.unreadable, observed: last.observed, converged: convergedOrPlanned, exitStatus };

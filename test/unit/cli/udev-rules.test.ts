@@ -52,7 +52,7 @@ describe('vfkeeper udev-rules', () => {
 
   it('exits 2 on an invalid configuration from the loader, and lets other failures through', async () => {
     const invalid: ReadConfig = () =>
-      Promise.reject(new VfkeeperError('ERR_CONFIG_INVALID', '/etc/vfkeeper/vfkeeper.yaml: pfs[0].vfs: expected a number or max'));
+      Promise.reject(new VfkeeperError('ERR_CONFIG', '/etc/vfkeeper/vfkeeper.yaml: pfs[0].vfs: expected a number or max'));
     expect((await run([], false, makeUdevRulesCommand(invalid))).status).toBe(2);
     const broken: ReadConfig = () => Promise.reject(new Error('EIO'));
     await expect(run([], false, makeUdevRulesCommand(broken))).rejects.toThrow('EIO');

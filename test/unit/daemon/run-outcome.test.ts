@@ -3,12 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import type { StepRecord } from '../../../src/reconcile/run-entries.js';
 import { decideOutcome } from '../../../src/daemon/run-outcome.js';
-import { VfkeeperError } from '../../../src/model/errors.js';
+import { VfkeeperError, type ErrorCode } from '../../../src/model/errors.js';
 import type { PciAddress } from '../../../src/model/pci.js';
 import type { Refusal } from '../../../src/model/step.js';
 
 const PF = '0000:02:00.0' as PciAddress;
-const blocked = (code: string): Refusal => ({ kind: 'blocked', pf: PF, code, why: code, hint: 'fix it' });
+const blocked = (code: ErrorCode): Refusal => ({ kind: 'blocked', pf: PF, code, why: code, hint: 'fix it' });
 const step = (result: StepRecord['result'], error?: VfkeeperError): StepRecord => ({
   step: { kind: 'set-numvfs', pf: PF, from: 0, to: 8, why: 'wanted' },
   result,
@@ -16,7 +16,7 @@ const step = (result: StepRecord['result'], error?: VfkeeperError): StepRecord =
   durationUsec: 1,
   ...(error ? { error } : {}),
 });
-const report = (over: Partial<Parameters<typeof decideOutcome>[0]>) => ({ steps: [], refusals: [], unreadable: [], exitStatus: 0, ...over });
+const report = (over: Partial<Parameters<typeof decideOutcome>[0]>): Parameters<typeof decideOutcome>[0] => ({ steps: [], refusals: [], unreadable: [], exitStatus: 0, ...over });
 
 describe('decideOutcome', () => {
   it('a converged or guard-refused run waits for the next event', () => {
