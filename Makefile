@@ -11,8 +11,9 @@ NPM ?= npm
 all: build
 
 # Debian packages the build needs: libsystemd-dev for the journald binding,
-# journald itself and dbus-daemon for the tests against the real parts.
-APT_PKGS := libsystemd-dev systemd dbus udev
+# journald itself and dbus-daemon for the tests against the real parts;
+# groff and man for the man page's rendering test (CI runs every test).
+APT_PKGS := libsystemd-dev systemd dbus udev groff-base man-db
 deps: node_modules/.installed
 node_modules/.installed: package.json package-lock.json
 	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

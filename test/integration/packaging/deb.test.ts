@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyWorktree, make } from './worktree.js';
+import { assertPresent, skipWhenMissing } from '../../helpers/requires.js';
 
 const run = promisify(execFile);
 let work = '';
@@ -112,10 +113,11 @@ describe('make deb', () => {
 });
 
 const isRoot = process.getuid?.() === 0;
-describe.skipIf(!isRoot)(`the .deb in a throw-away root${isRoot ? '' : ' (skipped: dpkg --root chroots, which needs root)'}`, () => {
+describe.skipIf(skipWhenMissing(isRoot))(`the .deb in a throw-away root${isRoot ? '' : ' (skipped: dpkg --root chroots, which needs root)'}`, () => {
   let baseline: string[] = [];
 
   it('installs, telling systemd, udev and journald, and starting nothing', async () => {
+    assertPresent(isRoot, 'root');
     baseline = await snapshot(root);
     // The root has no libc6 or udev packages to satisfy Depends.
     await dpkg(['--force-depends', '--install', deb]);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../../src/model/config.js';
 import { APPARMOR_GUIDE_LINES, QEMU, forwarderDefaults, isRoot, link, put, remove } from './fixture-host.js';
 import { useGuideHost } from './check-helpers.js';
+import { assertPresent, skipWhenMissing } from '../../helpers/requires.js';
 
 const host = useGuideHost();
 
@@ -152,7 +153,8 @@ describe('socket-dir', () => {
     expect(r.fix).toMatch(/chown -R libvirt-qemu:kvm \/tmp\/virtio-forwarder\//);
   });
 
-  it.skipIf(!isRoot)('fails when a socket belongs to host.root, with the guide chown', async () => {
+  it.skipIf(skipWhenMissing(isRoot))('fails when a socket belongs to host.root, with the guide chown', async () => {
+    assertPresent(isRoot, 'root');
     await chown(join(host.root, '/tmp/virtio-forwarder/virtio-forwarder1.sock'), 0, 0);
     const r = await host.check('socket-dir');
     expect(r.status).toBe('fail');

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { QEMU, dir, isRoot, put, remove } from './fixture-host.js';
 import { useGuideHost } from './check-helpers.js';
+import { assertPresent, skipWhenMissing } from '../../helpers/requires.js';
 
 const host = useGuideHost();
 
@@ -71,7 +72,8 @@ describe('libvirt-hugepage-dirs', () => {
     expect(r.fix).toBe('mkdir -p /dev/hugepages-1G/libvirt && chown -R libvirt-qemu:kvm /dev/hugepages-1G/libvirt; then systemctl restart libvirtd');
   });
 
-  it.skipIf(!isRoot)('fails when the directory belongs to root', async () => {
+  it.skipIf(skipWhenMissing(isRoot))('fails when the directory belongs to root', async () => {
+    assertPresent(isRoot, 'root');
     await chown(join(host.root, '/dev/hugepages/libvirt'), 0, 0);
     const r = await host.check('libvirt-hugepage-dirs');
     expect(r).toMatchObject({ status: 'fail', evidence: `/dev/hugepages/libvirt is owned by 0:0; want libvirt-qemu:kvm (${QEMU.uid}:${QEMU.gid})` });
