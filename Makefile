@@ -6,7 +6,7 @@ DESTDIR ?=
 NODE ?= node
 NPM ?= npm
 
-.PHONY: all deps build stage typecheck lint test check demo e2e install uninstall clean
+.PHONY: all deps build stage typecheck lint format format-check test check demo e2e install uninstall clean
 
 all: build
 
@@ -40,10 +40,17 @@ typecheck: deps
 lint: deps
 	npx eslint .
 
+# One format (prettier, 140 columns: .prettierrc.json); `make format` applies it.
+format-check: deps
+	npx prettier --check --log-level warn .
+
+format: deps
+	npx prettier --write --log-level warn .
+
 test: build
 	npx vitest run
 
-check: typecheck lint build test e2e
+check: typecheck lint format-check build test e2e
 
 demo: build
 	$(NODE) $(CLI) demo

@@ -34,7 +34,10 @@ export async function measureRunParts({ host, config, forwarder, metricsFile }) 
     ['files.listSockets (readdir + lstat of each socket)', () => host.files.listSockets(config.forwarder.socketDir)],
     ['files.resolveOwner (cached after the first run)', () => host.files.resolveOwner(config.forwarder.socketOwner)],
     ['plan (pure)', () => plan(config, observed, { force: false })],
-    ['formatMetrics + writeMetrics (file in tmp)', () => (metricsFile === null ? undefined : writeMetrics(metricsFile, formatMetrics(metrics)))],
+    [
+      'formatMetrics + writeMetrics (file in tmp)',
+      () => (metricsFile === null ? undefined : writeMetrics(metricsFile, formatMetrics(metrics))),
+    ],
   ];
   const out = [];
   for (const [name, work] of parts) out.push([name, await timeMedian(work)]);

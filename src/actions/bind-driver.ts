@@ -44,8 +44,15 @@ async function rollback(host: Host, pci: string, before: string | null): Promise
   }
 }
 
-async function bindFailure(host: Host, pci: string, driver: string, before: string | null, rollbackError: string | null): Promise<HostError> {
-  const back = rollbackError !== null ? `and could not be given back: ${rollbackError}` : before === null ? 'left unbound' : `returned to ${before}`;
+async function bindFailure(
+  host: Host,
+  pci: string,
+  driver: string,
+  before: string | null,
+  rollbackError: string | null,
+): Promise<HostError> {
+  const back =
+    rollbackError !== null ? `and could not be given back: ${rollbackError}` : before === null ? 'left unbound' : `returned to ${before}`;
   if (!(await host.sysfs.exists(pciAttr(pci, 'iommu_group')))) {
     return new HostError('ERR_NO_IOMMU_GROUP', `${driver} did not take ${pci}: it has no IOMMU group (${back})`, {
       pci,
@@ -53,7 +60,13 @@ async function bindFailure(host: Host, pci: string, driver: string, before: stri
     });
   }
   if (!(await host.sysfs.exists(pciDriver(driver)))) {
-    return new HostError('ERR_DRIVER_NOT_LOADED', `${driver} did not take ${pci}: the driver is not loaded (${back})`, { pci, hint: `modprobe ${driver}` });
+    return new HostError('ERR_DRIVER_NOT_LOADED', `${driver} did not take ${pci}: the driver is not loaded (${back})`, {
+      pci,
+      hint: `modprobe ${driver}`,
+    });
   }
-  return new HostError('ERR_BIND_FAILED', `${driver} did not take ${pci} (${back})`, { pci, hint: 'see the kernel log (journalctl -k) for the probe error' });
+  return new HostError('ERR_BIND_FAILED', `${driver} did not take ${pci} (${back})`, {
+    pci,
+    hint: 'see the kernel log (journalctl -k) for the probe error',
+  });
 }

@@ -21,7 +21,12 @@ export async function openConfig(globals: GlobalOptions): Promise<Config> {
   return loadConfig(globals.config);
 }
 
-export async function openHost(globals: GlobalOptions, config: Config, env: NodeJS.ProcessEnv, options: { durable?: boolean } = {}): Promise<Host> {
+export async function openHost(
+  globals: GlobalOptions,
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  options: { durable?: boolean } = {},
+): Promise<Host> {
   const timeout = config.daemon.writeTimeoutMs;
   if (globals.simulate !== undefined) {
     const host = createSimHost(await loadSimState(globals.simulate), { file: globals.simulate, durable: options.durable === true });

@@ -39,12 +39,12 @@ Exit status: 0 done, 1 a step or check failed, 2 bad usage or configuration, 3 r
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   try {
     const parsed = splitArgv(argv, env);
-    if (parsed.version) return void process.stdout.write(`vfkeeper ${version()}\n`), 0;
+    if (parsed.version) return (void process.stdout.write(`vfkeeper ${version()}\n`), 0);
     const entry = commands.find((c) => c.name === parsed.command);
-    if (parsed.command === undefined || (parsed.help && !entry)) return void process.stdout.write(help()), parsed.help ? 0 : 2;
+    if (parsed.command === undefined || (parsed.help && !entry)) return (void process.stdout.write(help()), parsed.help ? 0 : 2);
     if (!entry) throw new UsageError(`unknown command "${parsed.command}"`, 'vfkeeper --help lists the commands');
     const command = await entry.load();
-    if (parsed.help) return void process.stdout.write(`${command.usage}\n`), 0;
+    if (parsed.help) return (void process.stdout.write(`${command.usage}\n`), 0);
     return await command.run({ args: parsed.args, globals: parsed.globals, stdout: process.stdout, stderr: process.stderr, env });
   } catch (e) {
     return reportError(e);

@@ -78,10 +78,18 @@ export class Daemon {
 
   onEvent(event: WakeEvent): void {
     if (event.source === 'file' && event.kind === 'config') return this.reloadWhenSettled();
-    if (this.pause.paused) return this.log(Priority.info, `Paused (${this.pause.reason ?? ''}): ignoring ${event.source} event ${describe(event)}`, 'event.ignored', { VFKEEPER_EVENT: event.source });
+    if (this.pause.paused)
+      return this.log(
+        Priority.info,
+        `Paused (${this.pause.reason ?? ''}): ignoring ${event.source} event ${describe(event)}`,
+        'event.ignored',
+        { VFKEEPER_EVENT: event.source },
+      );
     const scope = scopeOf(event, this.topology, this.config);
     if ('lane' in scope) return this.queue.enqueue(scope.lane, event);
-    this.log(Priority.debug, `Ignoring ${event.source} event ${describe(event)}: ${scope.ignored}`, 'event.ignored', { VFKEEPER_EVENT: event.source });
+    this.log(Priority.debug, `Ignoring ${event.source} event ${describe(event)}: ${scope.ignored}`, 'event.ignored', {
+      VFKEEPER_EVENT: event.source,
+    });
   }
 
   /** A full run on the queue (so it never races another), resolved with its report. */
@@ -177,7 +185,12 @@ export class Daemon {
     const waiters = key === ALL ? this.allWaiters.splice(0) : [];
     const report = await reconcile(
       { host: this.deps.host, forwarder: this.deps.forwarder, config: this.config, logger: this.deps.logger },
-      { event: events[0]?.source ?? 'timer', events: events.map((e) => e.source), force, ...(key === ALL ? {} : { only: [key as PciAddress] }) },
+      {
+        event: events[0]?.source ?? 'timer',
+        events: events.map((e) => e.source),
+        force,
+        ...(key === ALL ? {} : { only: [key as PciAddress] }),
+      },
     );
     if (report.observed) this.topology = topologyOf(report.observed);
     recordRun(this.metrics, report, Math.floor(Date.now() / 1000));
@@ -190,7 +203,9 @@ export class Daemon {
   private outcomeOf(key: LaneKey, report: RunReport): RunOutcome {
     const outcome = decideOutcome(report);
     if (outcome.kind === 'stuck') {
-      this.log(Priority.err, `${key === ALL ? 'A PF' : key} is stuck: ${outcome.message}; backing off`, 'pf.stuck', { PCI_SLOT: key === ALL ? undefined : key });
+      this.log(Priority.err, `${key === ALL ? 'A PF' : key} is stuck: ${outcome.message}; backing off`, 'pf.stuck', {
+        PCI_SLOT: key === ALL ? undefined : key,
+      });
     }
     return outcome.kind;
   }

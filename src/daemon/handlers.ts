@@ -34,11 +34,16 @@ export function createHandlers(d: HandlerDeps): ControlHandlers {
     async reconcile({ dryRun, force }) {
       await d.daemon.refreshConfig();
       if (dryRun) {
-        const report = await reconcile({ host: d.host, forwarder: d.forwarder, config: d.daemon.config, logger: d.logger }, { event: 'cli', dryRun: true, force });
+        const report = await reconcile(
+          { host: d.host, forwarder: d.forwarder, config: d.daemon.config, logger: d.logger },
+          { event: 'cli', dryRun: true, force },
+        );
         return json({ ...runJson(report), exit_status: report.exitStatus });
       }
       if (d.daemon.pause.paused) {
-        throw new VfkeeperError('ERR_PAUSED', `vfkeeper is paused (${d.daemon.pause.reason ?? 'no reason given'}): nothing is changed`, { hint: 'vfkeeper resume' });
+        throw new VfkeeperError('ERR_PAUSED', `vfkeeper is paused (${d.daemon.pause.reason ?? 'no reason given'}): nothing is changed`, {
+          hint: 'vfkeeper resume',
+        });
       }
       const report = await d.daemon.runAll({ source: 'cli', kind: 'reconcile' }, force);
       return json({ ...runJson(report), exit_status: report.exitStatus });
@@ -57,7 +62,12 @@ export function createHandlers(d: HandlerDeps): ControlHandlers {
       const state = { paused: true, reason, since: new Date().toISOString() };
       await writePauseState(d.pauseFile, state);
       d.daemon.setPause(state);
-      d.logger.log({ priority: Priority.notice, message: `Paused: ${reason}`, messageId: messageIdFor('daemon.paused'), fields: { VFKEEPER_REASON: reason } });
+      d.logger.log({
+        priority: Priority.notice,
+        message: `Paused: ${reason}`,
+        messageId: messageIdFor('daemon.paused'),
+        fields: { VFKEEPER_REASON: reason },
+      });
       return json(state);
     },
     async resume() {

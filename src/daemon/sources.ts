@@ -34,7 +34,13 @@ export async function startSources(o: SourceOptions): Promise<Sources> {
   // VFKEEPER_UDEVADM: a test feeds recorded `udevadm monitor` output through the real parser.
   const udevadm = o.env['VFKEEPER_UDEVADM'];
   if (o.host.kind === 'real' || udevadm !== undefined) {
-    const udev = new UdevSource({ command: udevadm ?? 'udevadm', onEvent: o.emit, logger: o.logger, readPhysfn: physfnReader(o.host.sysfs), onGap: () => o.emit({ source: 'timer', kind: 'resync' }) });
+    const udev = new UdevSource({
+      command: udevadm ?? 'udevadm',
+      onEvent: o.emit,
+      logger: o.logger,
+      readPhysfn: physfnReader(o.host.sysfs),
+      onGap: () => o.emit({ source: 'timer', kind: 'resync' }),
+    });
     await udev.start();
     stops.push(() => udev.stop());
   }
@@ -46,7 +52,11 @@ export async function startSources(o: SourceOptions): Promise<Sources> {
   const files = new FileWatcher({
     logger: o.logger,
     onEvent: o.emit,
-    targets: [configWatchTarget(resolve(o.configPath ?? DEFAULT_CONFIG_PATH)), { kind: 'firmware', dir: o.config.firmware.dir }, { kind: 'sockets', dir: o.config.forwarder.socketDir }],
+    targets: [
+      configWatchTarget(resolve(o.configPath ?? DEFAULT_CONFIG_PATH)),
+      { kind: 'firmware', dir: o.config.firmware.dir },
+      { kind: 'sockets', dir: o.config.forwarder.socketDir },
+    ],
   });
   await files.start();
   stops.push(() => files.stop());

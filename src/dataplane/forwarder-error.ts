@@ -13,8 +13,7 @@ export type ForwarderErrorCode =
   /** A reply (or, in the emulator, a request) that does not decode as the protocol says. */
   | 'ERR_FORWARDER_MALFORMED';
 
-export const HINT_START_SERVICE =
-  'start the forwarder (systemctl start virtio-forwarder) and check `systemctl status virtio-forwarder`';
+export const HINT_START_SERVICE = 'start the forwarder (systemctl start virtio-forwarder) and check `systemctl status virtio-forwarder`';
 export const HINT_IPC_PORT_CONTROL =
   'IPC port control is off: set VIRTIOFWD_IPC_PORT_CONTROL=true in /etc/default/virtioforwarder, then systemctl restart virtio-forwarder';
 

@@ -12,7 +12,6 @@ const REASONS: Record<string, string> = {
   EINVAL: 'invalid argument',
 };
 
-
 /** "/proc/cmdline does not exist", "/etc/x: permission denied (EACCES)". */
 export function describeFsError(path: string, e: unknown): string {
   const errno = errnoOf(e);

@@ -10,7 +10,6 @@ export class HostError extends VfkeeperError {
   }
 }
 
-
 /** Wrap a failed sysfs access: ERR_SYSFS_<ERRNO>, with path and errno. */
 export function sysfsError(op: 'read' | 'write' | 'readlink' | 'list', path: string, e: unknown, value?: string): HostError {
   if (e instanceof HostError) return e;

@@ -65,14 +65,6 @@ async function readTextTail(path: string, tailBytes: number | undefined): Promis
 }
 
 function toInfo(st: Awaited<ReturnType<typeof lstat>>): FileInfo {
-  const kind = st.isSymbolicLink()
-    ? 'symlink'
-    : st.isDirectory()
-      ? 'dir'
-      : st.isFile()
-        ? 'file'
-        : st.isSocket()
-          ? 'socket'
-          : 'other';
+  const kind = st.isSymbolicLink() ? 'symlink' : st.isDirectory() ? 'dir' : st.isFile() ? 'file' : st.isSocket() ? 'socket' : 'other';
   return { kind, uid: Number(st.uid), gid: Number(st.gid) };
 }

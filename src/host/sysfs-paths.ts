@@ -12,6 +12,7 @@ export const pciDevice = (pci: string): string => `${PCI_DEVICES}/${pci}`;
 /** bus/pci/devices/0000:02:00.0/sriov_numvfs */
 export const pciAttr = (pci: string, attr: string): string => `${PCI_DEVICES}/${pci}/${attr}`;
 /** bus/pci/drivers/vfio-pci, or one of its files (unbind). */
-export const pciDriver = (driver: string, file?: string): string => (file === undefined ? `bus/pci/drivers/${driver}` : `bus/pci/drivers/${driver}/${file}`);
+export const pciDriver = (driver: string, file?: string): string =>
+  file === undefined ? `bus/pci/drivers/${driver}` : `bus/pci/drivers/${driver}/${file}`;
 /** class/net/enp2s0np0/mtu */
 export const netAttr = (netdev: string, attr: string): string => `class/net/${netdev}/${attr}`;

@@ -96,9 +96,7 @@ const OTHER_IDS: Readonly<Record<string, string>> = {
   'udev.monitor-restarted': '23b1103c5ce84a06bd523be91dd3ba94',
 };
 
-const IDS: ReadonlyMap<string, string> = new Map(
-  Object.entries({ ...OTHER_IDS, ...STEP_IDS, ...CAUSE_IDS }),
-);
+const IDS: ReadonlyMap<string, string> = new Map(Object.entries({ ...OTHER_IDS, ...STEP_IDS, ...CAUSE_IDS }));
 
 /** Every key that has its own id (and so its own catalog entry). */
 export const MESSAGE_KEYS: readonly string[] = Object.freeze([...IDS.keys()]);

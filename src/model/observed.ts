@@ -72,9 +72,7 @@ export interface ObservedRelay {
   counters: RelayCounters;
 }
 
-export type ObservedForwarder =
-  | { reachable: true; relays: ObservedRelay[] }
-  | { reachable: false; reason: string };
+export type ObservedForwarder = { reachable: true; relays: ObservedRelay[] } | { reachable: false; reason: string };
 
 export interface ObservedSocket {
   path: string;

@@ -9,7 +9,15 @@ export function planSockets(sockets: ObservedSockets | null, ownerSpec: string):
   if (sockets.listError !== null) {
     return {
       steps: [],
-      refusals: [{ kind: 'blocked', pf: null, code: 'ERR_SOCKET_DIR', why: `Cannot list the socket directory ${sockets.dir}: ${sockets.listError}`, hint: 'check the directory\'s permissions and forwarder.socket_dir' }],
+      refusals: [
+        {
+          kind: 'blocked',
+          pf: null,
+          code: 'ERR_SOCKET_DIR',
+          why: `Cannot list the socket directory ${sockets.dir}: ${sockets.listError}`,
+          hint: "check the directory's permissions and forwarder.socket_dir",
+        },
+      ],
     };
   }
   if (sockets.entries.length === 0) return { steps: [], refusals: [] };
@@ -17,11 +25,26 @@ export function planSockets(sockets: ObservedSockets | null, ownerSpec: string):
   if (owner === null) {
     return {
       steps: [],
-      refusals: [{ kind: 'blocked', pf: null, code: 'ERR_SOCKET_OWNER', why: `Cannot own ${sockets.dir} by ${ownerSpec}: ${sockets.ownerError ?? 'unknown owner'}`, hint: 'create the user and group, or set forwarder.socket_owner' }],
+      refusals: [
+        {
+          kind: 'blocked',
+          pf: null,
+          code: 'ERR_SOCKET_OWNER',
+          why: `Cannot own ${sockets.dir} by ${ownerSpec}: ${sockets.ownerError ?? 'unknown owner'}`,
+          hint: 'create the user and group, or set forwarder.socket_owner',
+        },
+      ],
     };
   }
   const steps: Step[] = sockets.entries
     .filter((e) => e.uid !== owner.uid || e.gid !== owner.gid)
-    .map((e) => ({ kind: 'chown-socket', path: e.path, uid: owner.uid, gid: owner.gid, owner: ownerSpec, why: `owned by ${e.uid}:${e.gid}, want ${ownerSpec} (${owner.uid}:${owner.gid})` }));
+    .map((e) => ({
+      kind: 'chown-socket',
+      path: e.path,
+      uid: owner.uid,
+      gid: owner.gid,
+      owner: ownerSpec,
+      why: `owned by ${e.uid}:${e.gid}, want ${ownerSpec} (${owner.uid}:${owner.gid})`,
+    }));
   return { steps, refusals: [] };
 }

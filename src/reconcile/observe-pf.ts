@@ -34,7 +34,12 @@ export async function observePf(host: Host, pci: PciAddress, groups: ReadVfioGro
     readDriver(host, pci),
   ]);
   const [macs, link, firmware, permMac] = netdev
-    ? await Promise.all([host.net.readVfMacs(netdev), readLink(host, netdev), host.net.readFirmwareVersion(netdev).then(parseFirmwareApplication), host.net.readPermanentMac(netdev)])
+    ? await Promise.all([
+        host.net.readVfMacs(netdev),
+        readLink(host, netdev),
+        host.net.readFirmwareVersion(netdev).then(parseFirmwareApplication),
+        host.net.readPermanentMac(netdev),
+      ])
     : [new Map<number, string>(), null, null, null];
   const holders = numVfs === 0 ? { groups: new Map<string, string[]>() } : await readHolders(groups);
   const [vfs, strayVfs] = await Promise.all([
@@ -42,7 +47,24 @@ export async function observePf(host: Host, pci: PciAddress, groups: ReadVfioGro
     observeStrayVfs(host, { pci, numVfs, totalVfs, vfOffset, vfStride }),
   ]);
   const workloadError = 'error' in holders ? holders.error : null;
-  return { pci, vendor, device, driver, netdev, link, firmware, permMac, totalVfs, numVfs, autoprobe, vfOffset, vfStride, vfs, strayVfs, workloadError };
+  return {
+    pci,
+    vendor,
+    device,
+    driver,
+    netdev,
+    link,
+    firmware,
+    permMac,
+    totalVfs,
+    numVfs,
+    autoprobe,
+    vfOffset,
+    vfStride,
+    vfs,
+    strayVfs,
+    workloadError,
+  };
 }
 
 async function readHolders(groups: ReadVfioGroups): Promise<Holders> {
@@ -54,8 +76,13 @@ async function readHolders(groups: ReadVfioGroups): Promise<Holders> {
 }
 
 /** Devices where VFs numVfs..totalVfs-1 would go: only after a removal that left VFs behind is there any. */
-async function observeStrayVfs(host: Host, pf: Pick<ObservedPf, 'pci' | 'numVfs' | 'totalVfs' | 'vfOffset' | 'vfStride'>): Promise<PciAddress[]> {
-  const where = Array.from({ length: Math.max(0, pf.totalVfs - pf.numVfs) }, (_, i) => vfAddress(pf.pci, pf.vfOffset, pf.vfStride, pf.numVfs + i));
+async function observeStrayVfs(
+  host: Host,
+  pf: Pick<ObservedPf, 'pci' | 'numVfs' | 'totalVfs' | 'vfOffset' | 'vfStride'>,
+): Promise<PciAddress[]> {
+  const where = Array.from({ length: Math.max(0, pf.totalVfs - pf.numVfs) }, (_, i) =>
+    vfAddress(pf.pci, pf.vfOffset, pf.vfStride, pf.numVfs + i),
+  );
   const present = await Promise.all(where.map((at) => host.sysfs.exists(pciDevice(at))));
   return where.filter((_, i) => present[i]);
 }

@@ -46,7 +46,12 @@ async function isManagedPf(host: Host, config: Config, name: string): Promise<bo
  * the socket directory and the firmware links, whose own file watches wake
  * a full run. That keeps the cost of one udev event to the PF's own reads.
  */
-export async function observe(host: Host, config: Config, forwarder: Forwarder | null, options: { hostWide: boolean } = { hostWide: true }): Promise<ObserveResult> {
+export async function observe(
+  host: Host,
+  config: Config,
+  forwarder: Forwarder | null,
+  options: { hostWide: boolean } = { hostWide: true },
+): Promise<ObserveResult> {
   // Every process's descriptors are read only when there is a VF (a PF that
   // just appeared has none), and once per observation. A scan that fails is
   // passed on as failed (observe-pf.ts): the guard must not read it as idle.
@@ -60,12 +65,24 @@ export async function observe(host: Host, config: Config, forwarder: Forwarder |
     config.forwarder.enabled && options.hostWide ? observeSockets(host, config) : null,
   ]);
   return {
-    observed: { pfs, firmwareLinks: firmware.tree, firmwareError: firmware.error, vfioLoaded, forwarder: forwarderState, sockets, othersVfs: await findOthersVfs(host, pfs, forwarderState) },
+    observed: {
+      pfs,
+      firmwareLinks: firmware.tree,
+      firmwareError: firmware.error,
+      vfioLoaded,
+      forwarder: forwarderState,
+      sockets,
+      othersVfs: await findOthersVfs(host, pfs, forwarderState),
+    },
     unreadable,
   };
 }
 
-async function observePfs(host: Host, config: Config, groups: ReadVfioGroups): Promise<{ pfs: ObservedPf[]; unreadable: ObserveResult['unreadable'] }> {
+async function observePfs(
+  host: Host,
+  config: Config,
+  groups: ReadVfioGroups,
+): Promise<{ pfs: ObservedPf[]; unreadable: ObserveResult['unreadable'] }> {
   const pfs: ObservedPf[] = [];
   const unreadable: ObserveResult['unreadable'] = [];
   const read = (pci: PciAddress) =>
@@ -81,7 +98,8 @@ async function observePfs(host: Host, config: Config, groups: ReadVfioGroups): P
 }
 
 export async function observeForwarder(config: Config, forwarder: Forwarder | null): Promise<ObservedForwarder> {
-  if (!config.forwarder.enabled || forwarder === null) return { reachable: false, reason: 'relay management is off (forwarder.enabled: false)' };
+  if (!config.forwarder.enabled || forwarder === null)
+    return { reachable: false, reason: 'relay management is off (forwarder.enabled: false)' };
   try {
     return { reachable: true, relays: await forwarder.readRelays() };
   } catch (e) {

@@ -83,7 +83,15 @@ export function refusalEntry(ids: RunIds, r: Refusal): LogEntry {
     priority: r.kind === 'blocked' ? Priority.err : Priority.warning,
     message: r.why,
     messageId: messageIdFor(key),
-    fields: { VFKEEPER_RUN: ids.run, VFKEEPER_EVENT: ids.event, VFKEEPER_RESULT: r.kind === 'guard' ? 'refused' : r.kind === 'warning' ? 'warning' : 'failed', VFKEEPER_ERROR: r.code, VFKEEPER_HINT: r.hint, PCI_SLOT: r.pf, VIRTIO_ID: r.virtioId },
+    fields: {
+      VFKEEPER_RUN: ids.run,
+      VFKEEPER_EVENT: ids.event,
+      VFKEEPER_RESULT: r.kind === 'guard' ? 'refused' : r.kind === 'warning' ? 'warning' : 'failed',
+      VFKEEPER_ERROR: r.code,
+      VFKEEPER_HINT: r.hint,
+      PCI_SLOT: r.pf,
+      VIRTIO_ID: r.virtioId,
+    },
   };
 }
 
@@ -95,16 +103,31 @@ export function runStartEntry(ids: RunIds, scope: string, dryRun: boolean): LogE
     priority: Priority.info,
     message: `Reconcile run ${ids.run.slice(0, 8)} started (${scope}, woken by ${sources.join(' and ')}${dryRun ? ', dry run' : ''})`,
     messageId: messageIdFor('run.start'),
-    fields: { VFKEEPER_RUN: ids.run, VFKEEPER_EVENT: ids.event, VFKEEPER_EVENTS: sources.length > 1 ? sources.join(' ') : undefined, VFKEEPER_SCOPE: scope },
+    fields: {
+      VFKEEPER_RUN: ids.run,
+      VFKEEPER_EVENT: ids.event,
+      VFKEEPER_EVENTS: sources.length > 1 ? sources.join(' ') : undefined,
+      VFKEEPER_SCOPE: scope,
+    },
   };
 }
 
-export function runEndEntry(ids: RunIds, s: { done: number; failed: number; refused: number; converged: boolean; durationUsec: number }): LogEntry {
+export function runEndEntry(
+  ids: RunIds,
+  s: { done: number; failed: number; refused: number; converged: boolean; durationUsec: number },
+): LogEntry {
   const state = s.converged ? 'converged' : 'not converged';
   return {
     priority: s.failed > 0 ? Priority.err : s.converged ? Priority.info : Priority.warning,
     message: `Reconcile run ${ids.run.slice(0, 8)} finished: ${s.done} steps done, ${s.failed} failed, ${s.refused} refused, ${state}`,
     messageId: messageIdFor('run.end'),
-    fields: { VFKEEPER_RUN: ids.run, VFKEEPER_EVENT: ids.event, VFKEEPER_STEPS_DONE: s.done, VFKEEPER_STEPS_FAILED: s.failed, VFKEEPER_CONVERGED: s.converged ? 1 : 0, DURATION_USEC: s.durationUsec },
+    fields: {
+      VFKEEPER_RUN: ids.run,
+      VFKEEPER_EVENT: ids.event,
+      VFKEEPER_STEPS_DONE: s.done,
+      VFKEEPER_STEPS_FAILED: s.failed,
+      VFKEEPER_CONVERGED: s.converged ? 1 : 0,
+      DURATION_USEC: s.durationUsec,
+    },
   };
 }

@@ -59,7 +59,11 @@ export interface RunReport {
 }
 
 export async function reconcile(ctx: RunContext, options: RunOptions): Promise<RunReport> {
-  const ids: RunIds = { run: randomUUID().replaceAll('-', ''), event: options.event, ...(options.events ? { events: options.events } : {}) };
+  const ids: RunIds = {
+    run: randomUUID().replaceAll('-', ''),
+    event: options.event,
+    ...(options.events ? { events: options.events } : {}),
+  };
   const started = process.hrtime.bigint();
   ctx.logger.log(runStartEntry(ids, options.only ? options.only.join(' ') : 'all PFs', options.dryRun === true));
   const records: StepRecord[] = [];
@@ -72,7 +76,8 @@ export async function reconcile(ctx: RunContext, options: RunOptions): Promise<R
       const p = narrow(plan(ctx.config, seen.observed, { force: options.force === true }), options.only);
       last = { refusals: p.refusals, unreadable: seen.unreadable, empty: p.steps.length === 0, observed: seen.observed };
       if (options.dryRun) {
-        for (const step of p.steps) record(ctx, ids, records, options, { step, result: 'planned', message: stepMessage(step, 'planned', {}), durationUsec: 0 });
+        for (const step of p.steps)
+          record(ctx, ids, records, options, { step, result: 'planned', message: stepMessage(step, 'planned', {}), durationUsec: 0 });
         break;
       }
       if (p.steps.length === 0) break;
@@ -88,10 +93,19 @@ export async function reconcile(ctx: RunContext, options: RunOptions): Promise<R
 function narrow(p: Plan, only: PciAddress[] | undefined): Plan {
   if (only === undefined) return p;
   const mine = (pf: PciAddress | null) => pf === null || only.includes(pf);
-  return { steps: p.steps.filter((s) => mine(s.kind === 'detach-relay' || s.kind === 'attach-relay' ? s.pf : stepPf(s))), refusals: p.refusals.filter((r) => mine(r.pf)) };
+  return {
+    steps: p.steps.filter((s) => mine(s.kind === 'detach-relay' || s.kind === 'attach-relay' ? s.pf : stepPf(s))),
+    refusals: p.refusals.filter((r) => mine(r.pf)),
+  };
 }
 
-async function applyAll(ctx: RunContext, ids: RunIds, records: StepRecord[], options: RunOptions, steps: StepRecord['step'][]): Promise<boolean> {
+async function applyAll(
+  ctx: RunContext,
+  ids: RunIds,
+  records: StepRecord[],
+  options: RunOptions,
+  steps: StepRecord['step'][],
+): Promise<boolean> {
   const failedPfs = new Set<string | null>();
   let anyFailed = false;
   for (const step of steps) {
@@ -99,7 +113,13 @@ async function applyAll(ctx: RunContext, ids: RunIds, records: StepRecord[], opt
     const lane = isRelayStep(step) && failedPfs.has(FORWARDER) ? FORWARDER : pf;
     if (lane !== null && failedPfs.has(lane)) {
       const reason = lane === FORWARDER ? 'the forwarder did not answer an earlier request' : `an earlier step for ${pf} failed`;
-      record(ctx, ids, records, options, { step, result: 'skipped', reason, message: stepMessage(step, 'skipped', { reason }), durationUsec: 0 });
+      record(ctx, ids, records, options, {
+        step,
+        result: 'skipped',
+        reason,
+        message: stepMessage(step, 'skipped', { reason }),
+        durationUsec: 0,
+      });
       continue;
     }
     const t0 = process.hrtime.bigint();
@@ -107,7 +127,13 @@ async function applyAll(ctx: RunContext, ids: RunIds, records: StepRecord[], opt
       const r = await applyStep(step, { host: ctx.host, forwarder: ctx.forwarder });
       const durationUsec = Number((process.hrtime.bigint() - t0) / 1000n);
       const extra = r.result === 'ok' ? (r.detail === undefined ? {} : { detail: r.detail }) : { reason: r.reason };
-      record(ctx, ids, records, options, { step, result: r.result, ...(r.result === 'skipped' ? { reason: r.reason } : {}), message: stepMessage(step, r.result, extra), durationUsec });
+      record(ctx, ids, records, options, {
+        step,
+        result: r.result,
+        ...(r.result === 'skipped' ? { reason: r.reason } : {}),
+        message: stepMessage(step, r.result, extra),
+        durationUsec,
+      });
     } catch (e) {
       const error: VfkeeperError = asVfkeeperError(e);
       anyFailed = true;
@@ -137,7 +163,15 @@ interface Last {
 function finish(ctx: RunContext, ids: RunIds, steps: StepRecord[], last: Last, dryRun: boolean, started: bigint): RunReport {
   for (const r of last.refusals) ctx.logger.log(refusalEntry(ids, r));
   for (const u of last.unreadable) {
-    ctx.logger.log(refusalEntry(ids, { kind: 'blocked', pf: u.pci, code: u.error.code, why: `Could not read ${u.pci}: ${u.error.message}`, hint: u.error.hint ?? 'the device may have been removed; the next event or resync retries' }));
+    ctx.logger.log(
+      refusalEntry(ids, {
+        kind: 'blocked',
+        pf: u.pci,
+        code: u.error.code,
+        why: `Could not read ${u.pci}: ${u.error.message}`,
+        hint: u.error.hint ?? 'the device may have been removed; the next event or resync retries',
+      }),
+    );
   }
   const failed = steps.filter((s) => s.result === 'failed').length;
   const blocked = last.refusals.some((r) => r.kind === 'blocked') || last.unreadable.length > 0;
@@ -147,6 +181,17 @@ function finish(ctx: RunContext, ids: RunIds, steps: StepRecord[], last: Last, d
   const convergedOrPlanned = dryRun ? failed === 0 && !blocked && !guarded && steps.length === 0 : converged;
   const exitStatus = runExitStatus({ failedSteps: failed, blocked, guarded, dryRun, converged: convergedOrPlanned });
   const durationUsec = Number((process.hrtime.bigint() - started) / 1000n);
-  ctx.logger.log(runEndEntry(ids, { done: steps.filter((s) => s.result === 'ok').length, failed, refused, converged: convergedOrPlanned, durationUsec }));
-  return { run: ids.run, event: ids.event, steps, refusals: last.refusals, unreadable: last.unreadable, observed: last.observed, converged: convergedOrPlanned, exitStatus };
+  ctx.logger.log(
+    runEndEntry(ids, { done: steps.filter((s) => s.result === 'ok').length, failed, refused, converged: convergedOrPlanned, durationUsec }),
+  );
+  return {
+    run: ids.run,
+    event: ids.event,
+    steps,
+    refusals: last.refusals,
+    unreadable: last.unreadable,
+    observed: last.observed,
+    converged: convergedOrPlanned,
+    exitStatus,
+  };
 }

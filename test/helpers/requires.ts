@@ -11,5 +11,6 @@ export function skipWhenMissing(present: boolean): boolean {
 
 /** First line of such a test: in CI, a missing tool fails it with what to install. */
 export function assertPresent(present: boolean, what: string): void {
-  if (!present) throw new Error(`${what} is missing, and CI=true: CI must run this test (make check installs it; see APT_PKGS in the Makefile)`);
+  if (!present)
+    throw new Error(`${what} is missing, and CI=true: CI must run this test (make check installs it; see APT_PKGS in the Makefile)`);
 }

@@ -23,7 +23,10 @@ beforeAll(async () => {
   // No netdev (as the NVMe PF of the real-kernel suite): the run reads only sysfs and /proc.
   for (const pf of sim.kernel.state.pfs) pf.netdev = null;
   writeSysfsTree(sim.kernel.state, t.path('sys'));
-  writeFileSync(t.path('c.yaml'), `pfs:\n  - match: { pci: "${PF}" }\n    vfs: 4\n    firmware: any\n    vf_macs: keep\nforwarder: { enabled: false }\nfirmware: { guard: off }\n`);
+  writeFileSync(
+    t.path('c.yaml'),
+    `pfs:\n  - match: { pci: "${PF}" }\n    vfs: 4\n    firmware: any\n    vf_macs: keep\nforwarder: { enabled: false }\nfirmware: { guard: off }\n`,
+  );
   // nobody walks into the tree and may create the run lock beside its control socket.
   chmodSync(t.dir, 0o777);
 });
@@ -40,12 +43,23 @@ function asNobody(args: string[]) {
 
 describe('a workload scan the kernel denies', () => {
   it('is refused with its own code (exit 3), and sriov_numvfs is not written', () => {
-    const r = asNobody(['reconcile', '--sysfs-root', t.path('sys'), '--config', t.path('c.yaml'), '--control-socket', t.path('control.sock'), '--json']);
+    const r = asNobody([
+      'reconcile',
+      '--sysfs-root',
+      t.path('sys'),
+      '--config',
+      t.path('c.yaml'),
+      '--control-socket',
+      t.path('control.sock'),
+      '--json',
+    ]);
     expect(r.error).toBeUndefined();
     expect(r.stderr).not.toContain('internal error');
     expect(r.status).toBe(3);
     const report = JSON.parse(r.stdout) as { refusals: Array<{ code: string; why: string; pf: string }> };
-    expect(report.refusals).toEqual([expect.objectContaining({ code: 'ERR_GUARD_WORKLOAD_UNKNOWN', pf: PF, why: expect.stringMatching(/EACCES|EPERM/) })]);
+    expect(report.refusals).toEqual([
+      expect.objectContaining({ code: 'ERR_GUARD_WORKLOAD_UNKNOWN', pf: PF, why: expect.stringMatching(/EACCES|EPERM/) }),
+    ]);
     expect(readFileSync(t.path(`sys/bus/pci/devices/${PF}/sriov_numvfs`), 'utf8')).toBe('2\n');
   });
 });

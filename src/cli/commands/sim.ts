@@ -21,7 +21,8 @@ const usage = `Usage: vfkeeper sim init [--pfs N] [--vfs M] [--numvfs K] [--firm
 function count(value: string | undefined, name: string, fallback: number, max: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > max) throw new UsageError(`--${name} must be a whole number from 0 to ${max}, got "${value}"`, usage);
+  if (!Number.isInteger(n) || n < 0 || n > max)
+    throw new UsageError(`--${name} must be a whole number from 0 to ${max}, got "${value}"`, usage);
   return n;
 }
 
@@ -44,7 +45,8 @@ async function poke(ctx: CommandContext, verb: SimVerb): Promise<number> {
   if (file === undefined) throw new UsageError(`sim ${verb} needs --simulate STATE.json`, usage);
   const { positionals } = parseCommandArgs(ctx.args.slice(1), {}, usage, verb === 'rescan' ? 0 : 1);
   const pci = positionals[0];
-  if (verb !== 'rescan' && (pci === undefined || !isPciAddress(pci))) throw new UsageError(`sim ${verb}: "${pci ?? ''}" is not a PCI address (like 0000:02:08.1)`, usage);
+  if (verb !== 'rescan' && (pci === undefined || !isPciAddress(pci)))
+    throw new UsageError(`sim ${verb}: "${pci ?? ''}" is not a PCI address (like 0000:02:08.1)`, usage);
   // A daemon running against this host owns it: ask it, so nothing is lost between two writers.
   if ((await askDaemon(ctx.globals, { request: 'sim', verb, ...(pci === undefined ? {} : { pci }) })) !== undefined) return 0;
   const host = createSimHost(await loadSimState(file), { file });

@@ -16,7 +16,8 @@ export const statusCommand: Command = {
   async run(ctx) {
     parseCommandArgs(ctx.args, {}, usage);
     const served = (await askDaemon(ctx.globals, { request: 'status' })) as StatusView | undefined;
-    const { view, unreadable } = served !== undefined ? { view: served, unreadable: [] } : await (await import('./status-alone.js')).observeStatus(ctx);
+    const { view, unreadable } =
+      served !== undefined ? { view: served, unreadable: [] } : await (await import('./status-alone.js')).observeStatus(ctx);
     ctx.stdout.write(ctx.globals.json ? `${JSON.stringify(view, null, 2)}\n` : formatStatus(view));
     for (const u of unreadable) ctx.stderr.write(`vfkeeper: ${u}\n`);
     return unreadable.length > 0 ? 1 : 0;

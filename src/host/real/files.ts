@@ -47,7 +47,11 @@ export function createRealFiles(options: { etcDir?: string } = {}): Files {
         await lchown(path, owner.uid, owner.gid);
       } catch (e) {
         const errno = errnoOf(e);
-        throw new HostError(`ERR_CHOWN_${errno ?? 'EIO'}`, `Could not chown ${path} to ${owner.uid}:${owner.gid}: ${errno}`, { path, errno, cause: e });
+        throw new HostError(`ERR_CHOWN_${errno ?? 'EIO'}`, `Could not chown ${path} to ${owner.uid}:${owner.gid}: ${errno}`, {
+          path,
+          errno,
+          cause: e,
+        });
       }
     },
     async resolveOwner(spec) {
@@ -68,7 +72,10 @@ async function lookupId(etcDir: string, db: 'passwd' | 'group', name: string): P
   if (found === null || id === undefined || !/^\d+$/.test(id)) {
     const code = db === 'passwd' ? 'ERR_NO_SUCH_USER' : 'ERR_NO_SUCH_GROUP';
     throw new HostError(code, `No ${db === 'passwd' ? 'user' : 'group'} named "${name}" on this host`, {
-      hint: db === 'passwd' ? 'install libvirt (it creates libvirt-qemu) or set forwarder.socket_owner' : 'create the group or set forwarder.socket_owner',
+      hint:
+        db === 'passwd'
+          ? 'install libvirt (it creates libvirt-qemu) or set forwarder.socket_owner'
+          : 'create the group or set forwarder.socket_owner',
     });
   }
   return Number(id);

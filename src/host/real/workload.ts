@@ -71,6 +71,6 @@ function scanError(path: string, e: unknown): HostError {
     path,
     errno,
     cause: e,
-    hint: 'vfkeeper needs CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE to read other processes\' /proc/PID/fd',
+    hint: "vfkeeper needs CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE to read other processes' /proc/PID/fd",
   });
 }

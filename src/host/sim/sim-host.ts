@@ -39,7 +39,10 @@ export function createSimHost(state: SimState, options: SimHostOptions = {}): Si
   // could land last.
   let saving: Promise<void> = Promise.resolve();
   const save = (to: string): Promise<void> => (saving = saving.catch(() => undefined).then(() => saveSimState(to, kernel.state)));
-  const hostSysfs = options.durable && file ? { ...sysfs, write: (path: string, value: string) => sysfs.write(path, value).finally(() => save(file)) } : sysfs;
+  const hostSysfs =
+    options.durable && file
+      ? { ...sysfs, write: (path: string, value: string) => sysfs.write(path, value).finally(() => save(file)) }
+      : sysfs;
   return {
     kind: 'simulated',
     kernel,
@@ -114,7 +117,10 @@ export async function loadSimState(file: string): Promise<SimState> {
   }
   const s = parsed as Partial<SimState> | null;
   if (!s || s.version !== 1 || !Array.isArray(s.pfs) || !Array.isArray(s.events) || !Array.isArray(s.writes)) {
-    throw new HostError('ERR_SIM_STATE', `${file} is not a simulated host state (version 1)`, { path: file, hint: 'create one with `vfkeeper sim init > STATE.json`' });
+    throw new HostError('ERR_SIM_STATE', `${file} is not a simulated host state (version 1)`, {
+      path: file,
+      hint: 'create one with `vfkeeper sim init > STATE.json`',
+    });
   }
   return parsed as SimState;
 }

@@ -19,7 +19,10 @@ export async function applySimVerb(host: { kernel: SimKernel; sysfs: Sysfs }, ve
   if (verb === 'remove') return host.sysfs.write(pciAttr(pci, 'remove'), '1\n');
   const group = host.kernel.findVf(pci)?.vf.iommuGroup;
   if (group === undefined || group === null) {
-    throw new HostError('ERR_SIM_NO_VF', `${pci} is not a VF with an IOMMU group on the simulated host`, { pci, hint: 'see `vfkeeper status` for the VFs' });
+    throw new HostError('ERR_SIM_NO_VF', `${pci} is not a VF with an IOMMU group on the simulated host`, {
+      pci,
+      hint: 'see `vfkeeper status` for the VFs',
+    });
   }
   if (verb === 'open-vfio') host.kernel.state.openVfioGroups[group] = [VM];
   else delete host.kernel.state.openVfioGroups[group];

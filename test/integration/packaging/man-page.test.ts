@@ -27,10 +27,31 @@ describe('man/vfkeeper.8', () => {
     const { stdout } = await run('man', ['-l', PAGE], { env: { ...process.env, MANWIDTH: '100', MANPAGER: 'cat', PAGER: 'cat' } });
     // Not a terminal: man-db leaves out the bold and underline overstrikes.
     const text = stdout;
-    for (const heading of ['NAME', 'SYNOPSIS', 'DESCRIPTION', 'COMMANDS', 'GLOBAL OPTIONS', 'CONFIGURATION', 'FILES', 'JOURNAL FIELDS', 'EXIT STATUS']) {
+    for (const heading of [
+      'NAME',
+      'SYNOPSIS',
+      'DESCRIPTION',
+      'COMMANDS',
+      'GLOBAL OPTIONS',
+      'CONFIGURATION',
+      'FILES',
+      'JOURNAL FIELDS',
+      'EXIT STATUS',
+    ]) {
       expect(text).toMatch(new RegExp(`^${heading}$`, 'm'));
     }
-    for (const command of ['daemon', 'reconcile', 'status', 'doctor', 'hook networkmanager', 'libvirt-xml', 'pause', 'udev-rules', 'demo', 'forwarder-emulator']) {
+    for (const command of [
+      'daemon',
+      'reconcile',
+      'status',
+      'doctor',
+      'hook networkmanager',
+      'libvirt-xml',
+      'pause',
+      'udev-rules',
+      'demo',
+      'forwarder-emulator',
+    ]) {
       expect(text).toMatch(new RegExp(`^ {7}${command}`, 'm'));
     }
     expect(text).toContain('vfkeeper - keeps SR-IOV VFs');

@@ -37,10 +37,16 @@ describe('openVfioGroups', () => {
     // A process whose fd directory is not a directory (ENOTDIR): neither gone nor readable.
     mkdirSync(t.path('301'));
     writeFileSync(join(t.path('301'), 'fd'), '');
-    await expect(createRealWorkload(t.path('.')).openVfioGroups()).rejects.toMatchObject({ code: 'ERR_WORKLOAD_SCAN', context: { errno: 'ENOTDIR', path: join(t.path('301'), 'fd') } });
+    await expect(createRealWorkload(t.path('.')).openVfioGroups()).rejects.toMatchObject({
+      code: 'ERR_WORKLOAD_SCAN',
+      context: { errno: 'ENOTDIR', path: join(t.path('301'), 'fd') },
+    });
   });
 
   it('fails when /proc itself cannot be read', async () => {
-    await expect(createRealWorkload(t.path('no-proc')).openVfioGroups()).rejects.toMatchObject({ code: 'ERR_WORKLOAD_SCAN', context: { errno: 'ENOENT' } });
+    await expect(createRealWorkload(t.path('no-proc')).openVfioGroups()).rejects.toMatchObject({
+      code: 'ERR_WORKLOAD_SCAN',
+      context: { errno: 'ENOENT' },
+    });
   });
 });

@@ -33,8 +33,13 @@ describe('planFirmwareLinks', () => {
   });
 
   it('leaves a wrong link alone when the flavour has no file of that name', () => {
-    const plan = planFirmwareLinks(tree([['nic_AMDA0099-0001_2x25.nffw', 'nic/nic_AMDA0099-0001_2x25.nffw']], ['nic_AMDA0058-0011_2x40.nffw']), 'nic-sriov');
-    expect(plan.verdicts).toEqual([{ kind: 'no-counterpart', link: { name: 'nic_AMDA0099-0001_2x25.nffw', target: 'nic/nic_AMDA0099-0001_2x25.nffw' }, flavour: 'nic' }]);
+    const plan = planFirmwareLinks(
+      tree([['nic_AMDA0099-0001_2x25.nffw', 'nic/nic_AMDA0099-0001_2x25.nffw']], ['nic_AMDA0058-0011_2x40.nffw']),
+      'nic-sriov',
+    );
+    expect(plan.verdicts).toEqual([
+      { kind: 'no-counterpart', link: { name: 'nic_AMDA0099-0001_2x25.nffw', target: 'nic/nic_AMDA0099-0001_2x25.nffw' }, flavour: 'nic' },
+    ]);
     expect(planFirmwareRepoints(plan)).toEqual([]);
   });
 

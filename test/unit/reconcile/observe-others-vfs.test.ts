@@ -33,8 +33,18 @@ device('0000:07:00.0'); // a device that is no VF
 const host: Host = { ...createSimHost(state), sysfs: createRealSysfs({ root, explicit: true, env: {} }) };
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const relays = [relay(11, '0000:05:00.1' as PciAddress), relay(12, '0000:06:00.1' as PciAddress), relay(13, '0000:07:00.0' as PciAddress), relay(14, '0000:09:00.1' as PciAddress)];
-const forwarder: Forwarder = { readRelays: () => Promise.resolve(relays), attach: () => Promise.resolve(), detach: () => Promise.resolve(), close: () => Promise.resolve() };
+const relays = [
+  relay(11, '0000:05:00.1' as PciAddress),
+  relay(12, '0000:06:00.1' as PciAddress),
+  relay(13, '0000:07:00.0' as PciAddress),
+  relay(14, '0000:09:00.1' as PciAddress),
+];
+const forwarder: Forwarder = {
+  readRelays: () => Promise.resolve(relays),
+  attach: () => Promise.resolve(),
+  detach: () => Promise.resolve(),
+  close: () => Promise.resolve(),
+};
 const config = { ...defaultConfig(), firmware: { ...defaultConfig().firmware, guard: 'off' as const } };
 
 describe("relays on other PFs' devices", () => {

@@ -21,6 +21,8 @@ describe('runStartEntry', () => {
   });
 
   it('without the list (a command line run), names its own source', () => {
-    expect(runStartEntry({ run: RUN, event: 'cli' }, '0000:02:00.0', true).message).toBe('Reconcile run 0c2c3cf0 started (0000:02:00.0, woken by cli, dry run)');
+    expect(runStartEntry({ run: RUN, event: 'cli' }, '0000:02:00.0', true).message).toBe(
+      'Reconcile run 0c2c3cf0 started (0000:02:00.0, woken by cli, dry run)',
+    );
   });
 });

@@ -22,7 +22,9 @@ function simulated(pfs = 1, totalVfs = 4) {
 /** The simulated host, with every write to paths ending in `suffix` failing as the kernel would. */
 function failingWrites(host: Host, suffix: string, errno = 'EIO'): Host {
   const write = (path: string, value: string) =>
-    path.endsWith(suffix) ? Promise.reject(new HostError(`ERR_SYSFS_${errno}`, `Could not write ${path}: ${errno}`, { path, errno })) : host.sysfs.write(path, value);
+    path.endsWith(suffix)
+      ? Promise.reject(new HostError(`ERR_SYSFS_${errno}`, `Could not write ${path}: ${errno}`, { path, errno }))
+      : host.sysfs.write(path, value);
   return { ...host, sysfs: { ...host.sysfs, write } };
 }
 

@@ -16,8 +16,16 @@ describe('scopeOf', () => {
     ['a known VF wakes its PF', udev('0000:02:08.1'), { lane: '0000:02:00.0' }],
     ['a new VF with a known physfn wakes its PF', udev('0000:02:09.0', '19EE:6003', '0000:02:00.0'), { lane: '0000:02:00.0' }],
     ['an unknown Netronome PF wakes a full run', udev('0000:05:00.0', '19EE:4000'), { lane: 'all' }],
-    ['a netdev-up hook for the PF wakes its PF', { source: 'hook', kind: 'netdev', netdev: 'enp2s0np0', action: 'up' } as const, { lane: '0000:02:00.0' }],
-    ['the forwarder coming back wakes everything', { source: 'unit', kind: 'forwarder-active', unit: 'virtio-forwarder.service' } as const, { lane: 'all' }],
+    [
+      'a netdev-up hook for the PF wakes its PF',
+      { source: 'hook', kind: 'netdev', netdev: 'enp2s0np0', action: 'up' } as const,
+      { lane: '0000:02:00.0' },
+    ],
+    [
+      'the forwarder coming back wakes everything',
+      { source: 'unit', kind: 'forwarder-active', unit: 'virtio-forwarder.service' } as const,
+      { lane: 'all' },
+    ],
   ])('%s', (_name, event, expected) => {
     expect(scopeOf(event, topology, config)).toEqual(expected);
   });
