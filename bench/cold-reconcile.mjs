@@ -1,6 +1,6 @@
 // A cold reconcile of 4 PFs x 64 VFs with 256 relays (design.md: <= 250 ms),
 // and the warm run on the converged host, as figures asserted nowhere:
-//   node bench/cold-reconcile.mjs [COLD_RUNS] [WARM_RUNS]   (after `npx tsc -p tsconfig.json`)
+//   node bench/cold-reconcile.mjs [--quick] [COLD_RUNS] [WARM_RUNS]   (after `npx tsc -p tsconfig.json`)
 // In process: reconcile() on a fresh simulated host (numvfs 0, link down,
 // vfio-pci not loaded) with relays: auto against an emulated forwarder on
 // ipc:// with 257 relays (ids 0..256; the real forwarder has 60, and the
@@ -19,11 +19,11 @@ import { createZmqForwarder } from '../dist/dataplane/zmq-forwarder.js';
 import { withWriteDeadline } from '../dist/host/deadline-sysfs.js';
 import { createSimHost } from '../dist/host/sim/sim-host.js';
 import { createSimState } from '../dist/host/sim/state.js';
-import { createSinkLogger, makeWorld, median, msSince, percentile, printFigure, printHeader } from './lib/setup.mjs';
+import { QUICK, createSinkLogger, makeWorld, median, msSince, percentile, positional, printFigure, printHeader } from './lib/setup.mjs';
 
-const COLD = Number(process.argv[2] ?? 15);
-const WARM = Number(process.argv[3] ?? 100);
-const CLI_RUNS = 5;
+const COLD = positional(0, 15, 1);
+const WARM = positional(1, 100, 3);
+const CLI_RUNS = QUICK ? 1 : 5;
 const CLI = fileURLToPath(new URL('../dist/bundle/main.js', import.meta.url));
 const freshState = () => createSimState({ pfs: 4, totalVfs: 64, numVfs: 0, firmware: 'sriov-2.1.14' });
 
@@ -92,10 +92,10 @@ function checkConverged(report, world) {
 
 async function measureWarm(host, ctx) {
   const times = [];
-  for (let i = 0; i < WARM + 10; i++) {
+  for (let i = 0; i < WARM + (QUICK ? 1 : 10); i++) {
     const t0 = process.hrtime.bigint();
     const report = await reconcile(ctx(host), { event: 'timer' });
-    if (i >= 10) times.push(msSince(t0));
+    if (i >= (QUICK ? 1 : 10)) times.push(msSince(t0));
     if (report.steps.length !== 0 || !report.converged) throw new Error(`warm run was not zero-step: ${report.steps.length} steps`);
   }
   times.sort((a, b) => a - b);

@@ -11,20 +11,26 @@
 // and VmHWM again, and once more after 15 s idle (the idle collector runs
 // 10 s after the last run); then SIGTERM, and SIGKILL if it has not exited
 // in 10 s. The daemon gets the NODE_OPTIONS units/vfkeeper.service sets.
+// At rest (after the idle wait) it reads PSS from /proc/PID/smaps_rollup
+// (file-backed pages shared with other node processes count by share) and
+// counts the daemon's wake-ups over WAKE_WINDOW: the sum over its threads
+// of the run count in /proc/PID/task/TID/schedstat (each time a thread was
+// put on a CPU), per thread name. --quick: 20 events, no idle wait, a 2 s window.
 import { spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { URL, fileURLToPath } from 'node:url';
 import { requestControl } from '../dist/control/client.js';
 import { createSimState } from '../dist/host/sim/state.js';
-import { makeWorld, msSince, printFigure, printHeader } from './lib/setup.mjs';
+import { QUICK, makeWorld, msSince, positional, printFigure, printHeader } from './lib/setup.mjs';
 
-const EVENTS = Number(process.argv[2] ?? 1000);
+const EVENTS = positional(0, 1000, 20);
 /** More node flags for the daemon process, to compare (e.g. "--max-semi-space-size=1"). */
 const NODE_FLAGS = (process.env.VFK_BENCH_DAEMON_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
 const CLI = fileURLToPath(new URL('../dist/bundle/main.js', import.meta.url));
 const UNIT = fileURLToPath(new URL('../units/vfkeeper.service', import.meta.url));
-const IDLE_MS = 15_000;
+const IDLE_MS = QUICK ? 0 : 15_000;
+const WAKE_WINDOW_MS = QUICK ? 2_000 : 60_000;
 
 async function main() {
   const nodeOptions = /^Environment=NODE_OPTIONS=(.*)$/m.exec(await readFile(UNIT, 'utf8'))?.[1] ?? '';
@@ -50,6 +56,8 @@ async function main() {
     await printRss(daemon.pid, `after ${EVENTS} events`);
     await sleep(IDLE_MS);
     await printRss(daemon.pid, `after ${IDLE_MS / 1000} s idle`);
+    printFigure(`daemon PSS after ${IDLE_MS / 1000} s idle (smaps_rollup)`, await readPss(daemon.pid), 'MB', { op: '<=', value: 60 });
+    await printWakeUps(daemon.pid);
     printFigure('daemon peak RSS (VmHWM)', await readRss(daemon.pid, 'VmHWM'), 'MB');
     printFigure(`runs for ${EVENTS} events (coalesced, with the final full run)`, daemon.runsSince(), 'runs');
     printFigure('daemon exit status on SIGTERM', await stopDaemon(daemon), '');
@@ -121,6 +129,37 @@ async function readRss(pid, field) {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const kb = Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
   return kb / 1024;
+}
+
+/** Pss, and its anonymous and file-backed parts, from /proc/PID/smaps_rollup (kB -> MB). */
+async function readPss(pid) {
+  const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8');
+  const field = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1]) / 1024;
+  console.log(`   PSS of which anonymous ${field('Pss_Anon').toFixed(1)} MB, file-backed ${field('Pss_File').toFixed(1)} MB`);
+  return field('Pss');
+}
+
+/** Times each thread was put on a CPU (schedstat's third field), by thread: the wake-ups. */
+async function readRunCounts(pid) {
+  const counts = new Map();
+  for (const tid of await readdir(`/proc/${pid}/task`)) {
+    const [stat, comm] = await Promise.all([
+      readFile(`/proc/${pid}/task/${tid}/schedstat`, 'utf8'),
+      readFile(`/proc/${pid}/task/${tid}/comm`, 'utf8'),
+    ]).catch(() => ['0 0 0', '?']);
+    counts.set(`${comm.trim()}[${tid}]`, Number(stat.trim().split(' ')[2]));
+  }
+  return counts;
+}
+
+async function printWakeUps(pid) {
+  const before = await readRunCounts(pid);
+  await sleep(WAKE_WINDOW_MS);
+  const after = await readRunCounts(pid);
+  const woke = [...after].map(([name, n]) => [name, n - (before.get(name) ?? 0)]).filter(([, n]) => n > 0);
+  const total = woke.reduce((a, [, n]) => a + n, 0);
+  printFigure(`daemon wake-ups at rest over ${WAKE_WINDOW_MS / 1000} s (schedstat run counts, all threads)`, total, '');
+  console.log(`   by thread: ${woke.map(([name, n]) => `${name} ${n}`).join(', ') || 'none'}`);
 }
 
 async function stopDaemon(daemon) {

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, bench, describe } from 'vitest';
+import { benchOptions } from './lib/quick-options.js';
 import { ForwarderClient } from '../src/dataplane/client/forwarder-client.js';
 import { ForwarderEmulator } from '../src/dataplane/emulator/emulator.js';
 import { ZmqForwarder } from '../src/dataplane/zmq-forwarder.js';
@@ -30,17 +31,29 @@ afterAll(async () => {
 });
 
 describe('client -> emulator over ipc://', () => {
-  bench('readRelays (stats of 60 relays, decoded and mapped)', async () => {
-    await forwarder.readRelays();
-  });
+  bench(
+    'readRelays (stats of 60 relays, decoded and mapped)',
+    async () => {
+      await forwarder.readRelays();
+    },
+    benchOptions,
+  );
 
-  bench('attach, conditional, already attached (port control round trip)', async () => {
-    await forwarder.attach(7, VF);
-  });
+  bench(
+    'attach, conditional, already attached (port control round trip)',
+    async () => {
+      await forwarder.attach(7, VF);
+    },
+    benchOptions,
+  );
 
-  bench('stats of one relay on a fresh client (new REQ socket, connect, close)', async () => {
-    const client = new ForwarderClient({ ...emulator.endpoints });
-    await client.stats({ relay: [7] });
-    client.close();
-  });
+  bench(
+    'stats of one relay on a fresh client (new REQ socket, connect, close)',
+    async () => {
+      const client = new ForwarderClient({ ...emulator.endpoints });
+      await client.stats({ relay: [7] });
+      client.close();
+    },
+    benchOptions,
+  );
 });

@@ -4,6 +4,7 @@
 // Also prints the resident memory the journal worker thread adds.
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, bench, describe } from 'vitest';
+import { benchOptions } from './lib/quick-options.js';
 import { createLogger } from '../src/journal/create-logger.js';
 import { createStderrLogger } from '../src/journal/stderr-logger.js';
 import { Priority, type ClosableLogger, type LogEntry } from '../src/journal/types.js';
@@ -45,23 +46,39 @@ afterAll(async () => {
 });
 
 describe('journal logger', () => {
-  bench('log() of one step entry (the caller’s cost; the send happens on the worker)', () => {
-    journal.log(step);
-  });
+  bench(
+    'log() of one step entry (the caller’s cost; the send happens on the worker)',
+    () => {
+      journal.log(step);
+    },
+    benchOptions,
+  );
 
-  bench('log() + flush() of one entry (round trip through the worker to journald)', async () => {
-    journal.log(step);
-    await journal.flush();
-  });
+  bench(
+    'log() + flush() of one entry (round trip through the worker to journald)',
+    async () => {
+      journal.log(step);
+      await journal.flush();
+    },
+    benchOptions,
+  );
 
-  bench('100 entries, then flush()', async () => {
-    for (let i = 0; i < 100; i++) journal.log(step);
-    await journal.flush();
-  });
+  bench(
+    '100 entries, then flush()',
+    async () => {
+      for (let i = 0; i < 100; i++) journal.log(step);
+      await journal.flush();
+    },
+    benchOptions,
+  );
 });
 
 describe('stderr logger', () => {
-  bench('log() of one step entry to a stream', () => {
-    stderr.log(step);
-  });
+  bench(
+    'log() of one step entry to a stream',
+    () => {
+      stderr.log(step);
+    },
+    benchOptions,
+  );
 });

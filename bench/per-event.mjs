@@ -1,6 +1,6 @@
 // Per-event overhead of the daemon's machinery on a simulated host
 // (design.md: p50 <= 1 ms, p99 <= 5 ms), as figures, asserted nowhere:
-//   node bench/per-event.mjs [EVENTS]        (after `npx tsc -p tsconfig.json`)
+//   node bench/per-event.mjs [--quick] [EVENTS]        (after `npx tsc -p tsconfig.json`)
 // A converged host (1 PF x 56 VFs, 56 relays attached to an in-process
 // emulated forwarder on ipc://); each udev-like event goes through
 // Daemon.onEvent -> scopeOf -> the queue -> a per-PF reconcile run that
@@ -16,11 +16,21 @@ import { withWriteDeadline } from '../dist/host/deadline-sysfs.js';
 import { createSimHost } from '../dist/host/sim/sim-host.js';
 import { createSimState } from '../dist/host/sim/state.js';
 import { measureRunParts } from './lib/run-breakdown.mjs';
-import { createSinkLogger, hasTextfileDir, makeWorld, msSince, percentile, printFigure, printHeader } from './lib/setup.mjs';
+import {
+  QUICK,
+  createSinkLogger,
+  hasTextfileDir,
+  makeWorld,
+  msSince,
+  percentile,
+  positional,
+  printFigure,
+  printHeader,
+} from './lib/setup.mjs';
 
-const EVENTS = Number(process.argv[2] ?? 2000);
-const WARMUP = 200;
-const BURST = 1000;
+const EVENTS = positional(0, 2000, 20);
+const WARMUP = QUICK ? 5 : 200;
+const BURST = QUICK ? 50 : 1000;
 const PF = '0000:02:00.0';
 
 /** A VF bind event, as the simulated kernel (and udev) reports one. */
@@ -62,7 +72,7 @@ async function scenario(metrics, breakdown) {
     await measureSingles(daemon, queue, tag);
     await measureBurst(daemon, queue, tag);
     if (breakdown) {
-      console.log('   one converged per-PF run, part by part (median of 300 each):');
+      console.log(`   one converged per-PF run, part by part (median of ${QUICK ? 5 : 300} each):`);
       for (const [name, ms] of await measureRunParts({ host, config, forwarder, metricsFile: config.daemon.metricsFile }))
         console.log(`     ${ms.toFixed(3).padStart(7)} ms  ${name}`);
     }

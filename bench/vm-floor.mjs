@@ -2,16 +2,20 @@
 //   vfkeeper within 1.2x of the shell floor from PF appearance to all VFs
 //   bound and udev settled; its rules add at most 10% to udev settle time.
 //
-//   node bench/vm-floor.mjs [--vfs N] [--reps N] [--settle-reps N] [--smp N] [--no-boot]
+//   node bench/vm-floor.mjs [--vfs N] [--reps N] [--settle-reps N] [--smp N] [--no-boot | --quick]
 //
 // Runs `make stage` (a no-op when the staged build is fresh: the guest has
 // no npm), boots the end-to-end guest once for the bench-floor scenario
 // (test/e2e/guest/scenarios/bench-floor.ts; run as root, QEMU under TCG, a
 // few minutes), then prints the figures from .e2e/results/bench-floor/
-// result.json. `--no-boot` only prints the last result. Never run it beside
+// result.json. `--no-boot` only prints the last result. `--quick` (make
+// bench-quick, in make check) boots nothing: a boot takes minutes under TCG.
+// It checks the harness instead: run-vm.sh parses (bash -n), the guest's
+// scenario and bench parts compile (tsc --noEmit on the guest's tsconfig),
+// and the last result, when there is one, still prints. Never run it beside
 // another VM of the e2e suite: the figures are wall-clock on a shared CPU.
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { URL, fileURLToPath } from 'node:url';
 import { median, printFigure, printHeader } from './lib/setup.mjs';
 
@@ -19,14 +23,18 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULT = fileURLToPath(new URL('../.e2e/results/bench-floor/result.json', import.meta.url));
 
 function parseArgs(argv) {
-  const opts = { vfs: 8, reps: 7, settleReps: 10, smp: 2, boot: true };
+  const opts = { vfs: 8, reps: 7, settleReps: 10, smp: 2, boot: true, dry: false };
   for (let i = 0; i < argv.length; i++) {
     const [name, value] = [argv[i], Number(argv[i + 1])];
     if (name === '--no-boot') opts.boot = false;
+    else if (name === '--quick') [opts.boot, opts.dry] = [false, true];
     else if (['--vfs', '--reps', '--settle-reps', '--smp'].includes(name) && Number.isInteger(value) && value >= 1) {
       opts[{ '--vfs': 'vfs', '--reps': 'reps', '--settle-reps': 'settleReps', '--smp': 'smp' }[name]] = value;
       i++;
-    } else throw new Error(`usage: node bench/vm-floor.mjs [--vfs N] [--reps N] [--settle-reps N] [--smp N] [--no-boot] (bad: ${name})`);
+    } else
+      throw new Error(
+        `usage: node bench/vm-floor.mjs [--vfs N] [--reps N] [--settle-reps N] [--smp N] [--no-boot | --quick] (bad: ${name})`,
+      );
   }
   return opts;
 }
@@ -129,10 +137,21 @@ function printSettle({ without, with: withRules, rulesPresent }) {
   }
 }
 
+/** The harness without a boot: what a change could break before anyone boots the guest. */
+async function dryCheck() {
+  await run(['bash', '-n', 'test/e2e/testbed/run-vm.sh']);
+  await access(fileURLToPath(new URL('../test/e2e/guest/scenarios/bench-floor.ts', import.meta.url)));
+  await run(['npx', 'tsc', '--noEmit', '-p', 'test/e2e/guest/tsconfig.json']);
+  console.log('   dry run (--quick): run-vm.sh parses, the bench-floor scenario compiles; nothing booted');
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
+  if (opts.dry) await dryCheck();
   if (opts.boot) await boot(opts);
-  const result = JSON.parse(await readFile(RESULT, 'utf8'));
+  const last = await readFile(RESULT, 'utf8').catch((e) => (opts.dry && e.code === 'ENOENT' ? null : Promise.reject(e)));
+  if (last === null) return console.log('   (no earlier result to print)');
+  const result = JSON.parse(last);
   const vm = JSON.parse(await readFile(new URL('vm.json', `file://${RESULT}`), 'utf8').catch(() => '{}'));
   printHeader(`shell floor vs vfkeeper on the guest's real kernel: ${result.vfs} VFs, kernel ${result.kernel}, ${vm.accel ?? '?'}`);
   if (!result.passed)

@@ -76,6 +76,17 @@ export function createSinkLogger() {
   return createStderrLogger({ stream: sink });
 }
 
+/**
+ * `--quick` (`make bench-quick`, which `make check` runs): a few iterations,
+ * figures printed and asserted nowhere, so that a bench a change broke fails
+ * CI; quick figures mean little. The other arguments are the positional ones.
+ */
+export const QUICK = process.argv.includes('--quick');
+export const positional = (i, full, quick) => {
+  const args = process.argv.slice(2).filter((a) => a !== '--quick');
+  return args[i] !== undefined ? Number(args[i]) : QUICK ? quick : full;
+};
+
 export function percentile(sorted, p) {
   if (sorted.length === 0) return NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
