@@ -33,11 +33,15 @@ const WARMUP = QUICK ? 5 : 200;
 const BURST = QUICK ? 50 : 1000;
 const PF = '0000:02:00.0';
 
-/** A VF bind event, as the simulated kernel (and udev) reports one. */
-const vfEvent = (i) => ({
+/**
+ * A VF event as udev reports one. `change`: news whatever the last run saw,
+ * so each wakes a run; a `bind` to the driver the last run saw is no news
+ * (src/reconcile/seen-events.ts), and wakes none: measured apart.
+ */
+const vfEvent = (i, action = 'change') => ({
   source: 'udev',
   kind: 'pci',
-  action: 'bind',
+  action,
   pci: `0000:02:${(8 + ((i % 56) >> 3)).toString(16).padStart(2, '0')}.${i % 8}`,
   driver: 'vfio-pci',
   pciId: '19EE:6003',
@@ -67,10 +71,13 @@ async function scenario(metrics, breakdown) {
     await daemon.start();
     const attached = world.emulator.readRelayStates().filter((r) => r.vf_to_vm.internal_state === 'DPDK_ADDED').length;
     if (attached !== 56 || daemon.topologySnapshot().vfs.size !== 56)
-      throw new Error(`not converged at start: ${attached} relays attached`);
+      throw new Error(
+        `not converged at start: ${attached} relays attached, ${daemon.topologySnapshot().vfs.size} VFs, ${JSON.stringify(daemon.queueStats())}`,
+      );
     const tag = metrics ? '' : ' (metrics off)';
     await measureSingles(daemon, queue, tag);
     await measureBurst(daemon, queue, tag);
+    await measureSeen(daemon, queue, tag);
     if (breakdown) {
       console.log(`   one converged per-PF run, part by part (median of ${QUICK ? 5 : 300} each):`);
       for (const [name, ms] of await measureRunParts({ host, config, forwarder, metricsFile: config.daemon.metricsFile }))
@@ -99,6 +106,18 @@ async function measureSingles(daemon, queue, tag) {
   console.log(
     `   p90 ${percentile(times, 90).toFixed(3)} ms, max ${times[times.length - 1].toFixed(3)} ms, mean ${(times.reduce((a, b) => a + b, 0) / times.length).toFixed(3)} ms`,
   );
+}
+
+/** VF binds the last run already read (what a run's own binds cause): they should start no run. */
+async function measureSeen(daemon, queue, tag) {
+  const before = daemon.queueStats().runs;
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < BURST; i++) {
+    daemon.onEvent(vfEvent(i, 'bind'));
+    await queue.idle();
+  }
+  printFigure(`${BURST} already-seen VF binds, one at a time: runs${tag}`, daemon.queueStats().runs - before, 'runs');
+  printFigure(`${BURST} already-seen VF binds: per event${tag}`, msSince(t0) / BURST, 'ms');
 }
 
 async function measureBurst(daemon, queue, tag) {

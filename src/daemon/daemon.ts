@@ -8,7 +8,9 @@
 //    built-in defaults, managing other PFs than the file being written);
 //  - READY=1 is sent once, after the first full reconcile (or at once when
 //    paused), so units ordered after vfkeeper see the VFs;
-//  - stop() lets the run in flight finish its step list, then closes.
+//  - stop() lets the run in flight finish its step list, then closes;
+//  - an event whose result the last run already read (its own VFs' add and
+//    bind) starts no run (reconcile/seen-events.ts says why that is sound).
 import { reconcile, type RunReport } from '../reconcile/run.js';
 import { ALL, createQueue, type LaneKey, type RunOutcome, type WorkQueue } from '../reconcile/queue.js';
 import type { Forwarder } from '../dataplane/types.js';
@@ -23,6 +25,8 @@ import { NOT_PAUSED, readPauseState, type PauseState } from './pause-state.js';
 import { IdleCollector, exposedGc } from './idle-gc.js';
 import { decideOutcome } from './run-outcome.js';
 import { scopeOf, topologyOf, type Topology } from '../reconcile/scope-of-event.js';
+import { isNews } from '../reconcile/seen-events.js';
+import type { Observed } from '../model/observed.js';
 
 export interface DaemonDeps {
   config: Config;
@@ -45,6 +49,8 @@ export class Daemon {
   config: Config;
   pause: PauseState = NOT_PAUSED;
   private topology: Topology = { pfs: new Map(), vfs: new Map() };
+  /** The last run's last observation: what an event must differ from to start a run. */
+  private lastObserved: Observed | null = null;
   private readonly queue: WorkQueue;
   private readonly metrics = createMetricsState();
   private readonly allWaiters: Array<(r: RunReport) => void> = [];
@@ -61,7 +67,10 @@ export class Daemon {
 
   constructor(private readonly deps: DaemonDeps) {
     this.config = deps.config;
-    this.queue = createQueue({ run: (key, events) => this.runLane(key, events) });
+    this.queue = createQueue({
+      run: (key, events) => this.runLane(key, events),
+      isNews: (_key, event) => isNews(event, this.lastObserved),
+    });
   }
 
   async start(): Promise<void> {
@@ -193,6 +202,7 @@ export class Daemon {
       },
     );
     if (report.observed) this.topology = topologyOf(report.observed);
+    this.lastObserved = report.observed;
     recordRun(this.metrics, report, Math.floor(Date.now() / 1000));
     this.metricsWriter.request();
     waiters.forEach((w) => w(report));

@@ -7,7 +7,10 @@
 //  - a failed run is retried after a back-off that doubles up to a cap; a
 //    success resets it; a stuck lane (a sysfs write that hung) waits out
 //    its back-off whatever events arrive, so a blocked driver is not hammered;
-//  - stop() lets runs in flight finish and starts nothing new.
+//  - stop() lets runs in flight finish and starts nothing new;
+//  - when a run is about to start, its pending events that are no news
+//    (`isNews`: the last run already read their result) are dropped, and a
+//    lane left with none does not run; a retry after a failure always runs.
 import type { WakeEvent } from '../events/types.js';
 
 export const ALL = 'all';
@@ -19,6 +22,8 @@ export interface QueueOptions {
   retryBaseMs?: number;
   retryMaxMs?: number;
   stuckMaxMs?: number;
+  /** Whether an event still needs a run, asked just before one would start (default: always). */
+  isNews?: (key: LaneKey, event: WakeEvent) => boolean;
 }
 
 interface Lane {
@@ -26,6 +31,8 @@ interface Lane {
   running: boolean;
   failures: number;
   stuck: boolean;
+  /** The pending run retries a failed one: it runs whatever its events say. */
+  retry: boolean;
   timer: NodeJS.Timeout | null;
 }
 
@@ -41,6 +48,7 @@ export function createQueue(options: QueueOptions): WorkQueue {
   const base = options.retryBaseMs ?? 1000;
   const max = options.retryMaxMs ?? 60_000;
   const stuckMax = options.stuckMaxMs ?? 300_000;
+  const isNews = options.isNews ?? (() => true);
   const lanes = new Map<LaneKey, Lane>();
   const waiters: Array<() => void> = [];
   let stopped = false;
@@ -49,7 +57,7 @@ export function createQueue(options: QueueOptions): WorkQueue {
 
   const lane = (key: LaneKey): Lane => {
     let l = lanes.get(key);
-    if (!l) lanes.set(key, (l = { pending: [], running: false, failures: 0, stuck: false, timer: null }));
+    if (!l) lanes.set(key, (l = { pending: [], running: false, failures: 0, stuck: false, retry: false, timer: null }));
     return l;
   };
   const anyRunning = (pred: (k: LaneKey) => boolean) => [...lanes].some(([k, l]) => l.running && pred(k));
@@ -63,7 +71,8 @@ export function createQueue(options: QueueOptions): WorkQueue {
       const l = lane(key);
       if (l.running || l.pending.length === 0 || l.timer !== null || !mayStart(key)) continue;
       if (key !== ALL && lane(ALL).pending.length > 0 && lane(ALL).timer === null) continue;
-      void start(key, l);
+      if (!l.retry) l.pending = l.pending.filter((e) => isNews(key, e));
+      if (l.pending.length > 0) void start(key, l);
     }
     settle();
   }
@@ -71,6 +80,7 @@ export function createQueue(options: QueueOptions): WorkQueue {
   async function start(key: LaneKey, l: Lane): Promise<void> {
     const batch = l.pending.splice(0);
     l.running = true;
+    l.retry = false;
     runs++;
     let outcome: RunOutcome = 'failed';
     try {
@@ -91,6 +101,7 @@ export function createQueue(options: QueueOptions): WorkQueue {
     }
     l.failures++;
     l.stuck = outcome === 'stuck';
+    l.retry = true;
     const delay = Math.min(base * 2 ** (l.failures - 1), l.stuck ? stuckMax : max);
     if (l.pending.length === 0 && batch[0]) l.pending.push(batch[0]);
     if (stopped) return;

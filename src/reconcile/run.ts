@@ -19,6 +19,7 @@ import type { PciAddress } from '../model/pci.js';
 import { stepPf, type Plan, type Refusal, type Step } from '../model/step.js';
 import { runExitStatus, type RunExitStatus } from './exit-status.js';
 import { observe, type ObserveResult } from './observe.js';
+import { VF_CONCURRENCY, eachBounded, vfBatchAt } from './step-batches.js';
 import { plan } from '../plan/plan.js';
 import { refusalEntry, runEndEntry, runStartEntry, stepEntry, stepMessage, type RunIds, type StepRecord } from './run-entries.js';
 
@@ -107,44 +108,72 @@ async function applyAll(
   steps: StepRecord['step'][],
 ): Promise<boolean> {
   const failedPfs = new Set<string | null>();
-  let anyFailed = false;
-  for (const step of steps) {
-    const pf = stepPf(step);
-    const lane = isRelayStep(step) && failedPfs.has(FORWARDER) ? FORWARDER : pf;
-    if (lane !== null && failedPfs.has(lane)) {
-      const reason = lane === FORWARDER ? 'the forwarder did not answer an earlier request' : `an earlier step for ${pf} failed`;
-      record(ctx, ids, records, options, {
-        step,
-        result: 'skipped',
-        reason,
-        message: stepMessage(step, 'skipped', { reason }),
-        durationUsec: 0,
-      });
-      continue;
-    }
-    const t0 = process.hrtime.bigint();
-    try {
-      const r = await applyStep(step, { host: ctx.host, forwarder: ctx.forwarder });
-      const durationUsec = Number((process.hrtime.bigint() - t0) / 1000n);
-      const extra = r.result === 'ok' ? (r.detail === undefined ? {} : { detail: r.detail }) : { reason: r.reason };
-      record(ctx, ids, records, options, {
-        step,
-        result: r.result,
-        ...(r.result === 'skipped' ? { reason: r.reason } : {}),
-        message: stepMessage(step, r.result, extra),
-        durationUsec,
-      });
-    } catch (e) {
-      const error: VfkeeperError = asVfkeeperError(e);
-      anyFailed = true;
-      failedPfs.add(pf);
-      // One unreachable forwarder is enough to know: do not wait out a deadline per relay.
-      if (isRelayStep(step) && isForwarderGone(error)) failedPfs.add(FORWARDER);
-      const durationUsec = Number((process.hrtime.bigint() - t0) / 1000n);
-      record(ctx, ids, records, options, { step, result: 'failed', error, message: stepMessage(step, 'failed', { error }), durationUsec });
-    }
+  for (let i = 0; i < steps.length;) {
+    const vfs = vfBatchAt(steps, i);
+    const n = vfs.perVf.length > 1 ? vfs.length : 1;
+    const batch = n > 1 ? await applyVfSteps(ctx, vfs.perVf, failedPfs) : await applyEach(ctx, steps.slice(i, i + 1), failedPfs);
+    // Recorded (journalled) once the batch is done: no journal entry between the writes.
+    for (const rec of batch) record(ctx, ids, records, options, rec);
+    i += n;
   }
-  return anyFailed;
+  return failedPfs.size > 0;
+}
+
+/**
+ * Several VFs' steps (MAC, bind) together, at most VF_CONCURRENCY VFs at
+ * once, each VF's in order; records in plan order by VF. Each PF's first
+ * VF goes alone first: a failure that would hit them all (no IOMMU,
+ * vfio-pci missing) fails once and skips its PF's other VFs, as one after
+ * another would.
+ */
+async function applyVfSteps(ctx: RunContext, perVf: Step[][], failedPfs: Set<string | null>): Promise<StepRecord[]> {
+  const out = new Map<Step[], StepRecord[]>();
+  const apply = async (vf: Step[]) => void out.set(vf, await applyEach(ctx, vf, failedPfs));
+  const pfOf = (vf: Step[]) => (vf[0] === undefined ? null : stepPf(vf[0]));
+  const firsts = perVf.filter((vf, i) => perVf.findIndex((other) => pfOf(other) === pfOf(vf)) === i);
+  await Promise.all(firsts.map(apply));
+  await eachBounded(
+    perVf.filter((vf) => !out.has(vf)),
+    VF_CONCURRENCY,
+    apply,
+  );
+  return perVf.flatMap((vf) => out.get(vf) ?? []);
+}
+
+async function applyEach(ctx: RunContext, steps: Step[], failedPfs: Set<string | null>): Promise<StepRecord[]> {
+  const out: StepRecord[] = [];
+  for (const step of steps) out.push(await applyOne(ctx, step, failedPfs));
+  return out;
+}
+
+/** One step, or its skip when an earlier step of its PF (or the forwarder) failed; a failure marks them. */
+async function applyOne(ctx: RunContext, step: Step, failedPfs: Set<string | null>): Promise<StepRecord> {
+  const pf = stepPf(step);
+  const lane = isRelayStep(step) && failedPfs.has(FORWARDER) ? FORWARDER : pf;
+  if (lane !== null && failedPfs.has(lane)) {
+    const reason = lane === FORWARDER ? 'the forwarder did not answer an earlier request' : `an earlier step for ${pf} failed`;
+    return { step, result: 'skipped', reason, message: stepMessage(step, 'skipped', { reason }), durationUsec: 0 };
+  }
+  const t0 = process.hrtime.bigint();
+  try {
+    const r = await applyStep(step, { host: ctx.host, forwarder: ctx.forwarder });
+    const durationUsec = Number((process.hrtime.bigint() - t0) / 1000n);
+    const extra = r.result === 'ok' ? (r.detail === undefined ? {} : { detail: r.detail }) : { reason: r.reason };
+    return {
+      step,
+      result: r.result,
+      ...(r.result === 'skipped' ? { reason: r.reason } : {}),
+      message: stepMessage(step, r.result, extra),
+      durationUsec,
+    };
+  } catch (e) {
+    const error: VfkeeperError = asVfkeeperError(e);
+    failedPfs.add(pf);
+    // One unreachable forwarder is enough to know: do not wait out a deadline per relay.
+    if (isRelayStep(step) && isForwarderGone(error)) failedPfs.add(FORWARDER);
+    const durationUsec = Number((process.hrtime.bigint() - t0) / 1000n);
+    return { step, result: 'failed', error, message: stepMessage(step, 'failed', { error }), durationUsec };
+  }
 }
 
 function record(ctx: RunContext, ids: RunIds, records: StepRecord[], options: RunOptions, rec: StepRecord): void {

@@ -75,6 +75,19 @@ describe('sriov_numvfs', () => {
     await expect(sysfs.write(NUMVFS, '0\n')).rejects.toMatchObject({ code: 'ERR_SYSFS_TIMEOUT' });
     await expect(sysfs.write(NUMVFS, '0\n')).rejects.toThrow(/still not returned/);
   });
+
+  it('lets writes to one path within their deadline go together (several VFs\u2019 binds share drivers_probe)', async () => {
+    const h = host(2);
+    await h.modules.load('vfio-pci');
+    const sysfs = withWriteDeadline(h.sysfs, 5000);
+    const vfs = ['0000:02:08.0', '0000:02:08.1'];
+    for (const vf of vfs) {
+      await sysfs.write(`bus/pci/devices/${vf}/driver_override`, 'vfio-pci\n');
+      await sysfs.write('bus/pci/drivers/nfp_netvf/unbind', `${vf}\n`);
+    }
+    await Promise.all(vfs.map((vf) => sysfs.write('bus/pci/drivers_probe', `${vf}\n`)));
+    for (const vf of vfs) expect(await h.sysfs.readLink(`bus/pci/devices/${vf}/driver`)).toMatch(/vfio-pci$/);
+  });
 });
 
 describe('driver binding', () => {

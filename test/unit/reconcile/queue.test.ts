@@ -119,4 +119,67 @@ describe('createQueue', () => {
       vi.useRealTimers();
     }
   });
+
+  describe('events that are no news (the last run read their result)', () => {
+    const seen: WakeEvent = {
+      source: 'udev',
+      kind: 'pci',
+      action: 'bind',
+      pci: '0000:02:08.0' as never,
+      driver: 'vfio-pci',
+      pciId: null,
+      physfn: null,
+    };
+    const news: WakeEvent = { ...seen, action: 'unbind', driver: null };
+    const isNews = (_key: string, e: WakeEvent) => !(e.source === 'udev' && e.kind === 'pci' && e.action === 'bind');
+
+    it('start no run when all a lane has pending is no news, and count as handled', async () => {
+      const g = gatedRunner();
+      const q = createQueue({ run: g.run, isNews });
+      q.enqueue('A', ev);
+      await tick();
+      // The run's own binds arrive while it runs...
+      for (let i = 0; i < 8; i++) q.enqueue('A', seen);
+      await g.finish('A');
+      // ...and once it has read their result, they wake nothing.
+      await q.idle();
+      expect(g.log).toEqual(['start A x1', 'end A']);
+      expect(q.stats()).toEqual({ runs: 1, events: 9 });
+    });
+
+    it('still run for news among them, with only the news passed on', async () => {
+      const g = gatedRunner();
+      const q = createQueue({ run: g.run, isNews });
+      q.enqueue('A', ev);
+      await tick();
+      q.enqueue('A', seen);
+      q.enqueue('A', news);
+      q.enqueue('A', seen);
+      await g.finish('A');
+      expect(g.log).toEqual(['start A x1', 'end A', 'start A x1']);
+      await g.finish('A');
+      await q.idle();
+    });
+
+    it('never drop the retry of a failed run, whatever its events say', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      try {
+        const g = gatedRunner();
+        const q = createQueue({ run: g.run, isNews, retryBaseMs: 1000 });
+        q.enqueue('A', seen);
+        q.enqueue('A', ev);
+        await tick();
+        expect(g.log).toEqual(['start A x1']);
+        await g.finish('A', 'failed');
+        q.enqueue('A', seen);
+        await vi.advanceTimersByTimeAsync(0);
+        // The failed run is retried at once (an event arrived), with its event and the new one, news or not.
+        expect(g.log.slice(2)).toEqual(['start A x2']);
+        await g.finish('A', 'ok');
+        await q.idle();
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+  });
 });

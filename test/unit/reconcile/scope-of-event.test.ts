@@ -7,15 +7,18 @@ import { observed, pf, vf } from '../../helpers/observed.js';
 const topology = topologyOf(observed([pf({ numVfs: 2, vfs: [vf(0), vf(1)] })]));
 const config = defaultConfig();
 const pci = (p: string) => p as PciAddress;
-const udev = (p: string, pciId: string | null = null, physfn: string | null = null) =>
-  ({ source: 'udev', kind: 'pci', action: 'add', pci: pci(p), driver: null, pciId, physfn: physfn === null ? null : pci(physfn) }) as const;
+const udev = (p: string, pciId: string | null = null, physfn: string | null = null, action = 'add') =>
+  ({ source: 'udev', kind: 'pci', action, pci: pci(p), driver: null, pciId, physfn: physfn === null ? null : pci(physfn) }) as const;
 
 describe('scopeOf', () => {
   it.each([
     ['a PF event wakes its PF', udev('0000:02:00.0'), { lane: '0000:02:00.0' }],
     ['a known VF wakes its PF', udev('0000:02:08.1'), { lane: '0000:02:00.0' }],
     ['a new VF with a known physfn wakes its PF', udev('0000:02:09.0', '19EE:6003', '0000:02:00.0'), { lane: '0000:02:00.0' }],
-    ['an unknown Netronome PF wakes a full run', udev('0000:05:00.0', '19EE:4000'), { lane: 'all' }],
+    ['a Netronome PF being added wakes its own lane, not a full run', udev('0000:05:00.0', '19EE:4000'), { lane: '0000:05:00.0' }],
+    ['a Netronome PF being bound wakes its own lane', udev('0000:05:00.0', '19EE:4000', null, 'bind'), { lane: '0000:05:00.0' }],
+    ['a Netronome PF\u2019s change wakes its own lane', udev('0000:05:00.0', '19EE:4000', null, 'change'), { lane: '0000:05:00.0' }],
+    ['a VF of an unknown PF wakes a full run', udev('0000:05:08.0', '19EE:4000', '0000:05:00.0'), { lane: 'all' }],
     [
       'a netdev-up hook for the PF wakes its PF',
       { source: 'hook', kind: 'netdev', netdev: 'enp2s0np0', action: 'up' } as const,

@@ -1,0 +1,80 @@
+// The daemon's event path on the simulated host, driven by the simulated
+// kernel's own udev-shaped events as on a real host: a PF's arrival wakes
+// a run for that PF alone, the events its own writes cause wake no second
+// run, and news (a VF taken off vfio-pci) still does.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Daemon } from '../../../src/daemon/daemon.js';
+import { followSimKernel } from '../../../src/events/sim-udev.js';
+import { createSimHost } from '../../../src/host/sim/sim-host.js';
+import { createSimState } from '../../../src/host/sim/state.js';
+import type { WakeEvent } from '../../../src/events/types.js';
+import { defaultConfig, type Config } from '../../../src/model/config.js';
+import { pciDriver } from '../../../src/host/sysfs-paths.js';
+import { MemoryLogger } from '../../helpers/events/memory-logger.js';
+import { tempDir, type TempDir } from '../../helpers/temp.js';
+
+const config: Config = { ...defaultConfig(), forwarder: { ...defaultConfig().forwarder, enabled: false } };
+let t: TempDir;
+beforeEach(() => (t = tempDir()));
+afterEach(() => t.remove());
+
+async function startDaemon(pfs: number) {
+  const host = createSimHost(createSimState({ pfs, totalVfs: 4, numVfs: 0, firmware: 'sriov-2.1.14' }));
+  const logger = new MemoryLogger();
+  const seen: WakeEvent[] = [];
+  const daemon = new Daemon({
+    config,
+    loadConfig: async () => config,
+    host,
+    forwarder: null,
+    logger,
+    pauseFile: t.path('paused'),
+    notifyReady: () => undefined,
+  });
+  const simulation = host.simulation;
+  if (simulation === null) throw new Error('the simulated host has no simulation');
+  const unfollow = followSimKernel(simulation, (e) => {
+    seen.push(e);
+    daemon.onEvent(e);
+  });
+  await daemon.start();
+  const runs = () => logger.entries.filter((e) => /^Reconcile run \w+ started/.test(e.message)).map((e) => e.message);
+  return { host, simulation, daemon, logger, seen, runs, stop: async () => (unfollow(), await daemon.stop()) };
+}
+
+describe('the event path', () => {
+  it('a PF that comes back wakes one run for that PF alone; its VFs\u2019 own add and bind events wake none', async () => {
+    const d = await startDaemon(2);
+    try {
+      await d.simulation.apply('remove', '0000:02:00.0');
+      await d.daemon.idle();
+      const [before, eventsBefore] = [d.runs().length, d.seen.length];
+      await d.simulation.apply('rescan', undefined);
+      await d.daemon.idle();
+      const woke = d.runs().slice(before);
+      const vfEvents = d.seen.slice(eventsBefore).filter((e) => e.kind === 'pci' && e.physfn !== null);
+      // The run's writes did cause VF events (add and bind), and they started nothing.
+      expect(vfEvents.filter((e) => e.kind === 'pci' && e.action === 'add')).toHaveLength(4);
+      expect(vfEvents.filter((e) => e.kind === 'pci' && e.action === 'bind')).toHaveLength(4);
+      expect(woke).toHaveLength(1);
+      expect(woke[0]).toMatch(/\(0000:02:00\.0, woken by udev\)/);
+      expect(d.host.kernel.state.pfs[0]?.vfs.map((v) => v.driver)).toEqual(Array(4).fill('vfio-pci'));
+    } finally {
+      await d.stop();
+    }
+  });
+
+  it('a VF taken off vfio-pci is news: a run puts it back', async () => {
+    const d = await startDaemon(1);
+    try {
+      const before = d.runs().length;
+      const vf = d.host.kernel.state.pfs[0]?.vfs[1]?.pci ?? '';
+      await d.host.sysfs.write(pciDriver('vfio-pci', 'unbind'), `${vf}\n`);
+      await d.daemon.idle();
+      expect(d.runs().length - before).toBe(1);
+      expect(d.host.kernel.state.pfs[0]?.vfs[1]?.driver).toBe('vfio-pci');
+    } finally {
+      await d.stop();
+    }
+  });
+});
