@@ -3,7 +3,8 @@
 // another host than the default one (--simulate, --sysfs-root) only talks
 // to a daemon whose socket was named, so a test can never reach a real one.
 import { requestControl, type ControlOutcome } from '../control/client.js';
-import type { ControlRequest, JsonValue } from '../control/protocol.js';
+import type { ControlRequest } from '../control/protocol.js';
+import type { JsonValue } from '../control/reply.js';
 import { parseErrorCode } from '../model/error-codes.js';
 import { VfkeeperError } from '../model/errors.js';
 import type { GlobalOptions } from './command.js';

@@ -5,7 +5,8 @@
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { VfkeeperError } from '../model/errors.js';
-import { MAX_REPLY_CHARS, parseControlReply, type ControlReply, type ControlRequest } from './protocol.js';
+import type { ControlRequest } from './protocol.js';
+import { MAX_REPLY_CHARS, parseControlReply, type ControlReply } from './reply.js';
 import { errnoOf } from '../model/errno.js';
 
 export type ControlOutcome =

@@ -13,15 +13,15 @@
 //
 // Unknown keys are refused, not dropped: a misspelt "dryrun" must not turn a
 // dry run into a real one.
+// The client's side (replies) is in reply.ts, without zod.
 import { z } from 'zod';
 import { VfkeeperError } from '../model/errors.js';
+import type { ControlReply } from './reply.js';
 
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export { MAX_REPLY_CHARS, parseControlReply, type ControlErrorReply, type ControlReply, type JsonValue } from './reply.js';
 
 /** Longest request line the server reads. */
 export const MAX_REQUEST_CHARS = 64 * 1024;
-/** Longest reply line the client reads (a status of many PFs and relays). */
-export const MAX_REPLY_CHARS = 16 * 1024 * 1024;
 
 const RequestSchema = z.discriminatedUnion('request', [
   z.strictObject({ request: z.literal('status') }),
@@ -46,21 +46,6 @@ const RequestSchema = z.discriminatedUnion('request', [
 export type ControlRequest = z.input<typeof RequestSchema>;
 export type ParsedControlRequest = z.output<typeof RequestSchema>;
 
-const JsonSchema: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(JsonSchema), z.record(z.string(), JsonSchema)]),
-);
-
-const ReplySchema = z.discriminatedUnion('ok', [
-  z.strictObject({ ok: z.literal(true), result: JsonSchema }),
-  z.strictObject({
-    ok: z.literal(false),
-    error: z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }),
-  }),
-]);
-
-export type ControlReply = z.output<typeof ReplySchema>;
-export type ControlErrorReply = Extract<ControlReply, { ok: false }>['error'];
-
 function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
 }
@@ -80,19 +65,6 @@ export function parseControlRequest(line: string): ParsedControlRequest {
   throw new VfkeeperError('ERR_CONTROL_REQUEST', `control request is invalid: ${describeIssues(parsed.error)}`, {
     hint: 'requests: status, reconcile {dryRun, force}, hook {netdev, action, source}, pause {reason}, resume',
   });
-}
-
-/** One reply line -> a reply, or ERR_CONTROL_REPLY. */
-export function parseControlReply(line: string): ControlReply {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch (e) {
-    throw new VfkeeperError('ERR_CONTROL_REPLY', `the daemon's reply is not JSON: ${String(e instanceof Error ? e.message : e)}`);
-  }
-  const parsed = ReplySchema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  throw new VfkeeperError('ERR_CONTROL_REPLY', `the daemon's reply is invalid: ${describeIssues(parsed.error)}`);
 }
 
 export function formatReply(reply: ControlReply): string {

@@ -27,12 +27,13 @@ describe('vfkeeper daemon', () => {
     expect(rig.stderr).toContain('vfkeeper daemon stopping');
   });
 
+  // `change`: news whatever the last run saw (a bind to the driver it saw would start no run at all).
   it('coalesces 1,000 udev records for one PF into a handful of runs', async () => {
     await rig.setUp();
     const records = Array.from(
       { length: 1000 },
       (_, i) =>
-        `UDEV  [${100 + i}.000000] bind     /devices/pci0000:00/0000:00:01.0/0000:02:08.${i % 8} (pci)\nACTION=bind\nDEVPATH=/devices/pci0000:00/0000:00:01.0/0000:02:08.${i % 8}\nSUBSYSTEM=pci\nDRIVER=vfio-pci\nPCI_SLOT_NAME=0000:02:08.${i % 8}\nPCI_ID=19EE:6003\n`,
+        `UDEV  [${100 + i}.000000] change   /devices/pci0000:00/0000:00:01.0/0000:02:08.${i % 8} (pci)\nACTION=change\nDEVPATH=/devices/pci0000:00/0000:00:01.0/0000:02:08.${i % 8}\nSUBSYSTEM=pci\nDRIVER=vfio-pci\nPCI_SLOT_NAME=0000:02:08.${i % 8}\nPCI_ID=19EE:6003\n`,
     ).join('\n');
     writeFileSync(
       rig.t.path('records.txt'),

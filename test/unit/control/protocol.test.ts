@@ -52,5 +52,15 @@ describe('replies', () => {
   it('refuses a reply that is not one of the two shapes', () => {
     expect(() => parseControlReply('{"ok":true}')).toThrow(/the daemon's reply is invalid: result/);
     expect(() => parseControlReply('<html>')).toThrow(/the daemon's reply is not JSON/);
+    expect(() => parseControlReply('[1]')).toThrow(/invalid: a reply is an object/);
+    expect(() => parseControlReply('{"ok":"yes","result":1}')).toThrow(/invalid: ok: expected true or false/);
+    expect(() => parseControlReply('{"ok":true,"result":1,"extra":2}')).toThrow(/invalid: unknown key "extra"/);
+    expect(() => parseControlReply('{"ok":false,"error":{"message":"m"}}')).toThrow(/invalid: error.code: expected a string/);
+    expect(() => parseControlReply('{"ok":false,"error":{"code":"E","message":"m","hint":3}}')).toThrow(/invalid: error.hint/);
+  });
+
+  it('reads a result of any JSON, null included', () => {
+    expect(parseControlReply('{"ok":true,"result":null}')).toEqual({ ok: true, result: null });
+    expect(parseControlReply('{"ok":true,"result":{"pfs":[]}}')).toEqual({ ok: true, result: { pfs: [] } });
   });
 });
