@@ -16,8 +16,13 @@
 // counts the daemon's wake-ups over WAKE_WINDOW: the sum over its threads
 // of the run count in /proc/PID/task/TID/schedstat (each time a thread was
 // put on a CPU), per thread name. --quick: 20 events, no idle wait, a 2 s window.
+// The daemon runs on a private copy of node (as installed: make install puts
+// one beside vfkeeper), so node's file-backed pages are not shared with this
+// process and count in its PSS whole; VFK_BENCH_SHARED_NODE=1 (and --quick)
+// run it on this node instead.
 import { spawn } from 'node:child_process';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { chmod, copyFile, readFile, readdir, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { URL, fileURLToPath } from 'node:url';
 import { requestControl } from '../dist/control/client.js';
@@ -48,7 +53,17 @@ async function main() {
     );
     const socket = world.path('control.sock');
     const t0 = process.hrtime.bigint();
-    daemon = startDaemon(['daemon', '--simulate', hostFile, '--config', world.configPath, '--control-socket', socket], world, nodeOptions);
+    const node = QUICK || process.env.VFK_BENCH_SHARED_NODE === '1' ? process.execPath : world.path('node');
+    if (node !== process.execPath) await copyFile(process.execPath, node, constants.COPYFILE_FICLONE).then(() => chmod(node, 0o755));
+    console.log(
+      `   daemon on ${node === process.execPath ? "the bench's own node (file pages shared)" : 'a private copy of node, as installed'}`,
+    );
+    daemon = startDaemon(
+      node,
+      ['daemon', '--simulate', hostFile, '--config', world.configPath, '--control-socket', socket],
+      world,
+      nodeOptions,
+    );
     await waitConverged(socket, daemon);
     printFigure('daemon start to converged and answering', msSince(t0), 'ms');
     await printRss(daemon.pid, 'after convergence');
@@ -68,9 +83,9 @@ async function main() {
   }
 }
 
-function startDaemon(args, world, nodeOptions) {
+function startDaemon(node, args, world, nodeOptions) {
   const env = { ...process.env, NODE_OPTIONS: nodeOptions, VFKEEPER_LOG: 'stderr', VFKEEPER_STATE_DIR: world.path('state') };
-  const child = spawn(process.execPath, [...NODE_FLAGS, CLI, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(node, [...NODE_FLAGS, CLI, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   let runs = 0;
   let mark = 0;
