@@ -35,13 +35,15 @@ function isManagedId(config: Config, pciId: string | null, pci: string): boolean
 
 /**
  * A managed PF we do not know yet (being added, bound, or changed by the
- * SR-IOV enable of the run it woke): its own lane. The run observes the
+ * SR-IOV enable of the run it woke): its own lane; a VF of such a PF (its
+ * physfn read from sysfs): that PF's lane. The run observes the
  * whole host and acts on that PF alone, so a boot with several PFs handles
  * them side by side (a full run would exclude every other lane), and the
  * kernel's sleeps add up as the slowest PF's, not as their sum.
  */
 function isPfEvent(event: Extract<WakeEvent, { kind: 'pci' }>): boolean {
-  return event.physfn === null;
+  // A device already gone has no physfn link to read: a PF or a VF, it cannot be told.
+  return event.physfn === null && event.action !== 'remove';
 }
 
 export function scopeOf(event: WakeEvent, topology: Topology, config: Config): Scope {
@@ -50,7 +52,7 @@ export function scopeOf(event: WakeEvent, topology: Topology, config: Config): S
       if (topology.pfs.has(event.pci)) return { lane: event.pci };
       const pf = topology.vfs.get(event.pci) ?? (event.physfn !== null && topology.pfs.has(event.physfn) ? event.physfn : undefined);
       if (pf !== undefined) return { lane: pf };
-      if (isManagedId(config, event.pciId, event.pci)) return { lane: isPfEvent(event) ? event.pci : ALL };
+      if (isManagedId(config, event.pciId, event.pci)) return { lane: isPfEvent(event) ? event.pci : (event.physfn ?? ALL) };
       return { ignored: `${event.pci} is not a managed PF or one of its VFs` };
     }
     case 'net': {

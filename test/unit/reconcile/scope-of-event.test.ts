@@ -18,7 +18,8 @@ describe('scopeOf', () => {
     ['a Netronome PF being added wakes its own lane, not a full run', udev('0000:05:00.0', '19EE:4000'), { lane: '0000:05:00.0' }],
     ['a Netronome PF being bound wakes its own lane', udev('0000:05:00.0', '19EE:4000', null, 'bind'), { lane: '0000:05:00.0' }],
     ['a Netronome PF\u2019s change wakes its own lane', udev('0000:05:00.0', '19EE:4000', null, 'change'), { lane: '0000:05:00.0' }],
-    ['a VF of an unknown PF wakes a full run', udev('0000:05:08.0', '19EE:4000', '0000:05:00.0'), { lane: 'all' }],
+    ['a VF of a PF not known yet wakes that PF\u2019s lane', udev('0000:05:08.0', '19EE:6003', '0000:05:00.0'), { lane: '0000:05:00.0' }],
+    ['a managed id whose PF cannot be told wakes a full run', udev('0000:05:08.0', '19EE:6003', null, 'remove'), { lane: 'all' }],
     [
       'a netdev-up hook for the PF wakes its PF',
       { source: 'hook', kind: 'netdev', netdev: 'enp2s0np0', action: 'up' } as const,
