@@ -118,6 +118,7 @@ export async function writeMetrics(file: string | null, text: string): Promise<v
 export class ThrottledMetricsWriter {
   private lastWrite = 0;
   private timer: NodeJS.Timeout | null = null;
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly write: () => Promise<void>,
@@ -135,6 +136,10 @@ export class ThrottledMetricsWriter {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     this.lastWrite = Date.now();
-    await this.write();
+    // One write at a time: two at once share the temporary file's name, and
+    // the second rename finds it gone (a timer's write and stop()'s flush).
+    const next = this.writing.catch(() => undefined).then(() => this.write());
+    this.writing = next;
+    await next;
   }
 }

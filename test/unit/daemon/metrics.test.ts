@@ -54,4 +54,16 @@ describe('node_exporter metrics', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('writes one at a time when a flush comes while a write is going on', async () => {
+    let active = 0;
+    let most = 0;
+    const writer = new ThrottledMetricsWriter(async () => {
+      most = Math.max(most, ++active);
+      await new Promise((r) => setImmediate(r));
+      active--;
+    }, 50);
+    await Promise.all([writer.flush(), writer.flush(), writer.flush()]);
+    expect(most).toBe(1);
+  });
 });
