@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyWorktree, make } from './worktree.js';
+import { assertPresent, skipWhenMissing } from '../../helpers/requires.js';
 
 const run = promisify(execFile);
 let work = '';
@@ -106,56 +107,63 @@ describe('make deb', () => {
       './usr/share/bash-completion/completions/vfkeeper',
       './usr/share/doc/vfkeeper/copyright',
     ]) {
-      expect(lines.some((l) => l.endsWith(` ${path}`)), path).toBe(true);
+      expect(
+        lines.some((l) => l.endsWith(` ${path}`)),
+        path,
+      ).toBe(true);
     }
   });
 });
 
 const isRoot = process.getuid?.() === 0;
-describe.skipIf(!isRoot)(`the .deb in a throw-away root${isRoot ? '' : ' (skipped: dpkg --root chroots, which needs root)'}`, () => {
-  let baseline: string[] = [];
+describe.skipIf(skipWhenMissing(isRoot))(
+  `the .deb in a throw-away root${isRoot ? '' : ' (skipped: dpkg --root chroots, which needs root)'}`,
+  () => {
+    let baseline: string[] = [];
 
-  it('installs, telling systemd, udev and journald, and starting nothing', async () => {
-    baseline = await snapshot(root);
-    // The root has no libc6 or udev packages to satisfy Depends.
-    await dpkg(['--force-depends', '--install', deb]);
-    expect(await dpkg(['--status', 'vfkeeper'])).toContain('Status: install ok installed');
-    const installed = await snapshot(root);
-    for (const path of ['usr/bin/vfkeeper', 'lib/systemd/system/vfkeeper.service', 'etc/vfkeeper/vfkeeper.yaml']) {
-      expect(installed).toContain(path);
-    }
-    expect(await calls()).toEqual(['systemctl daemon-reload', 'udevadm control --reload', 'journalctl --update-catalog']);
-  });
+    it('installs, telling systemd, udev and journald, and starting nothing', async () => {
+      assertPresent(isRoot, 'root');
+      baseline = await snapshot(root);
+      // The root has no libc6 or udev packages to satisfy Depends.
+      await dpkg(['--force-depends', '--install', deb]);
+      expect(await dpkg(['--status', 'vfkeeper'])).toContain('Status: install ok installed');
+      const installed = await snapshot(root);
+      for (const path of ['usr/bin/vfkeeper', 'lib/systemd/system/vfkeeper.service', 'etc/vfkeeper/vfkeeper.yaml']) {
+        expect(installed).toContain(path);
+      }
+      expect(await calls()).toEqual(['systemctl daemon-reload', 'udevadm control --reload', 'journalctl --update-catalog']);
+    });
 
-  it('on removal stops and disables the daemon, and keeps the configuration and state', async () => {
-    await writeFile(join(root, 'etc/vfkeeper/vfkeeper.yaml'), 'relays: auto\n');
-    await mkdir(join(root, 'var/lib/vfkeeper'), { recursive: true });
-    await writeFile(join(root, 'var/lib/vfkeeper/state.json'), '{}\n');
-    await symlink('/lib/systemd/system/vfkeeper.service', join(root, 'etc/systemd/system/multi-user.target.wants/vfkeeper.service'));
-    await dpkg(['--remove', 'vfkeeper']);
-    expect(await calls()).toEqual([
-      'systemctl stop vfkeeper.service',
-      'systemctl --no-reload disable vfkeeper.service',
-      'systemctl daemon-reload',
-      'udevadm control --reload',
-      'journalctl --update-catalog',
-    ]);
-    const left = await snapshot(root);
-    expect(left).not.toContain('usr/bin/vfkeeper');
-    expect(left).toContain('var/lib/vfkeeper/state.json');
-    expect(await readFile(join(root, 'etc/vfkeeper/vfkeeper.yaml'), 'utf8')).toBe('relays: auto\n');
-  });
+    it('on removal stops and disables the daemon, and keeps the configuration and state', async () => {
+      await writeFile(join(root, 'etc/vfkeeper/vfkeeper.yaml'), 'relays: auto\n');
+      await mkdir(join(root, 'var/lib/vfkeeper'), { recursive: true });
+      await writeFile(join(root, 'var/lib/vfkeeper/state.json'), '{}\n');
+      await symlink('/lib/systemd/system/vfkeeper.service', join(root, 'etc/systemd/system/multi-user.target.wants/vfkeeper.service'));
+      await dpkg(['--remove', 'vfkeeper']);
+      expect(await calls()).toEqual([
+        'systemctl stop vfkeeper.service',
+        'systemctl --no-reload disable vfkeeper.service',
+        'systemctl daemon-reload',
+        'udevadm control --reload',
+        'journalctl --update-catalog',
+      ]);
+      const left = await snapshot(root);
+      expect(left).not.toContain('usr/bin/vfkeeper');
+      expect(left).toContain('var/lib/vfkeeper/state.json');
+      expect(await readFile(join(root, 'etc/vfkeeper/vfkeeper.yaml'), 'utf8')).toBe('relays: auto\n');
+    });
 
-  it('on purge leaves nothing behind', async () => {
-    await dpkg(['--purge', 'vfkeeper']);
-    expect(await snapshot(root)).toEqual(baseline);
-    const info = await readdir(join(root, 'var/lib/dpkg/info'));
-    expect(info.filter((f) => f.startsWith('vfkeeper.'))).toEqual([]);
-  });
+    it('on purge leaves nothing behind', async () => {
+      await dpkg(['--purge', 'vfkeeper']);
+      expect(await snapshot(root)).toEqual(baseline);
+      const info = await readdir(join(root, 'var/lib/dpkg/info'));
+      expect(info.filter((f) => f.startsWith('vfkeeper.'))).toEqual([]);
+    });
 
-  it('leaves nothing behind either when purged straight after installing', async () => {
-    await dpkg(['--force-depends', '--install', deb]);
-    await dpkg(['--purge', 'vfkeeper']);
-    expect(await snapshot(root)).toEqual(baseline);
-  });
-});
+    it('leaves nothing behind either when purged straight after installing', async () => {
+      await dpkg(['--force-depends', '--install', deb]);
+      await dpkg(['--purge', 'vfkeeper']);
+      expect(await snapshot(root)).toEqual(baseline);
+    });
+  },
+);
