@@ -121,7 +121,11 @@ export function runEndEntry(
 ): LogEntry {
   // Only waiting for the kernel or udev (a PF going away, coming back, being renamed): quiet.
   const waitsOnly = !s.converged && s.failed === 0 && s.refused === 0 && (s.waiting ?? 0) > 0;
-  const state = s.converged ? 'converged' : waitsOnly ? `waiting for ${s.waiting ?? 0} PF${s.waiting === 1 ? '' : 's'} to settle` : 'not converged';
+  const state = s.converged
+    ? 'converged'
+    : waitsOnly
+      ? `waiting for ${s.waiting ?? 0} PF${s.waiting === 1 ? '' : 's'} to settle`
+      : 'not converged';
   return {
     priority: s.failed > 0 ? Priority.err : s.converged || waitsOnly ? Priority.info : Priority.warning,
     message: `Reconcile run ${ids.run.slice(0, 8)} finished: ${s.done} steps done, ${s.failed} failed, ${s.refused} refused, ${state}`,

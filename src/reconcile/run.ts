@@ -161,9 +161,21 @@ function record(ctx: RunContext, ids: RunIds, records: StepRecord[], options: Ru
  */
 function unreadableRefusal(u: ObserveResult['unreadable'][number]): Refusal {
   if (isAbsent(u.error)) {
-    return { kind: 'waiting', pf: u.pci, code: u.error.code, why: `${u.pci} went away as it was read (removed, or its driver unloaded)`, hint: 'nothing to do: its return wakes the next run' };
+    return {
+      kind: 'waiting',
+      pf: u.pci,
+      code: u.error.code,
+      why: `${u.pci} went away as it was read (removed, or its driver unloaded)`,
+      hint: 'nothing to do: its return wakes the next run',
+    };
   }
-  return { kind: 'blocked', pf: u.pci, code: u.error.code, why: `Could not read ${u.pci}: ${u.error.message}`, hint: u.error.hint ?? 'the next event or resync retries' };
+  return {
+    kind: 'blocked',
+    pf: u.pci,
+    code: u.error.code,
+    why: `Could not read ${u.pci}: ${u.error.message}`,
+    hint: u.error.hint ?? 'the next event or resync retries',
+  };
 }
 
 interface Last {
@@ -186,7 +198,14 @@ function finish(ctx: RunContext, ids: RunIds, steps: StepRecord[], last: Last, d
   const exitStatus = runExitStatus({ failedSteps: failed, blocked, guarded, dryRun, converged: convergedOrPlanned });
   const durationUsec = Number((process.hrtime.bigint() - started) / 1000n);
   ctx.logger.log(
-    runEndEntry(ids, { done: steps.filter((s) => s.result === 'ok').length, failed, refused, waiting, converged: convergedOrPlanned, durationUsec }),
+    runEndEntry(ids, {
+      done: steps.filter((s) => s.result === 'ok').length,
+      failed,
+      refused,
+      waiting,
+      converged: convergedOrPlanned,
+      durationUsec,
+    }),
   );
   return {
     run: ids.run,

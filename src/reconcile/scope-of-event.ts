@@ -50,7 +50,8 @@ export function scopeOf(event: WakeEvent, topology: Topology, config: Config): S
       // A PF that came back (hotplug, driver reload, boot) is not in the
       // topology yet: its interface appearing under a managed name, or on a
       // PCI address a rule names, is what announces it.
-      if (isManagedNetdev(config, event.netdev) || (event.pci !== null && config.pfs.some((r) => r.match.pci === event.pci))) return { lane: ALL };
+      if (isManagedNetdev(config, event.netdev) || (event.pci !== null && config.pfs.some((r) => r.match.pci === event.pci)))
+        return { lane: ALL };
       return { ignored: `${event.netdev} is not a managed PF` };
     }
     case 'netdev': {

@@ -80,7 +80,11 @@ describe('plan: the VF count', () => {
 describe('plan: prerequisites', () => {
   it.each([
     ['no PF driver yet (hotplug, driver reload)', pf({ driver: null }), 'ERR_NO_PF_DRIVER'],
-    ['an interface udev has not renamed yet (eth0 after a probe)', pf({ netdev: 'eth0', netdevSettled: false, link: null, firmware: null, permMac: null }), 'ERR_PF_NETDEV_SETTLING'],
+    [
+      'an interface udev has not renamed yet (eth0 after a probe)',
+      pf({ netdev: 'eth0', netdevSettled: false, link: null, firmware: null, permMac: null }),
+      'ERR_PF_NETDEV_SETTLING',
+    ],
   ])('%s: the PF waits, quietly, with nothing planned', (_name, observedPf, code) => {
     const p = plan(noFwdWith({ vfMacs: 'derive' }), observed([observedPf]), { force: false });
     expect(p.steps).toEqual([]);

@@ -39,7 +39,12 @@ describe.each(['pci', 'netdev'] as const)('a PF matched by %s, back after remove
     expect(waiting.steps).toEqual([]);
     if (match === 'pci') {
       // Matched by address: seen, but as a PF udev is not done with.
-      expect(first.observed.pfs.find((p) => p.pci === PF)).toMatchObject({ netdev: 'eth0', netdevSettled: false, permMac: null, link: null });
+      expect(first.observed.pfs.find((p) => p.pci === PF)).toMatchObject({
+        netdev: 'eth0',
+        netdevSettled: false,
+        permMac: null,
+        link: null,
+      });
       expect(waiting.refusals).toEqual([expect.objectContaining({ kind: 'waiting', code: 'ERR_PF_NETDEV_SETTLING', pf: PF })]);
     } else {
       // Matched by name: eth0 is not that name yet.

@@ -34,14 +34,23 @@ describe('a PF that waits for the kernel or udev', () => {
   const ids = { run: RUN, event: 'udev' } as const;
 
   it('is logged at info, with VFKEEPER_RESULT=waiting', () => {
-    const e = refusalEntry(ids, { kind: 'waiting', pf: '0000:01:00.0' as PciAddress, code: 'ERR_NO_PF_DRIVER', why: 'no driver yet', hint: 'wait' });
+    const e = refusalEntry(ids, {
+      kind: 'waiting',
+      pf: '0000:01:00.0' as PciAddress,
+      code: 'ERR_NO_PF_DRIVER',
+      why: 'no driver yet',
+      hint: 'wait',
+    });
     expect(e).toMatchObject({ priority: 6, messageId: messageIdFor('refusal.blocked.ERR_NO_PF_DRIVER') });
     expect(e.fields).toMatchObject({ VFKEEPER_RESULT: 'waiting', VFKEEPER_ERROR: 'ERR_NO_PF_DRIVER', PCI_SLOT: '0000:01:00.0' });
   });
 
   it('ends its run at info, waiting rather than not converged', () => {
     const e = runEndEntry(ids, { done: 0, failed: 0, refused: 0, waiting: 1, converged: false, durationUsec: 10 });
-    expect(e).toMatchObject({ priority: 6, message: 'Reconcile run 0c2c3cf0 finished: 0 steps done, 0 failed, 0 refused, waiting for 1 PF to settle' });
+    expect(e).toMatchObject({
+      priority: 6,
+      message: 'Reconcile run 0c2c3cf0 finished: 0 steps done, 0 failed, 0 refused, waiting for 1 PF to settle',
+    });
   });
 
   it('beside a real refusal, the run is still not converged, as a warning', () => {

@@ -33,7 +33,8 @@ describe('scopeOf', () => {
   describe('a PF matched by interface name, back after a hotplug or a driver reload (not in the topology)', () => {
     const byName = { ...config, pfs: [{ ...config.pfs[0], match: { netdev: 'enp1s0' } }] } as typeof config;
     const gone = topologyOf(observed([]));
-    const net = (netdev: string, p: string | null) => ({ source: 'udev', kind: 'net', action: 'add', netdev, pci: p === null ? null : pci(p) }) as const;
+    const net = (netdev: string, p: string | null) =>
+      ({ source: 'udev', kind: 'net', action: 'add', netdev, pci: p === null ? null : pci(p) }) as const;
 
     it('its interface appearing under the managed name wakes a full run', () => {
       expect(scopeOf(net('enp1s0', '0000:01:00.0'), gone, byName)).toEqual({ lane: 'all' });

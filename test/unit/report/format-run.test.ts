@@ -16,7 +16,13 @@ const report = (refusals: Refusal[]): RunReport => ({
   converged: false,
   exitStatus: refusals.length > 0 ? 1 : 0,
 });
-const blocked: Refusal = { kind: 'blocked', pf: '0000:02:00.0' as PciAddress, code: 'ERR_FIRMWARE_NOT_SRIOV', why: 'runs nic firmware', hint: 'fix the links' };
+const blocked: Refusal = {
+  kind: 'blocked',
+  pf: '0000:02:00.0' as PciAddress,
+  code: 'ERR_FIRMWARE_NOT_SRIOV',
+  why: 'runs nic firmware',
+  hint: 'fix the links',
+};
 
 describe('formatSummary, dry run', () => {
   it('with nothing in the way and nothing planned: nothing to do', () => {
