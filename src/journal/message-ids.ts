@@ -94,6 +94,7 @@ const OTHER_IDS: Readonly<Record<string, string>> = {
   'daemon.resumed': '7cc49b3c66484ce88fba1b28190aa797',
   'pf.stuck': 'a0630119a2874784bcf946eeee9ad80e',
   'event.ignored': 'f2d42d1b70fe487381c9c099050b8aca',
+  'event.hook': '023f4a2af89c41d2b519cbb9ed94cfbc',
   'udev.monitor-restarted': '23b1103c5ce84a06bd523be91dd3ba94',
 };
 
