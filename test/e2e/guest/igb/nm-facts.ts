@@ -4,8 +4,12 @@ import { parseJournalLines } from '../lib/journal.js';
 import { runChecked, runCommand } from '../lib/exec.js';
 import type { NmFacts } from './facts.js';
 
-/** A VF's netdev under udev's name (enp1s0v3) or the kernel's before the rename (eth1). */
-const VF_NETDEV = /\b(enp1s0v\d+|eth\d+)\b/;
+/**
+ * A VF's netdev (udev names igb's VFs enp1s0v<n>), or a connection NetworkManager
+ * made up for one. The kernel's eth<n> is not matched: the PF itself is
+ * eth0 for a moment after each driver reload or rescan.
+ */
+const VF_NETDEV = /\benp1s0v\d+\b|Wired connection/;
 
 export async function readNmFacts(): Promise<NmFacts> {
   const devices = await runCommand(['nmcli', '-t', '-f', 'DEVICE,TYPE,STATE,CONNECTION', 'device'], { timeoutMs: 30_000 });
