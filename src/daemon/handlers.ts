@@ -4,7 +4,7 @@ import { reconcile } from '../reconcile/run.js';
 import { buildStatus } from '../report/status.js';
 import type { ControlHandlers } from '../control/server.js';
 import type { JsonValue } from '../control/protocol.js';
-import { formatIgnoredHook } from '../events/hooks.js';
+import { formatAcceptedHook, formatIgnoredHook } from '../events/hooks.js';
 import type { Forwarder } from '../dataplane/types.js';
 import type { Host } from '../host/types.js';
 import { messageIdFor } from '../journal/message-ids.js';
@@ -13,6 +13,7 @@ import { VfkeeperError } from '../model/errors.js';
 import { runJson } from '../report/format-run.js';
 import type { Daemon } from './daemon.js';
 import { writePauseState } from './pause-state.js';
+import { ALL } from '../reconcile/queue.js';
 import { scopeOf } from '../reconcile/scope-of-event.js';
 
 export interface HandlerDeps {
@@ -55,6 +56,7 @@ export function createHandlers(d: HandlerDeps): ControlHandlers {
         d.logger.log(formatIgnoredHook(event.netdev, event.action, scope.ignored));
         return { ignored: scope.ignored };
       }
+      d.logger.log(formatAcceptedHook(event.netdev, event.action, scope.lane === ALL ? null : scope.lane));
       d.daemon.onEvent(event);
       return { accepted: true, lane: scope.lane, paused: d.daemon.pause.paused };
     },

@@ -30,6 +30,8 @@ export const HUGEPAGES_1G_FIX =
   `in /etc/default/grub, update-grub, reboot (or now: echo 8 > ${nrHugepagesPath(PAGES_1G_KB)})`;
 
 export const checkHugepages2m: Check = async (ctx) => {
+  // The 2M pages are the forwarder's: a host without one does not need them.
+  if (!ctx.config.forwarder.enabled) return skip('hugepages-2m', 'forwarder.enabled is false in the configuration');
   const n = await readHugepageCount(ctx, PAGES_2M_KB);
   if (!n.ok) return skip('hugepages-2m', n.reason);
   const evidence = `${n.value} pages of 2M reserved (${nrHugepagesPath(PAGES_2M_KB)}), virtio-forwarder needs at least ${PAGES_2M_MIN}`;

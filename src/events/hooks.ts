@@ -89,6 +89,16 @@ export function parseHookEvent(dispatcher: HookDispatcher, netdev: string, actio
   }
 }
 
+/** The journal entry for a hook that wakes a run: which interface, which event, and (when known) which PF. */
+export function formatAcceptedHook(netdev: string, action: string, pf: string | null): LogEntry {
+  return {
+    priority: Priority.info,
+    message: `Hook event ${action} for ${netdev}: reconciling ${pf ?? 'every managed PF'}`,
+    messageId: messageIdFor('event.hook'),
+    fields: { VFKEEPER_EVENT: 'hook', NETDEV: netdev, PCI_SLOT: pf ?? undefined },
+  };
+}
+
 /**
  * The journal entry for a hook whose interface is not a managed PF: the
  * dispatcher that ran the hook shows nothing, so the journal says why

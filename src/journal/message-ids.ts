@@ -68,6 +68,7 @@ const CAUSE_IDS: Readonly<Record<string, string>> = {
   'refusal.blocked.ERR_FIRMWARE_NOT_SRIOV': 'b132dd0ae68f4c34a1f96f368acbbb11',
   'refusal.blocked.ERR_FIRMWARE_UNKNOWN': 'f6b9c653ca294d77a28ed3acfb4773a2',
   'refusal.blocked.ERR_NO_PF_DRIVER': '5f95fe2e2a5543c4b0c386e15b240e6c',
+  'refusal.blocked.ERR_PF_NETDEV_SETTLING': 'ab1eda01f98a49a9bd92113aa67a82a9',
   'refusal.blocked.ERR_STRAY_VFS': '74d9419be8bd41aba5939f2373a10fab',
   'refusal.guard.ERR_GUARD_WORKLOAD_UNKNOWN': '367da77a9ee848baa0c62dbe42599947',
 };
@@ -93,6 +94,7 @@ const OTHER_IDS: Readonly<Record<string, string>> = {
   'daemon.resumed': '7cc49b3c66484ce88fba1b28190aa797',
   'pf.stuck': 'a0630119a2874784bcf946eeee9ad80e',
   'event.ignored': 'f2d42d1b70fe487381c9c099050b8aca',
+  'event.hook': '023f4a2af89c41d2b519cbb9ed94cfbc',
   'udev.monitor-restarted': '23b1103c5ce84a06bd523be91dd3ba94',
 };
 

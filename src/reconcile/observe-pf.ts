@@ -6,13 +6,13 @@
 // and the planner refuses what could hurt a VF in use.
 import { ifAbsent } from '../model/errno.js';
 import { asVfkeeperError } from '../model/errors.js';
-import { parseFirmwareApplication } from '../model/firmware.js';
 import type { ObservedPf, ObservedVf } from '../model/observed.js';
 import { parsePciAddress, vfAddress, type PciAddress } from '../model/pci.js';
 import { pciAttr, pciDevice } from '../host/sysfs-paths.js';
 import { basename, readDriver, readInt } from '../host/sysfs-read.js';
 import type { Host } from '../host/types.js';
-import { readLink, readNetdev } from './read-device.js';
+import { NO_NET, observeNetdev } from './observe-netdev.js';
+import { readNetdev } from './read-device.js';
 
 /** vfio group -> its holders; read at most once per observation, and only if a VF could be held. */
 export type ReadVfioGroups = () => Promise<Map<string, string[]>>;
@@ -33,17 +33,10 @@ export async function observePf(host: Host, pci: PciAddress, groups: ReadVfioGro
     readInt(host, pciAttr(pci, 'device')),
     readDriver(host, pci),
   ]);
-  const [macs, link, firmware, permMac] = netdev
-    ? await Promise.all([
-        host.net.readVfMacs(netdev),
-        readLink(host, netdev),
-        host.net.readFirmwareVersion(netdev).then(parseFirmwareApplication),
-        host.net.readPermanentMac(netdev),
-      ])
-    : [new Map<number, string>(), null, null, null];
+  const net = netdev === null ? NO_NET : await observeNetdev(host, netdev);
   const holders = numVfs === 0 ? { groups: new Map<string, string[]>() } : await readHolders(groups);
   const [vfs, strayVfs] = await Promise.all([
-    Promise.all(Array.from({ length: numVfs }, (_, index) => observeVf(host, pci, index, macs, holders))),
+    Promise.all(Array.from({ length: numVfs }, (_, index) => observeVf(host, pci, index, net.macs, holders))),
     observeStrayVfs(host, { pci, numVfs, totalVfs, vfOffset, vfStride }),
   ]);
   const workloadError = 'error' in holders ? holders.error : null;
@@ -53,9 +46,10 @@ export async function observePf(host: Host, pci: PciAddress, groups: ReadVfioGro
     device,
     driver,
     netdev,
-    link,
-    firmware,
-    permMac,
+    netdevSettled: net.settled,
+    link: net.link,
+    firmware: net.firmware,
+    permMac: net.permMac,
     totalVfs,
     numVfs,
     autoprobe,

@@ -46,6 +46,8 @@ function isPfEvent(event: Extract<WakeEvent, { kind: 'pci' }>): boolean {
   return event.physfn === null && event.action !== 'remove';
 }
 
+const isManagedNetdev = (config: Config, netdev: string): boolean => config.pfs.some((r) => r.match.netdev === netdev);
+
 export function scopeOf(event: WakeEvent, topology: Topology, config: Config): Scope {
   switch (event.kind) {
     case 'pci': {
@@ -57,13 +59,19 @@ export function scopeOf(event: WakeEvent, topology: Topology, config: Config): S
     }
     case 'net': {
       const pf = (event.pci !== null && topology.pfs.has(event.pci) ? event.pci : undefined) ?? pfOfNetdev(topology, event.netdev);
-      return pf !== undefined ? { lane: pf } : { ignored: `${event.netdev} is not a managed PF` };
+      if (pf !== undefined) return { lane: pf };
+      // A PF that came back (hotplug, driver reload, boot) is not in the
+      // topology yet: its interface appearing under a managed name, or on a
+      // PCI address a rule names, is what announces it.
+      if (isManagedNetdev(config, event.netdev) || (event.pci !== null && config.pfs.some((r) => r.match.pci === event.pci)))
+        return { lane: ALL };
+      return { ignored: `${event.netdev} is not a managed PF` };
     }
     case 'netdev': {
       const pf = pfOfNetdev(topology, event.netdev);
       if (pf !== undefined) return { lane: pf };
       // A managed-by-name PF that is not up yet (no topology entry) still counts.
-      if (config.pfs.some((r) => r.match.netdev === event.netdev)) return { lane: ALL };
+      if (isManagedNetdev(config, event.netdev)) return { lane: ALL };
       return { ignored: `${event.netdev} is not a managed PF` };
     }
     default:

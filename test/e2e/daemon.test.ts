@@ -5,7 +5,18 @@
 // json` showed at each point; the assertions are here.
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { messageIdFor } from '../../src/journal/message-ids.js';
-import { s1Schema, s2Schema, s2bSchema, s3Schema, s4Schema, s5Schema, s6Schema, s7Schema, s8Schema, type ChainFacts } from './guest/daemon/facts.js';
+import {
+  s1Schema,
+  s2Schema,
+  s2bSchema,
+  s3Schema,
+  s4Schema,
+  s5Schema,
+  s6Schema,
+  s7Schema,
+  s8Schema,
+  type ChainFacts,
+} from './guest/daemon/facts.js';
 import { formatTimings } from './harness/format-timings.js';
 import { countBy, entriesOfRun, isMessage, readFact, runsWokenBy, stepEntries, type Entry } from './harness/journal-facts.js';
 import { formatFailure, runScenario, type ScenarioRun } from './harness/run-scenario.js';
@@ -24,7 +35,10 @@ const fact = <T>(name: string, schema: Parameters<typeof readFact<T>>[2]): T => 
 function expectConverged(chain: ChainFacts, count: number): void {
   const vfs = VFS.slice(0, count);
   expect(chain.numvfs, failure).toBe(count);
-  expect(chain.vfs.map((v) => [v.pci, v.driver, v.vfioNode]), failure).toEqual(vfs.map((pci) => [pci, 'vfio-pci', true]));
+  expect(
+    chain.vfs.map((v) => [v.pci, v.driver, v.vfioNode]),
+    failure,
+  ).toEqual(vfs.map((pci) => [pci, 'vfio-pci', true]));
   expect(chain.relays, failure).toEqual(Object.fromEntries(vfs.map((pci, i) => [String(i + 1), pci])));
 }
 
@@ -44,7 +58,10 @@ beforeAll(async () => {
 
 describe(`daemon: vfkeeper installed on the guest's real kernel, ${N} VFs`, () => {
   it('runs every scenario to the end and exits 0', () => {
-    expect(run.result?.steps.filter((s) => !s.ok), failure).toEqual([]);
+    expect(
+      run.result?.steps.filter((s) => !s.ok),
+      failure,
+    ).toEqual([]);
     expect(run.exitStatus, failure).toBe(0);
   });
 
@@ -74,7 +91,14 @@ describe('1 start: systemctl enable --now vfkeeper', () => {
     const runEntries = entriesOfRun(entries, start ?? '-');
     const steps = stepEntries(runEntries);
     expectStepEntriesOk(steps);
-    expect(countBy(steps, 'VFKEEPER_STEP')).toEqual({ 'set-autoprobe': 1, 'set-numvfs': 1, 'load-module': 1, 'bind-driver': N, 'attach-relay': N, 'chown-socket': 61 });
+    expect(countBy(steps, 'VFKEEPER_STEP')).toEqual({
+      'set-autoprobe': 1,
+      'set-numvfs': 1,
+      'load-module': 1,
+      'bind-driver': N,
+      'attach-relay': N,
+      'chown-socket': 61,
+    });
     expect(stepEntries(steps, 'set-numvfs')[0]).toMatchObject({ PCI_SLOT: PF, MESSAGE: `Set sriov_numvfs of ${PF} to ${N} (was 0)` });
     expect(countBy(stepEntries(steps, 'bind-driver'), 'VF_PCI_SLOT')).toEqual(Object.fromEntries(VFS.map((v) => [v, 1])));
     expect(stepEntries(steps, 'bind-driver').every((e) => e.PCI_SLOT === PF)).toBe(true);
@@ -96,7 +120,22 @@ describe('1 start: systemctl enable --now vfkeeper', () => {
     expect(s1.status).toMatchObject({
       paused: false,
       forwarder: { reachable: true },
-      pfs: [{ pci: PF, driver: 'nvme', numvfs: N, totalvfs: N, vfs: VFS.map((pci, i) => ({ index: i, pci, driver: 'vfio-pci', iommu_group: s1.atReady.vfs[i]?.iommuGroup, in_use_by: [], relay: { virtio_id: i + 1, state: 'attached' } })) }],
+      pfs: [
+        {
+          pci: PF,
+          driver: 'nvme',
+          numvfs: N,
+          totalvfs: N,
+          vfs: VFS.map((pci, i) => ({
+            index: i,
+            pci,
+            driver: 'vfio-pci',
+            iommu_group: s1.atReady.vfs[i]?.iommuGroup,
+            in_use_by: [],
+            relay: { virtio_id: i + 1, state: 'attached' },
+          })),
+        },
+      ],
     });
   });
 
@@ -197,22 +236,37 @@ describe('5 the workload guard: a held VF and vfs: 2', () => {
     expect(s5.entries.some((e) => isMessage(e, 'config.reloaded'))).toBe(true);
     for (const entries of [s5.entries, s5.reloadEntries]) {
       const refusal = entries.find((e) => isMessage(e, 'refusal.guard'));
-      expect(refusal, JSON.stringify(entries.slice(-5))).toMatchObject({ PRIORITY: '4', VFKEEPER_RESULT: 'refused', VFKEEPER_ERROR: 'ERR_GUARD_VF_IN_USE', PCI_SLOT: PF });
-      expect(refusal?.MESSAGE).toBe(`Not changing the VF count of ${PF} from ${N} to 2: ${s5.holder.vf} is open by sleep[${s5.holder.pid}]`);
+      expect(refusal, JSON.stringify(entries.slice(-5))).toMatchObject({
+        PRIORITY: '4',
+        VFKEEPER_RESULT: 'refused',
+        VFKEEPER_ERROR: 'ERR_GUARD_VF_IN_USE',
+        PCI_SLOT: PF,
+      });
+      expect(refusal?.MESSAGE).toBe(
+        `Not changing the VF count of ${PF} from ${N} to 2: ${s5.holder.vf} is open by sleep[${s5.holder.pid}]`,
+      );
     }
   });
 
   it('tears nothing down', () => {
     const s5 = fact('s5', s5Schema);
     expectConverged(s5.afterRefusal, N);
-    expect(stepEntries([...s5.entries, ...s5.reloadEntries]).filter((e) => e.VFKEEPER_STEP === 'set-numvfs' || e.VFKEEPER_STEP === 'detach-relay')).toEqual([]);
+    expect(
+      stepEntries([...s5.entries, ...s5.reloadEntries]).filter(
+        (e) => e.VFKEEPER_STEP === 'set-numvfs' || e.VFKEEPER_STEP === 'detach-relay',
+      ),
+    ).toEqual([]);
   });
 
   it('vfkeeper reconcile exits 3 and prints the refusal; status names the holder; the catalog explains it', () => {
     const s5 = fact('s5', s5Schema);
     expect(s5.reconcile.status).toBe(3);
-    expect(s5.reconcile.stdout).toContain(`REFUSED  Not changing the VF count of ${PF} from ${N} to 2: ${s5.holder.vf} is open by sleep[${s5.holder.pid}]`);
-    expect(s5.status).toMatchObject({ pfs: [{ vfs: expect.arrayContaining([expect.objectContaining({ pci: s5.holder.vf, in_use_by: [`sleep[${s5.holder.pid}]`] })]) }] });
+    expect(s5.reconcile.stdout).toContain(
+      `REFUSED  Not changing the VF count of ${PF} from ${N} to 2: ${s5.holder.vf} is open by sleep[${s5.holder.pid}]`,
+    );
+    expect(s5.status).toMatchObject({
+      pfs: [{ vfs: expect.arrayContaining([expect.objectContaining({ pci: s5.holder.vf, in_use_by: [`sleep[${s5.holder.pid}]`] })]) }],
+    });
     expect(s5.catalog).toContain(messageIdFor('refusal.guard'));
   });
 
@@ -233,7 +287,9 @@ describe('8 the dispatcher hooks, for an interface vfkeeper does not manage', ()
 
   it('are each logged by the daemon as ignored', () => {
     const ignored = fact('s8', s8Schema).entries.filter((e) => e.VFKEEPER_EVENT === 'hook');
-    expect(ignored.map((e) => e.MESSAGE).sort()).toEqual(['configured', 'routable', 'up'].map((a) => `Ignoring hook event ${a} for lo: lo is not a managed PF`));
+    expect(ignored.map((e) => e.MESSAGE).sort()).toEqual(
+      ['configured', 'routable', 'up'].map((a) => `Ignoring hook event ${a} for lo: lo is not a managed PF`),
+    );
     for (const e of ignored) expect(e).toMatchObject({ PRIORITY: '6', NETDEV: 'lo', MESSAGE_ID: messageIdFor('event.ignored') });
   });
 });
@@ -250,7 +306,14 @@ describe('7 the unit under systemd 252', () => {
   });
 
   it('runs the daemon with no_new_privs, a seccomp filter and only the bounded capabilities', () => {
-    expect(fact('s7', s7Schema).proc).toMatchObject({ CapEff: UNIT_CAPS, CapBnd: UNIT_CAPS, CapAmb: '0000000000000000', NoNewPrivs: '1', Seccomp: '2', Uid: '0\t0\t0\t0' });
+    expect(fact('s7', s7Schema).proc).toMatchObject({
+      CapEff: UNIT_CAPS,
+      CapBnd: UNIT_CAPS,
+      CapAmb: '0000000000000000',
+      NoNewPrivs: '1',
+      Seccomp: '2',
+      Uid: '0\t0\t0\t0',
+    });
   });
 });
 

@@ -4,7 +4,7 @@
 // Interfaces that are not managed PFs return 0 at once.
 import { observe } from '../../reconcile/observe.js';
 import { reconcile } from '../../reconcile/run.js';
-import { formatIgnoredHook, parseHookInvocation } from '../../events/hooks.js';
+import { formatAcceptedHook, formatIgnoredHook, parseHookInvocation } from '../../events/hooks.js';
 import type { Command, CommandContext } from '../command.js';
 import { openRunContext } from '../compose.js';
 import { askDaemon } from '../daemon-client.js';
@@ -27,6 +27,7 @@ async function actAlone(ctx: CommandContext, netdev: string, action: string): Pr
         run.logger.log(formatIgnoredHook(netdev, action, `${netdev} is not a managed PF`));
         return 0;
       }
+      run.logger.log(formatAcceptedHook(netdev, action, pf.pci));
       const report = await reconcile(run, { event: 'hook', only: [pf.pci] });
       return report.exitStatus;
     } finally {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { QEMU, dir, isRoot, put, remove } from './fixture-host.js';
 import { useGuideHost } from './check-helpers.js';
 import { assertPresent, skipWhenMissing } from '../../helpers/requires.js';
+import { defaultConfig } from '../../../src/model/config.js';
 
 const host = useGuideHost();
 
@@ -17,6 +18,16 @@ describe('hugepages-2m', () => {
     );
     expect(r.fix).toMatch(/^add hugepagesz=2M hugepages=1375 to GRUB_CMDLINE_LINUX_DEFAULT/);
     expect(r.fix).toContain('echo 2048 > /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages');
+  });
+
+  it('skips while the forwarder, which needs them, is disabled in the configuration', async () => {
+    await put(host.root, '/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages', '0\n');
+    const config = defaultConfig();
+    config.forwarder.enabled = false;
+    expect(await host.check('hugepages-2m', { config })).toMatchObject({
+      status: 'skip',
+      evidence: 'forwarder.enabled is false in the configuration',
+    });
   });
 
   it('skips when the count is garbage', async () => {

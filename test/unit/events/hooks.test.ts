@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseHookEvent, parseHookInvocation, type HookResult } from '../../../src/events/hooks.js';
+import { formatAcceptedHook, parseHookEvent, parseHookInvocation, type HookResult } from '../../../src/events/hooks.js';
+import { messageIdFor } from '../../../src/journal/message-ids.js';
 
 function errorOf(r: HookResult): { code: string; message: string; hint: string | undefined } {
   if (r.kind !== 'error') throw new Error(`expected an error, got ${JSON.stringify(r)}`);
@@ -103,5 +104,20 @@ describe('parseHookInvocation, other dispatchers', () => {
   it('gives the control socket the same answers as the command line', () => {
     expect(parseHookEvent('networkd', 'eth1', 'routable')).toEqual(parseHookInvocation(['networkd', 'routable'], { IFACE: 'eth1' }));
     expect(parseHookEvent('networkmanager', 'a;b', 'up').kind).toBe('error');
+  });
+});
+
+describe('formatAcceptedHook', () => {
+  it('names the interface, the event and the PF it wakes, at info', () => {
+    expect(formatAcceptedHook('enp1s0', 'routable', '0000:01:00.0')).toEqual({
+      priority: 6,
+      message: 'Hook event routable for enp1s0: reconciling 0000:01:00.0',
+      messageId: messageIdFor('event.hook'),
+      fields: { VFKEEPER_EVENT: 'hook', NETDEV: 'enp1s0', PCI_SLOT: '0000:01:00.0' },
+    });
+  });
+
+  it('a PF matched by name and not seen yet: every managed PF', () => {
+    expect(formatAcceptedHook('enp1s0', 'up', null).message).toBe('Hook event up for enp1s0: reconciling every managed PF');
   });
 });

@@ -41,13 +41,19 @@ function isStep(e: Entry, step: string): boolean {
 }
 
 /** The journal's part of a DaemonRun, from the daemon's entries after the rescan. */
-export function readBreakdown(entries: readonly Entry[], t0: Instant): Pick<DaemonRun, 'firstRunStartMs' | 'numvfsStepMs' | 'lastBindStepMs' | 'lastRunEndMs' | 'runs' | 'runsMs'> {
+export function readBreakdown(
+  entries: readonly Entry[],
+  t0: Instant,
+): Pick<DaemonRun, 'firstRunStartMs' | 'numvfsStepMs' | 'lastBindStepMs' | 'lastRunEndMs' | 'runs' | 'runsMs'> {
   const after = entries.filter((e) => Number(e.__MONOTONIC_TIMESTAMP ?? '0') >= t0.monoUsec);
   const starts = after.filter((e) => e.MESSAGE_ID === messageIdFor('run.start'));
   const ends = after.filter((e) => e.MESSAGE_ID === messageIdFor('run.end'));
   return {
     firstRunStartMs: offsetMs(starts[0], t0),
-    numvfsStepMs: offsetMs(after.find((e) => isStep(e, 'set-numvfs')), t0),
+    numvfsStepMs: offsetMs(
+      after.find((e) => isStep(e, 'set-numvfs')),
+      t0,
+    ),
     lastBindStepMs: offsetMs(after.filter((e) => isStep(e, 'bind-driver')).at(-1), t0),
     lastRunEndMs: offsetMs(ends.at(-1), t0),
     runs: starts.length,

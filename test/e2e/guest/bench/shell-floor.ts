@@ -66,10 +66,20 @@ export function runShellFloor(pf: string, count: number, t0: Instant, timeoutMs:
       const totalMs = readMsSince(t0);
       const { probed, written, settled } = at;
       if (status !== 0 || probed === undefined || written === undefined || settled === undefined) {
-        reject(new VfkeeperError('ERR_E2E_FLOOR', `the floor script exited with ${String(status)} after marks ${JSON.stringify(at)}: ${stderr.trim()}`));
+        reject(
+          new VfkeeperError(
+            'ERR_E2E_FLOOR',
+            `the floor script exited with ${String(status)} after marks ${JSON.stringify(at)}: ${stderr.trim()}`,
+          ),
+        );
         return;
       }
-      resolve({ totalMs, probeMs: probed, writeMs: Math.round((written - probed) * 10) / 10, settleMs: Math.round((settled - written) * 10) / 10 });
+      resolve({
+        totalMs,
+        probeMs: probed,
+        writeMs: Math.round((written - probed) * 10) / 10,
+        settleMs: Math.round((settled - written) * 10) / 10,
+      });
     });
   });
 }

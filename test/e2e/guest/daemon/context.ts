@@ -29,7 +29,8 @@ export interface DaemonContext {
   count: number;
 }
 
-export const hasMessage = (entries: readonly JournalEntry[], key: string): boolean => entries.some((e) => e.MESSAGE_ID === messageIdFor(key));
+export const hasMessage = (entries: readonly JournalEntry[], key: string): boolean =>
+  entries.some((e) => e.MESSAGE_ID === messageIdFor(key));
 
 /** The daemon's entries after `cursor`, trimmed to the fields worth keeping. */
 export async function readDaemonEntries(cursor: string): Promise<Record<string, string>[]> {
@@ -37,7 +38,12 @@ export async function readDaemonEntries(cursor: string): Promise<Record<string, 
 }
 
 /** Waits until the daemon's entries after `cursor` satisfy `done`; returns them trimmed. */
-export async function waitForDaemonEntries(cursor: string, done: (e: JournalEntry[]) => boolean, what: string, timeoutMs: number): Promise<Record<string, string>[]> {
+export async function waitForDaemonEntries(
+  cursor: string,
+  done: (e: JournalEntry[]) => boolean,
+  what: string,
+  timeoutMs: number,
+): Promise<Record<string, string>[]> {
   return (await waitForJournal(cursor, DAEMON_ENTRIES, done, what, timeoutMs)).map(pickJournalFields);
 }
 
@@ -64,7 +70,9 @@ export async function waitForDaemonQuiet(timeoutMs: number): Promise<void> {
     async () => {
       const pid = (await readUnitProperties(UNIT, ['MainPID'])).MainPID ?? '0';
       if (pid === '0') return true;
-      const { stdout } = await runChecked(['journalctl', '-o', 'json', '-n', '400', '--no-pager', `_SYSTEMD_UNIT=${UNIT}`], { timeoutMs: 20_000 });
+      const { stdout } = await runChecked(['journalctl', '-o', 'json', '-n', '400', '--no-pager', `_SYSTEMD_UNIT=${UNIT}`], {
+        timeoutMs: 20_000,
+      });
       return isQuiet(parseJournalLines(stdout), pid, Date.now() * 1000) ? true : undefined;
     },
     { what: 'the daemon quiet: every run ended, nothing logged for 1.5 s', timeoutMs, intervalMs: 500 },

@@ -37,7 +37,12 @@ export const s1Schema = z.object({
   devVfio: z.array(z.string()),
 });
 
-export const s3Schema = z.object({ pidBefore: z.string(), pidAfter: z.string(), entries: journalEntriesSchema, sockets: socketOwnersSchema });
+export const s3Schema = z.object({
+  pidBefore: z.string(),
+  pidAfter: z.string(),
+  entries: journalEntriesSchema,
+  sockets: socketOwnersSchema,
+});
 
 export const s4Schema = z.object({
   vf: z.string(),
@@ -77,7 +82,11 @@ export const s5Schema = z.object({
 });
 
 export const s8Schema = z.object({
-  hooks: z.array(z.object({ path: z.string(), mode: z.string(), args: z.array(z.string()), env: z.record(z.string(), z.string()) }).extend(commandOutputSchema.shape)),
+  hooks: z.array(
+    z
+      .object({ path: z.string(), mode: z.string(), args: z.array(z.string()), env: z.record(z.string(), z.string()) })
+      .extend(commandOutputSchema.shape),
+  ),
   entries: journalEntriesSchema,
 });
 

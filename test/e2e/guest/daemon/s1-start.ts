@@ -17,21 +17,24 @@ import type { ChainFacts, S1Facts } from './facts.js';
 const START_MS = 240_000;
 
 async function startDaemon({ rec, forwarder, count }: DaemonContext): Promise<ChainFacts> {
-  return rec.step('s1: systemctl enable --now vfkeeper returns at READY=1, with every VF on vfio-pci and every relay attached', async () => {
-    const since = performance.now();
-    const started = runCommand(['systemctl', 'enable', '--now', UNIT], { timeoutMs: START_MS });
-    started.catch(() => undefined);
-    const converged = await waitForConverged(PF, forwarder, count, { timeoutMs: START_MS, since });
-    const r = await started;
-    const readyMs = readElapsedMs(since);
-    if (r.status !== 0) throw new Error(`systemctl enable --now ${UNIT} exited with ${String(r.status)}: ${r.stderr}`);
-    // Polled right after READY: converged already, not some time later.
-    const atReady = await readChainState(PF, forwarder);
-    expectEqual('converged when systemctl returned', isConverged(atReady, count), true);
-    rec.timing('s1 daemon start -> all VFs on vfio-pci, relays attached', converged.ms);
-    rec.timing('s1 daemon start -> READY=1 (systemctl returned)', readyMs);
-    return atReady;
-  });
+  return rec.step(
+    's1: systemctl enable --now vfkeeper returns at READY=1, with every VF on vfio-pci and every relay attached',
+    async () => {
+      const since = performance.now();
+      const started = runCommand(['systemctl', 'enable', '--now', UNIT], { timeoutMs: START_MS });
+      started.catch(() => undefined);
+      const converged = await waitForConverged(PF, forwarder, count, { timeoutMs: START_MS, since });
+      const r = await started;
+      const readyMs = readElapsedMs(since);
+      if (r.status !== 0) throw new Error(`systemctl enable --now ${UNIT} exited with ${String(r.status)}: ${r.stderr}`);
+      // Polled right after READY: converged already, not some time later.
+      const atReady = await readChainState(PF, forwarder);
+      expectEqual('converged when systemctl returned', isConverged(atReady, count), true);
+      rec.timing('s1 daemon start -> all VFs on vfio-pci, relays attached', converged.ms);
+      rec.timing('s1 daemon start -> READY=1 (systemctl returned)', readyMs);
+      return atReady;
+    },
+  );
 }
 
 async function readSysfsFacts(atReady: ChainFacts): Promise<Pick<S1Facts, 'autoprobe' | 'driverOverrides' | 'devVfio'>> {
@@ -49,7 +52,12 @@ export async function runStart(ctx: DaemonContext): Promise<void> {
     return readUnitProperties(UNIT, ['Type', 'ActiveState', 'SubState', 'NRestarts', 'MainPID', 'Result', 'NotifyAccess']);
   });
   const entries = await rec.step('s1: journal: the start run, one entry per step, then ready', () =>
-    waitForDaemonEntries(cursor, (e) => hasMessage(e, 'daemon.ready') && hasMessage(e, 'run.end'), 'the daemon ready after its start run', 60_000),
+    waitForDaemonEntries(
+      cursor,
+      (e) => hasMessage(e, 'daemon.ready') && hasMessage(e, 'run.end'),
+      'the daemon ready after its start run',
+      60_000,
+    ),
   );
   // The daemon's own figure, without its process start: the first run, observe to converged.
   const firstRun = entries.find((e) => e.MESSAGE_ID === messageIdFor('run.end'))?.DURATION_USEC;
@@ -66,7 +74,9 @@ export async function runStart(ctx: DaemonContext): Promise<void> {
     return owners;
   });
   const sysfs = await readSysfsFacts(atReady);
-  await rec.step('s1: PF sriov_drivers_autoprobe', async () => expectEqual(`${devicePath(PF, 'sriov_drivers_autoprobe')}`, sysfs.autoprobe, '0'));
+  await rec.step('s1: PF sriov_drivers_autoprobe', async () =>
+    expectEqual(`${devicePath(PF, 'sriov_drivers_autoprobe')}`, sysfs.autoprobe, '0'),
+  );
   const facts: S1Facts = { unit, atReady, entries, status: JSON.parse(statusCommand.stdout) as unknown, statusCommand, sockets, ...sysfs };
   rec.fact('s1', facts);
 }

@@ -24,7 +24,12 @@ const UNIT_PROPS = ['MainPID', 'NRestarts', 'ActiveState'];
 
 async function readUdevProperties(pci: string): Promise<Record<string, string>> {
   const { stdout } = await runChecked(['udevadm', 'info', '--query=property', devicePath(pci)], { timeoutMs: 30_000 });
-  return Object.fromEntries(stdout.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  return Object.fromEntries(
+    stdout
+      .split('\n')
+      .filter((l) => l.includes('='))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
 }
 
 /** The PCI port (bridge) the PF sits under, e.g. 0000:00:01.0. */
@@ -35,10 +40,18 @@ export async function readUpstreamPort(pci: string): Promise<string> {
 async function removeDevice({ rec, forwarder }: DaemonContext, port: string, before: ChainFacts): Promise<ChainFacts> {
   return rec.step(`s2: echo 1 > ${devicePath(port, 'remove')}: the PF and its VFs gone, their relays detached`, async () => {
     await writeSysfs(devicePath(port, 'remove'), '1');
-    const gone = await waitForChain(PF, forwarder, (s) => !s.pfPresent && s.relays !== null && Object.keys(s.relays).length === 0, 'the PF gone and no relay attached', { timeoutMs: WAIT_MS });
+    const gone = await waitForChain(
+      PF,
+      forwarder,
+      (s) => !s.pfPresent && s.relays !== null && Object.keys(s.relays).length === 0,
+      'the PF gone and no relay attached',
+      { timeoutMs: WAIT_MS },
+    );
     await waitFor(
       async () => {
-        const left = await Promise.all(before.vfs.map(async (v) => (await isPresent(devicePath(v.pci))) || (await isPresent(join('/dev/vfio', v.iommuGroup ?? '-')))));
+        const left = await Promise.all(
+          before.vfs.map(async (v) => (await isPresent(devicePath(v.pci))) || (await isPresent(join('/dev/vfio', v.iommuGroup ?? '-')))),
+        );
         return left.some(Boolean) ? undefined : true;
       },
       { what: 'the VFs and their /dev/vfio nodes to go', timeoutMs: WAIT_MS },
@@ -58,7 +71,10 @@ async function rescan({ rec, forwarder, count }: DaemonContext): Promise<ChainFa
 }
 
 /** What the installed rule put on the re-added PF and its VFs, and the device unit systemd made of it. */
-async function checkUdevRule(ctx: DaemonContext, repaired: ChainFacts): Promise<Pick<S2Facts, 'pfProperties' | 'vfProperties' | 'deviceUnit' | 'deviceWants'>> {
+async function checkUdevRule(
+  ctx: DaemonContext,
+  repaired: ChainFacts,
+): Promise<Pick<S2Facts, 'pfProperties' | 'vfProperties' | 'deviceUnit' | 'deviceWants'>> {
   return ctx.rec.step('s2: the udev rule: the PF tagged for systemd, wanting vfkeeper.service; its VFs NM_UNMANAGED', async () => {
     await runChecked(['udevadm', 'settle', '-t', '30'], { timeoutMs: 40_000 });
     const pfProperties = await readUdevProperties(PF);
@@ -66,7 +82,9 @@ async function checkUdevRule(ctx: DaemonContext, repaired: ChainFacts): Promise<
     expectEqual('PF SYSTEMD_WANTS', pfProperties.SYSTEMD_WANTS?.split(' ').includes(UNIT), true);
     expectEqual('PF TAGS has systemd', pfProperties.TAGS?.includes(':systemd:'), true);
     expectEqual('VF NM_UNMANAGED', vfProperties.NM_UNMANAGED, '1');
-    const deviceUnit = (await runChecked(['systemd-escape', '--path', '--suffix=device', `/sys${pfProperties.DEVPATH ?? ''}`], { timeoutMs: 10_000 })).stdout.trim();
+    const deviceUnit = (
+      await runChecked(['systemd-escape', '--path', '--suffix=device', `/sys${pfProperties.DEVPATH ?? ''}`], { timeoutMs: 10_000 })
+    ).stdout.trim();
     const deviceWants = (await readUnitProperties(deviceUnit, ['Wants'])).Wants ?? '';
     expectEqual(`${deviceUnit} Wants ${UNIT}`, deviceWants.split(' ').includes(UNIT), true);
     return { pfProperties, vfProperties, deviceUnit, deviceWants };
@@ -90,9 +108,16 @@ export async function runHotplug(ctx: DaemonContext): Promise<void> {
     return after;
   });
   const repairEntries = await rec.step('s2: journal: after the rescan, VFs re-created, bound and attached', () =>
-    waitForDaemonEntries(repairCursor, (e) => e.filter((x) => x.VFKEEPER_STEP === 'attach-relay' && x.VFKEEPER_RESULT === 'ok').length >= ctx.count, 'the relays attached again', 30_000),
+    waitForDaemonEntries(
+      repairCursor,
+      (e) => e.filter((x) => x.VFKEEPER_STEP === 'attach-relay' && x.VFKEEPER_RESULT === 'ok').length >= ctx.count,
+      'the relays attached again',
+      30_000,
+    ),
   );
-  const removalEntries = (await readDaemonEntries(cursor)).filter((e) => !repairEntries.some((r) => r.__MONOTONIC_TIMESTAMP === e.__MONOTONIC_TIMESTAMP));
+  const removalEntries = (await readDaemonEntries(cursor)).filter(
+    (e) => !repairEntries.some((r) => r.__MONOTONIC_TIMESTAMP === e.__MONOTONIC_TIMESTAMP),
+  );
   const seen = readUdevSince(udev, mark, [PF, ...repaired.vfs.map((v) => v.pci)]);
   const facts: S2Facts = { port, removed, repaired, udev: seen, ...rule, unitBefore, unitAfter, removalEntries, repairEntries };
   rec.fact('s2', facts);

@@ -24,18 +24,31 @@ const isStrayRefusal = (e: JournalEntry): boolean => e.MESSAGE_ID === messageIdF
 async function removePfAlone({ rec, forwarder }: DaemonContext, before: ChainFacts): Promise<S2bFacts['leftBehind']> {
   return rec.step(`s2b: echo 1 > ${devicePath(PF, 'remove')} with ${before.vfs.length} VFs: the PF goes, its VFs stay`, async () => {
     await writeSysfs(devicePath(PF, 'remove'), '1');
-    await waitForChain(PF, forwarder, (s) => !s.pfPresent && s.relays !== null && Object.keys(s.relays).length === 0, 'the PF gone and no relay attached', { timeoutMs: WAIT_MS });
+    await waitForChain(
+      PF,
+      forwarder,
+      (s) => !s.pfPresent && s.relays !== null && Object.keys(s.relays).length === 0,
+      'the PF gone and no relay attached',
+      { timeoutMs: WAIT_MS },
+    );
     const left = [];
     for (const vf of before.vfs) {
       if (!(await isPresent(devicePath(vf.pci)))) continue;
-      left.push({ pci: vf.pci, driver: (await readDriver(vf.pci)) ?? null, physfn: await readlink(devicePath(vf.pci, 'physfn')).catch(() => null) });
+      left.push({
+        pci: vf.pci,
+        driver: (await readDriver(vf.pci)) ?? null,
+        physfn: await readlink(devicePath(vf.pci, 'physfn')).catch(() => null),
+      });
     }
     expectEqual('VFs left behind by the PF', left.length, before.vfs.length);
     return left;
   });
 }
 
-async function rescan({ rec, forwarder }: DaemonContext, cursor: string): Promise<{ rescanned: ChainFacts; entries: Record<string, string>[] }> {
+async function rescan(
+  { rec, forwarder }: DaemonContext,
+  cursor: string,
+): Promise<{ rescanned: ChainFacts; entries: Record<string, string>[] }> {
   return rec.step('s2b: rescan: the PF is back, vfkeeper refuses to create VFs over the ones left behind, and says why', async () => {
     await writeSysfs(join(PCI_BUS, 'rescan'), '1');
     await waitForDaemonEntries(cursor, (e) => e.some(isStrayRefusal), 'a refusal for the VFs left behind', WAIT_MS);
@@ -43,7 +56,12 @@ async function rescan({ rec, forwarder }: DaemonContext, cursor: string): Promis
     // retry a refusal only a reboot lifts on its back-off (run-outcome.ts),
     // so one is asked for: a reload makes a full run.
     await runSystemctl(['reload', UNIT]);
-    const entries = await waitForDaemonEntries(cursor, (e) => e.filter(isStrayRefusal).length >= 2, 'two refusals for the VFs left behind', WAIT_MS);
+    const entries = await waitForDaemonEntries(
+      cursor,
+      (e) => e.filter(isStrayRefusal).length >= 2,
+      'two refusals for the VFs left behind',
+      WAIT_MS,
+    );
     const rescanned = await readChainState(PF, forwarder);
     expectEqual('PF back', rescanned.pfPresent, true);
     expectEqual('sriov_numvfs of the PF back', rescanned.numvfs, 0);

@@ -14,7 +14,8 @@ import { PF, readUdevSince, waitForDaemonEntries, type DaemonContext } from './c
 import type { S4Facts } from './facts.js';
 
 const REPAIR_MS = 120_000;
-const isWokenByUdev = (e: JournalEntry): boolean => e.MESSAGE_ID === messageIdFor('run.start') && (e.VFKEEPER_EVENT === 'udev' || (e.VFKEEPER_EVENTS ?? '').split(' ').includes('udev'));
+const isWokenByUdev = (e: JournalEntry): boolean =>
+  e.MESSAGE_ID === messageIdFor('run.start') && (e.VFKEEPER_EVENT === 'udev' || (e.VFKEEPER_EVENTS ?? '').split(' ').includes('udev'));
 
 /** What an administrator would type: echo nvme > driver_override; echo VF > .../vfio-pci/unbind; echo VF > .../nvme/bind. */
 async function applyHandRebind(vf: string): Promise<string> {
@@ -34,7 +35,11 @@ export async function runRebind(ctx: DaemonContext): Promise<void> {
     const result = await applyHandRebind(vf);
     const since = performance.now();
     expectEqual(`echo ${vf} > .../nvme/bind`, result, 'ok');
-    await udev.waitForRecord((r) => r.action === 'bind' && r.properties.PCI_SLOT_NAME === vf && r.properties.DRIVER === 'nvme', `bind ${vf} to nvme`, 30_000);
+    await udev.waitForRecord(
+      (r) => r.action === 'bind' && r.properties.PCI_SLOT_NAME === vf && r.properties.DRIVER === 'nvme',
+      `bind ${vf} to nvme`,
+      30_000,
+    );
     const converged = await waitForConverged(PF, forwarder, count, { timeoutMs: REPAIR_MS, since });
     rec.timing('s4 VF bound to nvme by hand -> back on vfio-pci', converged.ms);
     return { nvmeBind: result, after: converged.state };
@@ -44,7 +49,8 @@ export async function runRebind(ctx: DaemonContext): Promise<void> {
   const entries = await rec.step('s4: journal: the VF bound again; udev woke the daemon', () =>
     waitForDaemonEntries(
       cursor,
-      (all) => all.some((e) => e.VFKEEPER_STEP === 'bind-driver' && e.VF_PCI_SLOT === vf && e.VFKEEPER_RESULT === 'ok') && all.some(isWokenByUdev),
+      (all) =>
+        all.some((e) => e.VFKEEPER_STEP === 'bind-driver' && e.VF_PCI_SLOT === vf && e.VFKEEPER_RESULT === 'ok') && all.some(isWokenByUdev),
       `a bind-driver entry for ${vf}, and a run woken by udev`,
       30_000,
     ),

@@ -23,7 +23,9 @@ async function holdVf({ rec, forwarder }: DaemonContext): Promise<{ holder: Vfio
   const state = await readChainState(PF, forwarder);
   const vf = state.vfs[Math.min(1, state.vfs.length - 1)];
   if (vf?.iommuGroup === null || vf === undefined) throw new Error(`${PF} has no VF with an IOMMU group to hold`);
-  const holder = await rec.step(`s5: a process of nobody holds /dev/vfio/${vf.iommuGroup} (${vf.pci}) open`, () => startVfioHolder(vf.iommuGroup ?? '', HOLDER, 30_000));
+  const holder = await rec.step(`s5: a process of nobody holds /dev/vfio/${vf.iommuGroup} (${vf.pci}) open`, () =>
+    startVfioHolder(vf.iommuGroup ?? '', HOLDER, 30_000),
+  );
   return { holder, vf: vf.pci };
 }
 
@@ -31,7 +33,12 @@ async function changeCount(ctx: DaemonContext): Promise<Record<string, string>[]
   const cursor = await readJournalCursor();
   return ctx.rec.step(`s5: vfs: ${NEW_COUNT} in ${CONFIG_PATH} (file watch): refused, the journal says why`, async () => {
     await writeConfig(NEW_COUNT);
-    return waitForDaemonEntries(cursor, (e) => hasMessage(e, 'config.reloaded') && e.some(isGuardRefusal), 'the configuration reloaded and the guard refusing', WAIT_MS);
+    return waitForDaemonEntries(
+      cursor,
+      (e) => hasMessage(e, 'config.reloaded') && e.some(isGuardRefusal),
+      'the configuration reloaded and the guard refusing',
+      WAIT_MS,
+    );
   });
 }
 
@@ -76,11 +83,23 @@ export async function runGuard(ctx: DaemonContext): Promise<void> {
       expectEqual('vfkeeper reconcile exit status', out.status, 3);
       return out;
     });
-    const status = await rec.step('s5: vfkeeper status --json', async () => JSON.parse((await runVfkeeper(['status', '--json'])).stdout) as unknown);
+    const status = await rec.step(
+      's5: vfkeeper status --json',
+      async () => JSON.parse((await runVfkeeper(['status', '--json'])).stdout) as unknown,
+    );
     const guardId = entries.find(isGuardRefusal)?.MESSAGE_ID ?? '';
     const catalog = (await runChecked(['journalctl', '--list-catalog', guardId], { timeoutMs: 30_000 })).stdout;
     const released = await release(ctx, holder);
-    const facts: S5Facts = { holder: { pid: holder.pid, comm: holder.comm, node: holder.node, vf }, entries, reloadEntries, afterRefusal, reconcile, status, released, catalog };
+    const facts: S5Facts = {
+      holder: { pid: holder.pid, comm: holder.comm, node: holder.node, vf },
+      entries,
+      reloadEntries,
+      afterRefusal,
+      reconcile,
+      status,
+      released,
+      catalog,
+    };
     rec.fact('s5', facts);
   } finally {
     await holder.stop();

@@ -34,7 +34,11 @@ export async function runColdplug(ctx: DaemonContext): Promise<void> {
   const entries = await rec.step('s6: journal: systemd started the unit, the daemon ran and is ready', async () => {
     const daemon = await waitForDaemonEntries(cursor, (e) => hasMessage(e, 'daemon.ready'), 'the daemon ready', 60_000);
     const systemd = (await readJournalAfter(cursor, [`UNIT=${UNIT}`, '_PID=1'])).map(pickJournalFields);
-    expectEqual(`systemd "Starting ${UNIT}" entries`, systemd.some((e) => e.JOB_TYPE === 'start'), true);
+    expectEqual(
+      `systemd "Starting ${UNIT}" entries`,
+      systemd.some((e) => e.JOB_TYPE === 'start'),
+      true,
+    );
     return [...systemd, ...daemon];
   });
   const facts: S6Facts = { before, after, entries };

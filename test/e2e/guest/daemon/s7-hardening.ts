@@ -26,7 +26,13 @@ async function runAnalyze(args: readonly string[]): Promise<CommandOutput> {
 async function readProcStatus(pid: string): Promise<Record<string, string>> {
   const text = await readFile(`/proc/${pid}/status`, 'utf8');
   const keep = new Set(['CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb', 'NoNewPrivs', 'Seccomp', 'Uid']);
-  return Object.fromEntries(text.split('\n').map((l) => l.split(':\t')).filter(([k]) => keep.has(k ?? '')).map(([k, v]) => [k ?? '', (v ?? '').trim()]));
+  return Object.fromEntries(
+    text
+      .split('\n')
+      .map((l) => l.split(':\t'))
+      .filter(([k]) => keep.has(k ?? ''))
+      .map(([k, v]) => [k ?? '', (v ?? '').trim()]),
+  );
 }
 
 export async function runHardening(ctx: DaemonContext): Promise<void> {
@@ -34,7 +40,8 @@ export async function runHardening(ctx: DaemonContext): Promise<void> {
   const security = await rec.step(`s7: systemd-analyze security ${UNIT}: exposure <= ${MAX_EXPOSURE}`, async () => {
     const out = await runAnalyze(['security', '--no-pager', UNIT]);
     const exposure = parseExposure(out.stdout);
-    if (exposure === null || exposure > MAX_EXPOSURE) throw new Error(`exposure ${String(exposure)}: ${out.stdout.split('\n').slice(-3).join(' ')}`);
+    if (exposure === null || exposure > MAX_EXPOSURE)
+      throw new Error(`exposure ${String(exposure)}: ${out.stdout.split('\n').slice(-3).join(' ')}`);
     return { out, exposure };
   });
   const verify = await rec.step(`s7: systemd-analyze verify ${INSTALLED_UNIT}`, async () => {

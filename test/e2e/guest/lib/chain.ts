@@ -84,6 +84,17 @@ export async function waitForChain(
 }
 
 /** Every VF on vfio-pci and the relays as `relays: auto` wants them. */
-export function waitForConverged(pf: string, forwarder: Forwarder, count: number, options: { timeoutMs: number; since?: number }): Promise<Converged> {
-  return waitForChain(pf, forwarder, (s) => isConverged(s, count), `${count} VFs of ${pf} on vfio-pci with relays 1..${count} attached`, options);
+export function waitForConverged(
+  pf: string,
+  forwarder: Forwarder,
+  count: number,
+  options: { timeoutMs: number; since?: number },
+): Promise<Converged> {
+  return waitForChain(
+    pf,
+    forwarder,
+    (s) => isConverged(s, count),
+    `${count} VFs of ${pf} on vfio-pci with relays 1..${count} attached`,
+    options,
+  );
 }

@@ -60,12 +60,17 @@ export async function waitForJournal(
     );
   } catch (e) {
     const last = seen.slice(-4).map((x) => JSON.stringify(pickJournalFields(x)));
-    throw new VfkeeperError('ERR_E2E_JOURNAL', `${e instanceof Error ? e.message : String(e)}; ${seen.length} entries after the cursor, the last: ${last.join(' ')}`, { cause: e });
+    throw new VfkeeperError(
+      'ERR_E2E_JOURNAL',
+      `${e instanceof Error ? e.message : String(e)}; ${seen.length} entries after the cursor, the last: ${last.join(' ')}`,
+      { cause: e },
+    );
   }
 }
 
 /** The fields worth keeping in a result file: vfkeeper's own and a few of journald's. */
 export function pickJournalFields(entry: JournalEntry): Record<string, string> {
-  const keep = /^(MESSAGE|MESSAGE_ID|PRIORITY|VFKEEPER_[A-Z_]+|PCI_SLOT|VF_PCI_SLOT|VIRTIO_ID|SOCKET_PATH|NETDEV|ERRNO|DURATION_USEC|UNIT|JOB_TYPE|_PID|_COMM|_SYSTEMD_UNIT|_CAP_EFFECTIVE|__MONOTONIC_TIMESTAMP)$/;
+  const keep =
+    /^(MESSAGE|MESSAGE_ID|PRIORITY|VFKEEPER_[A-Z_]+|PCI_SLOT|VF_PCI_SLOT|VIRTIO_ID|SOCKET_PATH|NETDEV|ERRNO|DURATION_USEC|UNIT|JOB_TYPE|_PID|_COMM|_SYSTEMD_UNIT|_CAP_EFFECTIVE|__MONOTONIC_TIMESTAMP)$/;
   return Object.fromEntries(Object.entries(entry).filter(([k]) => keep.test(k)));
 }

@@ -49,7 +49,15 @@ export async function checkJournald(timeoutMs: number): Promise<Record<string, u
 /** The systemd version over busctl, and a unit's ActiveState over dbus-next (the daemon's client). */
 export async function checkSystemBus(unit: string): Promise<{ systemdVersion: string; activeState: string }> {
   const { stdout } = await runChecked(
-    ['busctl', '--system', 'get-property', 'org.freedesktop.systemd1', '/org/freedesktop/systemd1', 'org.freedesktop.systemd1.Manager', 'Version'],
+    [
+      'busctl',
+      '--system',
+      'get-property',
+      'org.freedesktop.systemd1',
+      '/org/freedesktop/systemd1',
+      'org.freedesktop.systemd1.Manager',
+      'Version',
+    ],
     { timeoutMs: 10_000 },
   );
   const bus = dbus.systemBus();
@@ -59,7 +67,10 @@ export async function checkSystemBus(unit: string): Promise<{ systemdVersion: st
     const unitReply = await call('/org/freedesktop/systemd1', 'org.freedesktop.systemd1.Manager', 'GetUnit', 's', [unit]);
     const unitPath: unknown = unitReply?.body[0];
     if (typeof unitPath !== 'string') throw new VfkeeperError('ERR_E2E_DBUS', `GetUnit(${unit}) returned no object path`);
-    const stateReply = await call(unitPath, 'org.freedesktop.DBus.Properties', 'Get', 'ss', ['org.freedesktop.systemd1.Unit', 'ActiveState']);
+    const stateReply = await call(unitPath, 'org.freedesktop.DBus.Properties', 'Get', 'ss', [
+      'org.freedesktop.systemd1.Unit',
+      'ActiveState',
+    ]);
     const variant: unknown = stateReply?.body[0];
     const activeState = variant instanceof dbus.Variant && typeof variant.value === 'string' ? variant.value : undefined;
     if (activeState === undefined) throw new VfkeeperError('ERR_E2E_DBUS', `no ActiveState for ${unit}`);

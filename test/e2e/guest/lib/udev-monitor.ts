@@ -57,7 +57,6 @@ export async function startUdevMonitor(subsystems: readonly string[], timeoutMs:
   return {
     records,
     stop,
-    waitForRecord: (match, what, ms) =>
-      waitFor(async () => records.find(match), { what: `udev record: ${what}`, timeoutMs: ms }),
+    waitForRecord: (match, what, ms) => waitFor(async () => records.find(match), { what: `udev record: ${what}`, timeoutMs: ms }),
   };
 }

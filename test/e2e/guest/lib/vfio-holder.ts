@@ -24,9 +24,13 @@ export async function startVfioHolder(group: string, owner: { user: string; grou
   await runChecked(['chown', `${owner.user}:${owner.group}`, node], { timeoutMs: 10_000 });
   // $1 is the node: data, never part of the script text.
   const script = 'exec 3<>"$1" || exit 3; echo open; exec sleep 600';
-  const child = spawn('setpriv', ['--reuid', owner.user, '--regid', owner.group, '--clear-groups', '--', 'bash', '-c', script, 'holder', node], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    'setpriv',
+    ['--reuid', owner.user, '--regid', owner.group, '--clear-groups', '--', 'bash', '-c', script, 'holder', node],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
   const pid = child.pid;

@@ -64,7 +64,8 @@ export async function installVfkeeper(projectDir: string): Promise<string> {
       hint: 'run `make stage` on the host before booting (make e2e does); the guest has no npm',
     });
   }
-  const r = await runChecked(['make', '-C', projectDir, '--no-print-directory', 'install', 'PREFIX=/usr'], { timeoutMs: 300_000 });
+  // 55 MB over 9p under TCG: 2 minutes on a busy 2-core host, over 5 on a very busy one.
+  const r = await runChecked(['make', '-C', projectDir, '--no-print-directory', 'install', 'PREFIX=/usr'], { timeoutMs: 900_000 });
   return r.stdout + r.stderr;
 }
 

@@ -60,7 +60,13 @@ interface BenchContext {
  * One uncounted warm-up, then `reps` counted runs; each starts from the
  * same state: SR-IOV off and the port removed by `prepare`, then `run`.
  */
-async function runSeries<T>(ctx: BenchContext, label: string, reps: number, prepare: () => Promise<void>, run: () => Promise<T>): Promise<{ warmup: T; runs: T[] }> {
+async function runSeries<T>(
+  ctx: BenchContext,
+  label: string,
+  reps: number,
+  prepare: () => Promise<void>,
+  run: () => Promise<T>,
+): Promise<{ warmup: T; runs: T[] }> {
   const results: T[] = [];
   for (let i = 0; i <= reps; i++) {
     const name = i === 0 ? 'warm-up' : `${i}/${reps}`;
@@ -102,7 +108,13 @@ function runDaemonSeries(ctx: BenchContext, reps: number): Promise<{ warmup: Dae
     await runVfkeeperChecked(['resume']);
     await waitForDaemonQuiet(60_000);
   };
-  return runSeries(ctx, `vfkeeper: SR-IOV off, port removed, rescan, the daemon binds ${ctx.env.vfs} VFs, udev settled:`, reps, prepare, () => runDaemonFloor(PF, ctx.env.vfs));
+  return runSeries(
+    ctx,
+    `vfkeeper: SR-IOV off, port removed, rescan, the daemon binds ${ctx.env.vfs} VFs, udev settled:`,
+    reps,
+    prepare,
+    () => runDaemonFloor(PF, ctx.env.vfs),
+  );
 }
 
 async function runBench(env: ScenarioEnv, rec: Recorder): Promise<void> {
@@ -129,13 +141,22 @@ async function runBench(env: ScenarioEnv, rec: Recorder): Promise<void> {
   rec.fact('floorWithRules', await runFloorSeries(ctx, 'shell floor, rules in place', reps));
   await rec.writeResult(false);
   const settleReps = readCount('VFKEEPER_E2E_SETTLE_REPS', 5);
-  rec.fact('rulesSettle', await rec.step(`udev trigger + settle, 3 x ${settleReps} each without and with the rules`, () => measureRulesSettle(PF, 3, settleReps)));
+  rec.fact(
+    'rulesSettle',
+    await rec.step(`udev trigger + settle, 3 x ${settleReps} each without and with the rules`, () => measureRulesSettle(PF, 3, settleReps)),
+  );
   await rec.step('systemctl unmask --runtime vfkeeper', async () => void (await runSystemctl(['unmask', '--runtime', UNIT])));
 }
 
 async function main(): Promise<number> {
   const env = parseScenarioEnv(process.env);
-  const rec = createRecorder({ scenario: env.scenario, vfs: env.vfs, kernel: release(), resultsDir: env.resultsDir, print: (l) => console.log(l) });
+  const rec = createRecorder({
+    scenario: env.scenario,
+    vfs: env.vfs,
+    kernel: release(),
+    resultsDir: env.resultsDir,
+    print: (l) => console.log(l),
+  });
   let passed = false;
   try {
     await runBench(env, rec);

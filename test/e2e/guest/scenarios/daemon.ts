@@ -70,8 +70,15 @@ async function runScenarios(ctx: DaemonContext, deadlineMs: number): Promise<boo
       continue;
     }
     // A failure is recorded by its step; the next scenario still runs.
-    const start = () => ctx.rec.step(`${name}: the daemon quiet first (no run of the last scenario under way)`, () => waitForDaemonQuiet(60_000));
-    passed = (await start().then(() => run(ctx)).then(() => true, () => false)) && passed;
+    const start = () =>
+      ctx.rec.step(`${name}: the daemon quiet first (no run of the last scenario under way)`, () => waitForDaemonQuiet(60_000));
+    passed =
+      (await start()
+        .then(() => run(ctx))
+        .then(
+          () => true,
+          () => false,
+        )) && passed;
     await ctx.rec.writeResult(false);
   }
   return passed;
@@ -80,7 +87,13 @@ async function runScenarios(ctx: DaemonContext, deadlineMs: number): Promise<boo
 async function main(): Promise<number> {
   const env = parseScenarioEnv(process.env);
   const deadlineMs = Number(process.env.VFKEEPER_E2E_DEADLINE ?? '600') * 1000;
-  const rec = createRecorder({ scenario: env.scenario, vfs: env.vfs, kernel: release(), resultsDir: env.resultsDir, print: (l) => console.log(l) });
+  const rec = createRecorder({
+    scenario: env.scenario,
+    vfs: env.vfs,
+    kernel: release(),
+    resultsDir: env.resultsDir,
+    print: (l) => console.log(l),
+  });
   const forwarder = createZmqForwarder(FORWARDER_ENDPOINTS, { retries: 0 });
   let passed = false;
   try {

@@ -83,13 +83,22 @@ async function checkUdevRecords({ rec, udev }: Context, vfs: readonly string[]):
     for (const vf of vfs) {
       const add = await udev.waitForRecord((r) => r.action === 'add' && r.properties.PCI_SLOT_NAME === vf, `add ${vf}`, WAIT_MS);
       expectEqual(`DRIVER on add of ${vf}`, add.properties.DRIVER ?? '', '');
-      await udev.waitForRecord((r) => r.action === 'bind' && r.properties.PCI_SLOT_NAME === vf && r.properties.DRIVER === 'vfio-pci', `bind ${vf}`, WAIT_MS);
+      await udev.waitForRecord(
+        (r) => r.action === 'bind' && r.properties.PCI_SLOT_NAME === vf && r.properties.DRIVER === 'vfio-pci',
+        `bind ${vf}`,
+        WAIT_MS,
+      );
     }
-    const nvmeBinds = udev.records.filter((r) => r.action === 'bind' && r.properties.DRIVER === 'nvme' && r.properties.PCI_SLOT_NAME !== PF);
+    const nvmeBinds = udev.records.filter(
+      (r) => r.action === 'bind' && r.properties.DRIVER === 'nvme' && r.properties.PCI_SLOT_NAME !== PF,
+    );
     expectEqual('VF binds to nvme', nvmeBinds.length, 0);
     // The first PF change was the monitor's round trip; the count change makes another.
     const isPfChange = (r: UdevRecord): boolean => r.action === 'change' && r.properties.PCI_SLOT_NAME === PF;
-    await waitFor(async () => (udev.records.filter(isPfChange).length >= 2 ? true : undefined), { what: 'a PF change record for the count', timeoutMs: WAIT_MS });
+    await waitFor(async () => (udev.records.filter(isPfChange).length >= 2 ? true : undefined), {
+      what: 'a PF change record for the count',
+      timeoutMs: WAIT_MS,
+    });
   });
 }
 
@@ -154,7 +163,13 @@ async function runSystemChecks({ rec }: Context): Promise<void> {
 async function main(): Promise<number> {
   const nodeStartMs = Math.round(process.uptime() * 1000);
   const env = parseScenarioEnv(process.env);
-  const rec = createRecorder({ scenario: env.scenario, vfs: env.vfs, kernel: release(), resultsDir: env.resultsDir, print: (l) => console.log(l) });
+  const rec = createRecorder({
+    scenario: env.scenario,
+    vfs: env.vfs,
+    kernel: release(),
+    resultsDir: env.resultsDir,
+    print: (l) => console.log(l),
+  });
   rec.timing('nodeStartMs', nodeStartMs);
   let completed = false;
   let udev: UdevMonitor | undefined;
@@ -167,7 +182,10 @@ async function main(): Promise<number> {
       return monitor;
     });
     const ctx = { env, rec, udev };
-    const chain = await runSriovChain(ctx).then(() => true, () => false);
+    const chain = await runSriovChain(ctx).then(
+      () => true,
+      () => false,
+    );
     await runSystemChecks(ctx);
     completed = chain;
   } catch {
