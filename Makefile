@@ -220,4 +220,4 @@ check-deb: operator-tools deb
 
 # The role's syntax here; the guest runs it for real (test/e2e/deb.test.ts).
 check-ansible: operator-tools
-	cd contrib/ansible && ANSIBLE_ROLES_PATH=roles ansible-playbook --syntax-check -i localhost, tests/site.yml
+	cd contrib/ansible && LC_ALL=C.UTF-8 ANSIBLE_ROLES_PATH=roles ansible-playbook --syntax-check -i localhost, tests/site.yml
