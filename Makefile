@@ -46,6 +46,8 @@ check: typecheck lint build test check-alerts check-deb check-ansible e2e
 
 demo: build
 	$(NODE) $(CLI) demo
+	@echo
+	@echo 'To call vfkeeper from this checkout (the README'"'"'s examples): export PATH=$$PWD/bin:$$PATH'
 
 # The real-kernel suite: builds (or reuses) a Debian guest image under
 # /var/tmp/vfkeeper-e2e, installing QEMU and debootstrap if missing, and boots
