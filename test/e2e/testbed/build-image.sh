@@ -20,6 +20,10 @@ suite=bookworm
 # `systemd-analyze verify` runs man for the unit's Documentation=.
 guest_pkgs=(systemd systemd-sysv udev dbus kmod pciutils iproute2 ethtool procps
   linux-image-amd64 initramfs-tools nvme-cli make man-db)
+# The package scenario: contrib/ansible's role, run in the guest (its apt
+# module needs python3-apt; debootstrap does not resolve the virtual
+# python3-cffi-backend-api-* that python3-cryptography depends on).
+guest_pkgs+=(ansible-core python3-apt python3-cffi-backend)
 host_pkgs=(qemu-system-x86 qemu-utils debootstrap e2fsprogs)
 # Free space left in the root file system for `make install` and logs.
 headroom_mb=768
