@@ -6,13 +6,14 @@ DESTDIR ?=
 NODE ?= node
 NPM ?= npm
 
-.PHONY: all deps build stage typecheck lint test check demo e2e install uninstall clean
+.PHONY: all deps build stage typecheck lint format format-check test check demo e2e install uninstall clean
 
 all: build
 
 # Debian packages the build needs: libsystemd-dev for the journald binding,
-# journald itself and dbus-daemon for the tests against the real parts.
-APT_PKGS := libsystemd-dev systemd dbus udev
+# journald itself and dbus-daemon for the tests against the real parts;
+# groff and man for the man page's rendering test (CI runs every test).
+APT_PKGS := libsystemd-dev systemd dbus udev groff-base man-db
 deps: node_modules/.installed
 node_modules/.installed: package.json package-lock.json
 	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -39,10 +40,17 @@ typecheck: deps
 lint: deps
 	npx eslint .
 
+# One format (prettier, 140 columns: .prettierrc.json); `make format` applies it.
+format-check: deps
+	npx prettier --check --log-level warn .
+
+format: deps
+	npx prettier --write --log-level warn .
+
 test: build operator-tools
 	npx vitest run
 
-check: typecheck lint build test check-alerts check-deb check-ansible e2e
+check: typecheck lint format-check build test check-alerts check-deb check-ansible e2e
 
 demo: build
 	$(NODE) $(CLI) demo

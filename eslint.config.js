@@ -3,7 +3,18 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const ioModules = ['node:*', 'fs', 'fs/*', 'child_process', 'zeromq', 'dbus-next', '@parcel/watcher', 'systemd-journald', 'protobufjs', 'protobufjs/*'];
+const ioModules = [
+  'node:*',
+  'fs',
+  'fs/*',
+  'child_process',
+  'zeromq',
+  'dbus-next',
+  '@parcel/watcher',
+  'systemd-journald',
+  'protobufjs',
+  'protobufjs/*',
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.e2e/**', 'debian-build/**'] },
@@ -18,7 +29,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/model/**/*.ts', 'src/core/plan*.ts'],
+    files: ['src/model/**/*.ts', 'src/plan/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ioModules }] },
   },
   {

@@ -14,7 +14,7 @@
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { URL, fileURLToPath } from 'node:url';
-import { reconcile } from '../dist/core/reconcile.js';
+import { reconcile } from '../dist/reconcile/run.js';
 import { createZmqForwarder } from '../dist/dataplane/zmq-forwarder.js';
 import { withWriteDeadline } from '../dist/host/deadline-sysfs.js';
 import { createSimHost } from '../dist/host/sim/sim-host.js';
@@ -72,8 +72,12 @@ async function measureCold(world, ctx, config) {
     }
   }
   const stepsMs = [...kinds.values()].reduce((a, k) => a + k.ms, 0) / COLD;
-  console.log(`   one cold run, mean of ${COLD}: ${[...kinds].map(([kind, k]) => `${k.n / COLD} ${kind} ${(k.ms / COLD).toFixed(1)} ms`).join(', ')}`);
-  console.log(`   steps ${stepsMs.toFixed(1)} ms of ${(times.reduce((a, b) => a + b, 0) / COLD).toFixed(1)} ms; the rest is observe (twice), plan and logging`);
+  console.log(
+    `   one cold run, mean of ${COLD}: ${[...kinds].map(([kind, k]) => `${k.n / COLD} ${kind} ${(k.ms / COLD).toFixed(1)} ms`).join(', ')}`,
+  );
+  console.log(
+    `   steps ${stepsMs.toFixed(1)} ms of ${(times.reduce((a, b) => a + b, 0) / COLD).toFixed(1)} ms; the rest is observe (twice), plan and logging`,
+  );
   return { cold: times, host, forwarder };
 }
 
@@ -81,7 +85,9 @@ function checkConverged(report, world) {
   const attached = world.emulator.readRelayStates().filter((r) => r.vf_to_vm.internal_state === 'DPDK_ADDED').length;
   if (report.converged && attached === 256) return;
   const notOk = report.steps.filter((s) => s.result !== 'ok');
-  throw new Error(`cold run did not converge: ${attached} relays attached, ${notOk.length} steps not ok, first: ${notOk[0]?.message ?? 'none'}`);
+  throw new Error(
+    `cold run did not converge: ${attached} relays attached, ${notOk.length} steps not ok, first: ${notOk[0]?.message ?? 'none'}`,
+  );
 }
 
 async function measureWarm(host, ctx) {
@@ -124,7 +130,10 @@ async function measureCli(world) {
 /** Async spawn: the emulator answering the child lives on this event loop. */
 function runCli(args, world) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, VFKEEPER_LOG: 'stderr', VFKEEPER_STATE_DIR: world.path('state') }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, VFKEEPER_LOG: 'stderr', VFKEEPER_STATE_DIR: world.path('state') },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.on('close', (status) => resolve({ status, stderr }));

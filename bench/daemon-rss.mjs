@@ -28,13 +28,18 @@ const IDLE_MS = 15_000;
 
 async function main() {
   const nodeOptions = /^Environment=NODE_OPTIONS=(.*)$/m.exec(await readFile(UNIT, 'utf8'))?.[1] ?? '';
-  printHeader(`daemon RSS: 1 PF x 56 VFs, 56 relays, ${EVENTS} hook events; NODE_OPTIONS=${nodeOptions}${NODE_FLAGS.length > 0 ? `, node ${NODE_FLAGS.join(' ')}` : ''}`);
+  printHeader(
+    `daemon RSS: 1 PF x 56 VFs, 56 relays, ${EVENTS} hook events; NODE_OPTIONS=${nodeOptions}${NODE_FLAGS.length > 0 ? `, node ${NODE_FLAGS.join(' ')}` : ''}`,
+  );
   const world = await makeWorld();
   let daemon = null;
   try {
     await world.emulator.start();
     const hostFile = world.path('host.json');
-    await writeFile(hostFile, `${JSON.stringify(createSimState({ pfs: 1, totalVfs: 56, numVfs: 0, firmware: 'sriov-2.1.14' }), null, 1)}\n`);
+    await writeFile(
+      hostFile,
+      `${JSON.stringify(createSimState({ pfs: 1, totalVfs: 56, numVfs: 0, firmware: 'sriov-2.1.14' }), null, 1)}\n`,
+    );
     const socket = world.path('control.sock');
     const t0 = process.hrtime.bigint();
     daemon = startDaemon(['daemon', '--simulate', hostFile, '--config', world.configPath, '--control-socket', socket], world, nodeOptions);
@@ -96,11 +101,13 @@ async function waitConverged(socket, daemon) {
 async function sendEvents(socket) {
   for (let i = 0; i < EVENTS; i++) {
     const outcome = await requestControl(socket, { request: 'hook', netdev: 'enp2s0np0', action: 'up', source: 'networkmanager' });
-    if (outcome.kind !== 'reply' || !outcome.reply.ok || outcome.reply.result.accepted !== true) throw new Error(`hook ${i} was not accepted: ${JSON.stringify(outcome)}`);
+    if (outcome.kind !== 'reply' || !outcome.reply.ok || outcome.reply.result.accepted !== true)
+      throw new Error(`hook ${i} was not accepted: ${JSON.stringify(outcome)}`);
   }
   // A full run queues behind the PF lane's runs: when it answers, the events have been handled.
   const drained = await requestControl(socket, { request: 'reconcile', dryRun: false, force: false }, 60_000);
-  if (drained.kind !== 'reply' || !drained.reply.ok || drained.reply.result.converged !== true) throw new Error(`the full run after the events did not converge: ${JSON.stringify(drained)}`);
+  if (drained.kind !== 'reply' || !drained.reply.ok || drained.reply.result.converged !== true)
+    throw new Error(`the full run after the events did not converge: ${JSON.stringify(drained)}`);
 }
 
 /** VmRSS is the target; RssFile is mostly the node binary's own pages (34 MB for `node -e 0`), shared and reclaimable. */

@@ -24,7 +24,15 @@ const BURST = 1000;
 const PF = '0000:02:00.0';
 
 /** A VF bind event, as the simulated kernel (and udev) reports one. */
-const vfEvent = (i) => ({ source: 'udev', kind: 'pci', action: 'bind', pci: `0000:02:${(8 + ((i % 56) >> 3)).toString(16).padStart(2, '0')}.${i % 8}`, driver: 'vfio-pci', pciId: '19EE:6003', physfn: PF });
+const vfEvent = (i) => ({
+  source: 'udev',
+  kind: 'pci',
+  action: 'bind',
+  pci: `0000:02:${(8 + ((i % 56) >> 3)).toString(16).padStart(2, '0')}.${i % 8}`,
+  driver: 'vfio-pci',
+  pciId: '19EE:6003',
+  physfn: PF,
+});
 
 async function scenario(metrics, breakdown) {
   printHeader(`per-event overhead: 1 PF x 56 VFs, 56 relays, ${EVENTS} events, metrics file ${metrics ? 'written (tmp)' : 'off (null)'}`);
@@ -34,19 +42,29 @@ async function scenario(metrics, breakdown) {
   const sim = createSimHost(createSimState({ pfs: 1, totalVfs: 56, numVfs: 0, firmware: 'sriov-2.1.14' }));
   const host = { ...sim, sysfs: withWriteDeadline(sim.sysfs, config.daemon.writeTimeoutMs) };
   const forwarder = createZmqForwarder(config.forwarder);
-  const daemon = new Daemon({ config, loadConfig: world.loadConfig, host, forwarder, logger: createSinkLogger(), pauseFile: world.path('paused'), notifyReady: () => undefined });
+  const daemon = new Daemon({
+    config,
+    loadConfig: world.loadConfig,
+    host,
+    forwarder,
+    logger: createSinkLogger(),
+    pauseFile: world.path('paused'),
+    notifyReady: () => undefined,
+  });
   // The queue is private to the daemon; its idle() is exactly "the run this event woke has finished".
   const queue = Reflect.get(daemon, 'queue');
   try {
     await daemon.start();
     const attached = world.emulator.readRelayStates().filter((r) => r.vf_to_vm.internal_state === 'DPDK_ADDED').length;
-    if (attached !== 56 || daemon.topologySnapshot().vfs.size !== 56) throw new Error(`not converged at start: ${attached} relays attached`);
+    if (attached !== 56 || daemon.topologySnapshot().vfs.size !== 56)
+      throw new Error(`not converged at start: ${attached} relays attached`);
     const tag = metrics ? '' : ' (metrics off)';
     await measureSingles(daemon, queue, tag);
     await measureBurst(daemon, queue, tag);
     if (breakdown) {
       console.log('   one converged per-PF run, part by part (median of 300 each):');
-      for (const [name, ms] of await measureRunParts({ host, config, forwarder, metricsFile: config.daemon.metricsFile })) console.log(`     ${ms.toFixed(3).padStart(7)} ms  ${name}`);
+      for (const [name, ms] of await measureRunParts({ host, config, forwarder, metricsFile: config.daemon.metricsFile }))
+        console.log(`     ${ms.toFixed(3).padStart(7)} ms  ${name}`);
     }
   } finally {
     await daemon.stop();
@@ -68,7 +86,9 @@ async function measureSingles(daemon, queue, tag) {
   times.sort((a, b) => a - b);
   printFigure(`per-event p50${tag}`, percentile(times, 50), 'ms', { op: '<=', value: 1 });
   printFigure(`per-event p99${tag}`, percentile(times, 99), 'ms', { op: '<=', value: 5 });
-  console.log(`   p90 ${percentile(times, 90).toFixed(3)} ms, max ${times[times.length - 1].toFixed(3)} ms, mean ${(times.reduce((a, b) => a + b, 0) / times.length).toFixed(3)} ms`);
+  console.log(
+    `   p90 ${percentile(times, 90).toFixed(3)} ms, max ${times[times.length - 1].toFixed(3)} ms, mean ${(times.reduce((a, b) => a + b, 0) / times.length).toFixed(3)} ms`,
+  );
 }
 
 async function measureBurst(daemon, queue, tag) {
@@ -84,5 +104,6 @@ async function measureBurst(daemon, queue, tag) {
 }
 
 await scenario(true, true);
-if (await hasTextfileDir()) console.log('\n   (metrics off skipped: a node_exporter textfile directory exists, and metrics_file: null would write there)');
+if (await hasTextfileDir())
+  console.log('\n   (metrics off skipped: a node_exporter textfile directory exists, and metrics_file: null would write there)');
 else await scenario(false, false);

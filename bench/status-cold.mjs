@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { URL, fileURLToPath } from 'node:url';
-import { reconcile } from '../dist/core/reconcile.js';
+import { reconcile } from '../dist/reconcile/run.js';
 import { createZmqForwarder } from '../dist/dataplane/zmq-forwarder.js';
 import { createSimHost, saveSimState } from '../dist/host/sim/sim-host.js';
 import { createSimState } from '../dist/host/sim/state.js';
@@ -35,7 +35,11 @@ async function main() {
     const served = [CLI, 'status', '--json', ...common, '--control-socket', world.path('ctl.sock')];
     await checkOutput(alone, env);
     printFigure(`node -e 0 (the floor), median of ${RUNS}`, percentile(await timeRuns([process.execPath, '-e', '0'], env), 50), 'ms');
-    printFigure(`vfkeeper --version (the CLI's own start), median of ${RUNS}`, percentile(await timeRuns([process.execPath, CLI, '--version'], env), 50), 'ms');
+    printFigure(
+      `vfkeeper --version (the CLI's own start), median of ${RUNS}`,
+      percentile(await timeRuns([process.execPath, CLI, '--version'], env), 50),
+      'ms',
+    );
     await measure('status --json, no daemon', alone, env, world.path('hf-alone.json'));
     daemon = await startDaemon([CLI, 'daemon', ...common, '--control-socket', world.path('ctl.sock')], env);
     await checkOutput(served, env);
@@ -94,7 +98,8 @@ async function checkOutput(args, env) {
   if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`);
   const vfs = JSON.parse(r.stdout).pfs[0].vfs;
   const attached = vfs.filter((v) => v.relay.state === 'attached').length;
-  if (r.status !== 0 || vfs.length !== 56 || attached !== 56) throw new Error(`status --json: exit ${r.status}, ${vfs.length} VFs, ${attached} relays attached`);
+  if (r.status !== 0 || vfs.length !== 56 || attached !== 56)
+    throw new Error(`status --json: exit ${r.status}, ${vfs.length} VFs, ${attached} relays attached`);
 }
 
 async function timeRuns(argv, env) {
@@ -122,7 +127,10 @@ function run(argv, env, capture) {
 async function hyperfine(label, args, env, out) {
   const command = [process.execPath, ...args].join(' ');
   const ok = await new Promise((resolve) => {
-    const child = spawn('hyperfine', ['-N', '--warmup', '3', '--runs', String(RUNS), '--export-json', out, '--style', 'none', command], { env, stdio: 'ignore' });
+    const child = spawn('hyperfine', ['-N', '--warmup', '3', '--runs', String(RUNS), '--export-json', out, '--style', 'none', command], {
+      env,
+      stdio: 'ignore',
+    });
     child.on('error', () => resolve(false));
     child.on('close', (status) => resolve(status === 0));
   });

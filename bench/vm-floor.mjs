@@ -44,8 +44,18 @@ async function boot(opts) {
   await run(['make', '--no-print-directory', 'stage']);
   const deadline = 600 + opts.vfs * 10 * (opts.reps + opts.settleReps);
   await run([
-    'test/e2e/testbed/run-vm.sh', '--vfs', String(opts.vfs), '--smp', String(opts.smp), '--deadline', String(deadline),
-    '--param', `reps=${opts.reps}`, '--param', `settle_reps=${opts.settleReps}`, 'bench-floor',
+    'test/e2e/testbed/run-vm.sh',
+    '--vfs',
+    String(opts.vfs),
+    '--smp',
+    String(opts.smp),
+    '--deadline',
+    String(deadline),
+    '--param',
+    `reps=${opts.reps}`,
+    '--param',
+    `settle_reps=${opts.settleReps}`,
+    'bench-floor',
   ]);
 }
 
@@ -54,7 +64,8 @@ const med = (runs, key) => median(pick(runs, key));
 const spread = (runs, key) => `${Math.min(...pick(runs, key))}-${Math.max(...pick(runs, key))}`;
 
 function printRuns(label, runs, keys) {
-  for (const [key, what] of keys) printFigure(`${label}: ${what}, median of ${runs.length} (range ${spread(runs, key)})`, med(runs, key), 'ms');
+  for (const [key, what] of keys)
+    printFigure(`${label}: ${what}, median of ${runs.length} (range ${spread(runs, key)})`, med(runs, key), 'ms');
 }
 
 /** Each run's total less its PF probe: what the floor script or the daemon adds once the PF is on its driver. */
@@ -62,13 +73,31 @@ const afterProbe = (runs, probeKey) => runs.map((r) => ({ ms: Math.round((r.tota
 
 function printFloor(facts) {
   const [floor, daemon, floorWithRules] = [facts.floor.runs, facts.daemon.runs, facts.floorWithRules?.runs];
-  printRuns('shell floor', floor, [['totalMs', 'rescan -> VFs on vfio-pci, udev settled'], ['probeMs', 'rescan -> PF on nvme (kernel)'], ['writeMs', 'sysfs writes'], ['settleMs', 'udevadm settle']]);
-  if (floor.every((r) => r.polled)) printRuns('shell floor', floor.map((r) => r.polled), [['pfBoundMs', 'rescan -> PF on nvme (polled, as for vfkeeper)'], ['vfsBoundMs', 'rescan -> VFs on vfio-pci (polled, as for vfkeeper)']]);
+  printRuns('shell floor', floor, [
+    ['totalMs', 'rescan -> VFs on vfio-pci, udev settled'],
+    ['probeMs', 'rescan -> PF on nvme (kernel)'],
+    ['writeMs', 'sysfs writes'],
+    ['settleMs', 'udevadm settle'],
+  ]);
+  if (floor.every((r) => r.polled))
+    printRuns(
+      'shell floor',
+      floor.map((r) => r.polled),
+      [
+        ['pfBoundMs', 'rescan -> PF on nvme (polled, as for vfkeeper)'],
+        ['vfsBoundMs', 'rescan -> VFs on vfio-pci (polled, as for vfkeeper)'],
+      ],
+    );
   printRuns('vfkeeper', daemon, [
-    ['totalMs', 'rescan -> VFs on vfio-pci, udev settled'], ['pfBoundMs', 'rescan -> PF on nvme (polled)'],
-    ['firstRunStartMs', "rescan -> daemon's first run starts (journal)"], ['numvfsStepMs', 'rescan -> set-numvfs logged'],
-    ['lastBindStepMs', 'rescan -> last bind-driver logged'], ['lastRunEndMs', 'rescan -> last run ends'],
-    ['vfsBoundMs', 'rescan -> VFs on vfio-pci (polled)'], ['settleMs', 'udevadm settle after that'], ['runsMs', 'its runs, summed DURATION_USEC'],
+    ['totalMs', 'rescan -> VFs on vfio-pci, udev settled'],
+    ['pfBoundMs', 'rescan -> PF on nvme (polled)'],
+    ['firstRunStartMs', "rescan -> daemon's first run starts (journal)"],
+    ['numvfsStepMs', 'rescan -> set-numvfs logged'],
+    ['lastBindStepMs', 'rescan -> last bind-driver logged'],
+    ['lastRunEndMs', 'rescan -> last run ends'],
+    ['vfsBoundMs', 'rescan -> VFs on vfio-pci (polled)'],
+    ['settleMs', 'udevadm settle after that'],
+    ['runsMs', 'its runs, summed DURATION_USEC'],
   ]);
   printFigure('vfkeeper: runs per PF appearance, median', med(daemon, 'runs'), 'runs');
   printFigure('warm-up run (uncounted), shell floor, rescan -> settled', facts.floor.warmup.totalMs, 'ms');
@@ -79,14 +108,20 @@ function printFloor(facts) {
   printRuns('vfkeeper, once the PF is on nvme (polled)', daemonAfter, [['ms', 'to VFs on vfio-pci, udev settled']]);
   printFigure('vfkeeper / shell floor, once the PF is on nvme (medians)', med(daemonAfter, 'ms') / med(floorAfter, 'ms'), 'x');
   if (floorWithRules?.length) {
-    printRuns('shell floor, rules in place', floorWithRules, [['totalMs', 'rescan -> VFs on vfio-pci, udev settled'], ['settleMs', 'udevadm settle']]);
+    printRuns('shell floor, rules in place', floorWithRules, [
+      ['totalMs', 'rescan -> VFs on vfio-pci, udev settled'],
+      ['settleMs', 'udevadm settle'],
+    ]);
     printFigure('shell floor with the rules / without (medians)', med(floorWithRules, 'totalMs') / med(floor, 'totalMs'), 'x');
   }
 }
 
 function printSettle({ without, with: withRules, rulesPresent }) {
   console.log(`   rules files put back and taken away: ${rulesPresent.join(', ')}`);
-  for (const [key, what] of [['totalMs', 'trigger + settle'], ['settleMs', 'settle alone']]) {
+  for (const [key, what] of [
+    ['totalMs', 'trigger + settle'],
+    ['settleMs', 'settle alone'],
+  ]) {
     const [a, b] = [med(without, key), med(withRules, key)];
     printFigure(`udev ${what}, PF + VFs, no vfkeeper rules, median of ${without.length} (range ${spread(without, key)})`, a, 'ms');
     printFigure(`udev ${what}, PF + VFs, vfkeeper rules, median of ${withRules.length} (range ${spread(withRules, key)})`, b, 'ms');
@@ -100,7 +135,13 @@ async function main() {
   const result = JSON.parse(await readFile(RESULT, 'utf8'));
   const vm = JSON.parse(await readFile(new URL('vm.json', `file://${RESULT}`), 'utf8').catch(() => '{}'));
   printHeader(`shell floor vs vfkeeper on the guest's real kernel: ${result.vfs} VFs, kernel ${result.kernel}, ${vm.accel ?? '?'}`);
-  if (!result.passed) console.log(`   the scenario did not pass: ${result.steps.filter((s) => !s.ok).map((s) => `${s.name}: ${s.error}`).join('; ')}`);
+  if (!result.passed)
+    console.log(
+      `   the scenario did not pass: ${result.steps
+        .filter((s) => !s.ok)
+        .map((s) => `${s.name}: ${s.error}`)
+        .join('; ')}`,
+    );
   if (result.facts.floor && result.facts.daemon) printFloor(result.facts);
   if (result.facts.rulesSettle) printSettle(result.facts.rulesSettle);
 }

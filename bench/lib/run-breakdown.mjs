@@ -1,10 +1,10 @@
 // What one converged per-PF run is made of: each part of observe -> plan ->
 // metrics timed alone on the same host, ITERATIONS times, median. The parts
 // run one after another in a real run, so their sum is close to its cost.
-import { findManagedPfs, observe, observeForwarder } from '../../dist/core/observe.js';
-import { observePf } from '../../dist/core/observe-pf.js';
-import { plan } from '../../dist/core/plan.js';
-import { reconcile } from '../../dist/core/reconcile.js';
+import { findManagedPfs, observe, observeForwarder } from '../../dist/reconcile/observe.js';
+import { observePf } from '../../dist/reconcile/observe-pf.js';
+import { plan } from '../../dist/plan/plan.js';
+import { reconcile } from '../../dist/reconcile/run.js';
 import { createMetricsState, formatMetrics, recordRun, writeMetrics } from '../../dist/daemon/metrics.js';
 import { createSinkLogger, median, msSince } from './setup.mjs';
 
@@ -34,7 +34,10 @@ export async function measureRunParts({ host, config, forwarder, metricsFile }) 
     ['files.listSockets (readdir + lstat of each socket)', () => host.files.listSockets(config.forwarder.socketDir)],
     ['files.resolveOwner (cached after the first run)', () => host.files.resolveOwner(config.forwarder.socketOwner)],
     ['plan (pure)', () => plan(config, observed, { force: false })],
-    ['formatMetrics + writeMetrics (file in tmp)', () => (metricsFile === null ? undefined : writeMetrics(metricsFile, formatMetrics(metrics)))],
+    [
+      'formatMetrics + writeMetrics (file in tmp)',
+      () => (metricsFile === null ? undefined : writeMetrics(metricsFile, formatMetrics(metrics))),
+    ],
   ];
   const out = [];
   for (const [name, work] of parts) out.push([name, await timeMedian(work)]);

@@ -59,7 +59,14 @@ function formatConfig(dir, emulator, metrics) {
 
 /** Whether the daemon would write metrics outside the temporary directory with metrics_file: null. */
 export async function hasTextfileDir() {
-  const found = await Promise.all(TEXTFILE_DIRS.map((d) => access(d).then(() => true, () => false)));
+  const found = await Promise.all(
+    TEXTFILE_DIRS.map((d) =>
+      access(d).then(
+        () => true,
+        () => false,
+      ),
+    ),
+  );
   return found.includes(true);
 }
 
@@ -75,14 +82,19 @@ export function percentile(sorted, p) {
   return sorted[i];
 }
 
-export const median = (values) => percentile([...values].sort((a, b) => a - b), 50);
+export const median = (values) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 
 export const msSince = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
 
 /** One figure per line: `FIGURE name = value unit (target: ..., MET|MISSED)`. */
 export function printFigure(name, value, unit, target) {
   const shown = typeof value !== 'number' || Number.isInteger(value) ? String(value) : value.toFixed(value < 10 ? 3 : 1);
-  const verdict = target === undefined ? '' : ` (target ${target.op} ${target.value} ${unit}: ${compare(value, target) ? 'MET' : 'MISSED'})`;
+  const verdict =
+    target === undefined ? '' : ` (target ${target.op} ${target.value} ${unit}: ${compare(value, target) ? 'MET' : 'MISSED'})`;
   console.log(`FIGURE ${name} = ${shown} ${unit}${verdict}`);
 }
 
@@ -92,5 +104,10 @@ function compare(value, target) {
 
 export function printHeader(title) {
   console.log(`\n== ${title}`);
-  console.log(`   node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `   node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), load ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
 }

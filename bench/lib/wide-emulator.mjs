@@ -37,8 +37,18 @@ export class WideForwarderEmulator {
     await mkdir(this.socketDir, { recursive: true });
     const table = new RelayTable({ maxRelays: this.maxRelays, pps: 1000, now: Date.now, canAttach: () => true });
     const sockets = new VhostSockets(this.socketDir, (id, connected) => table.setVmConnected(id, connected));
-    const portControl = new RepServer(this.endpoints.portControl, (req) => respondWide(req, table, sockets), () => encodePortControlResponse({ status: 'ERROR' }), new Behaviour());
-    const stats = new RepServer(this.endpoints.stats, async (req) => respondToStats(req, table), () => encodeStatsResponse({ status: 'ENOMEM', relay: [] }), new Behaviour());
+    const portControl = new RepServer(
+      this.endpoints.portControl,
+      (req) => respondWide(req, table, sockets),
+      () => encodePortControlResponse({ status: 'ERROR' }),
+      new Behaviour(),
+    );
+    const stats = new RepServer(
+      this.endpoints.stats,
+      async (req) => respondToStats(req, table),
+      () => encodeStatsResponse({ status: 'ENOMEM', relay: [] }),
+      new Behaviour(),
+    );
     this.#running = { table, sockets, servers: [portControl, stats] };
     for (let id = 0; id < this.maxRelays; id++) {
       await sockets.listen(this.socketPath(id), id);

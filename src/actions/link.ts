@@ -1,4 +1,5 @@
 // Link state, MTU, VF MACs (rtnetlink through `ip`) and module loading.
+import { pciDriver } from '../host/sysfs-paths.js';
 import type { StepOf } from '../model/step.js';
 import type { ActionContext, ActionResult } from './context.js';
 
@@ -18,7 +19,7 @@ export async function applySetVfMac(step: StepOf<'set-vf-mac'>, { host }: Action
 }
 
 export async function applyLoadModule(step: StepOf<'load-module'>, { host }: ActionContext): Promise<ActionResult> {
-  if (await host.sysfs.exists(`bus/pci/drivers/${step.module}`)) return { result: 'skipped', reason: 'already loaded' };
+  if (await host.sysfs.exists(pciDriver(step.module))) return { result: 'skipped', reason: 'already loaded' };
   await host.modules.load(step.module);
   return { result: 'ok' };
 }

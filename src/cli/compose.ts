@@ -5,6 +5,7 @@ import type { Forwarder } from '../dataplane/types.js';
 import { createZmqForwarder } from '../dataplane/zmq-forwarder.js';
 import { withWriteDeadline } from '../host/deadline-sysfs.js';
 import { createRealFiles } from '../host/real/files.js';
+import { createRealFirmware } from '../host/real/firmware.js';
 import { createRealNetTools } from '../host/real/net-tools.js';
 import { runTool } from '../host/real/run-tool.js';
 import { createRealSysfs } from '../host/real/sysfs.js';
@@ -20,7 +21,12 @@ export async function openConfig(globals: GlobalOptions): Promise<Config> {
   return loadConfig(globals.config);
 }
 
-export async function openHost(globals: GlobalOptions, config: Config, env: NodeJS.ProcessEnv, options: { durable?: boolean } = {}): Promise<Host> {
+export async function openHost(
+  globals: GlobalOptions,
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  options: { durable?: boolean } = {},
+): Promise<Host> {
   const timeout = config.daemon.writeTimeoutMs;
   if (globals.simulate !== undefined) {
     const host = createSimHost(await loadSimState(globals.simulate), { file: globals.simulate, durable: options.durable === true });
@@ -35,6 +41,8 @@ export async function openHost(globals: GlobalOptions, config: Config, env: Node
     modules: { load: async (name) => void (await runTool('modprobe', [name])) },
     workload: createRealWorkload(),
     files: createRealFiles(),
+    firmware: createRealFirmware(),
+    simulation: null,
     commit: async () => undefined,
   };
 }

@@ -4,6 +4,7 @@
 // to a daemon whose socket was named, so a test can never reach a real one.
 import { requestControl, type ControlOutcome } from '../control/client.js';
 import type { ControlRequest, JsonValue } from '../control/protocol.js';
+import { parseErrorCode } from '../model/error-codes.js';
 import { VfkeeperError } from '../model/errors.js';
 import type { GlobalOptions } from './command.js';
 
@@ -14,5 +15,5 @@ export async function askDaemon(globals: GlobalOptions, request: ControlRequest,
   if (outcome.kind === 'no-daemon') return undefined;
   const reply = outcome.reply;
   if (reply.ok) return reply.result;
-  throw new VfkeeperError(reply.error.code, reply.error.message, { hint: reply.error.hint });
+  throw new VfkeeperError(parseErrorCode(reply.error.code), reply.error.message, { hint: reply.error.hint });
 }

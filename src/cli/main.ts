@@ -3,7 +3,7 @@
 // errors to cli.md's exit statuses (2 usage/configuration, 1 otherwise),
 // printing each error's hint.
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../config/config-error.js';
+import { isConfigError } from '../config/config-error.js';
 import { isVfkeeperError } from '../model/errors.js';
 import { commands } from './commands/index.js';
 import { splitArgv } from './parse-options.js';
@@ -39,12 +39,12 @@ Exit status: 0 done, 1 a step or check failed, 2 bad usage or configuration, 3 r
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   try {
     const parsed = splitArgv(argv, env);
-    if (parsed.version) return void process.stdout.write(`vfkeeper ${version()}\n`), 0;
+    if (parsed.version) return (void process.stdout.write(`vfkeeper ${version()}\n`), 0);
     const entry = commands.find((c) => c.name === parsed.command);
-    if (parsed.command === undefined || (parsed.help && !entry)) return void process.stdout.write(help()), parsed.help ? 0 : 2;
+    if (parsed.command === undefined || (parsed.help && !entry)) return (void process.stdout.write(help()), parsed.help ? 0 : 2);
     if (!entry) throw new UsageError(`unknown command "${parsed.command}"`, 'vfkeeper --help lists the commands');
     const command = await entry.load();
-    if (parsed.help) return void process.stdout.write(`${command.usage}\n`), 0;
+    if (parsed.help) return (void process.stdout.write(`${command.usage}\n`), 0);
     return await command.run({ args: parsed.args, globals: parsed.globals, stdout: process.stdout, stderr: process.stderr, env });
   } catch (e) {
     return reportError(e);
@@ -55,7 +55,7 @@ function reportError(e: unknown): number {
   if (isVfkeeperError(e)) {
     process.stderr.write(`vfkeeper: ${e.message}\n${e.hint ? `  ${e instanceof UsageError ? '' : 'hint: '}${e.hint}\n` : ''}`);
     // A configuration error may come from the daemon, as a code: exit 2 all the same.
-    return e instanceof UsageError || e instanceof ConfigError || e.code === 'ERR_CONFIG' ? 2 : 1;
+    return e instanceof UsageError || isConfigError(e) ? 2 : 1;
   }
   process.stderr.write(`vfkeeper: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   return 1;

@@ -21,7 +21,14 @@ export interface SplitArgv {
 
 export function splitArgv(argv: string[], env: NodeJS.ProcessEnv): SplitArgv {
   const fromEnv = env['VFKEEPER_CONTROL_SOCKET'];
-  const g: GlobalOptions = { config: undefined, sysfsRoot: undefined, simulate: undefined, controlSocket: fromEnv ?? '/run/vfkeeper/control.sock', controlSocketGiven: fromEnv !== undefined, json: false };
+  const g: GlobalOptions = {
+    config: undefined,
+    sysfsRoot: undefined,
+    simulate: undefined,
+    controlSocket: fromEnv ?? '/run/vfkeeper/control.sock',
+    controlSocketGiven: fromEnv !== undefined,
+    json: false,
+  };
   const rest: string[] = [];
   let help = false;
   let version = false;
@@ -50,10 +57,16 @@ export function splitArgv(argv: string[], env: NodeJS.ProcessEnv): SplitArgv {
 }
 
 /** Strict per-command parsing; unknown options and missing values are usage errors. */
-export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, usage: string, positionals = 0) {
+export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(
+  args: string[],
+  options: T,
+  usage: string,
+  positionals = 0,
+) {
   try {
     const parsed = parseArgs({ args, options, strict: true, allowPositionals: positionals > 0 });
-    if (parsed.positionals.length > positionals) throw new UsageError(`unexpected argument "${parsed.positionals[positionals] ?? ''}"`, usage);
+    if (parsed.positionals.length > positionals)
+      throw new UsageError(`unexpected argument "${parsed.positionals[positionals] ?? ''}"`, usage);
     return parsed;
   } catch (e) {
     if (e instanceof UsageError) throw e;

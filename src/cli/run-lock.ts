@@ -33,7 +33,11 @@ export async function withRunLock<T>(path: string, work: () => Promise<T>, deadl
   await mkdir(dirname(path), { recursive: true, mode: 0o755 });
   const until = Date.now() + deadlineMs;
   while (!(await tryTake(path))) {
-    if (Date.now() > until) throw new VfkeeperError('ERR_LOCKED', `Another vfkeeper has held ${path} for ${deadlineMs} ms`, { path, hint: 'see which process: cat the lock file' });
+    if (Date.now() > until)
+      throw new VfkeeperError('ERR_LOCKED', `Another vfkeeper has held ${path} for ${deadlineMs} ms`, {
+        path,
+        hint: 'see which process: cat the lock file',
+      });
     await new Promise((r) => setTimeout(r, 50));
   }
   try {

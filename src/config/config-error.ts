@@ -11,3 +11,10 @@ export class ConfigError extends VfkeeperError {
     this.name = 'ConfigError';
   }
 }
+
+const CONFIG_CODES: ReadonlySet<string> = new Set(['ERR_CONFIG', 'ERR_CONFIG_UDEV_VALUE']);
+
+/** A configuration the user must fix (exit 2): ours, or one a daemon reported by its code. */
+export function isConfigError(e: unknown): e is VfkeeperError {
+  return e instanceof ConfigError || (e instanceof VfkeeperError && CONFIG_CODES.has(e.code));
+}

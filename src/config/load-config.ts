@@ -32,7 +32,11 @@ export function parseConfigText(file: string, text: string): ParsedFile {
   const yamlError = doc.errors[0];
   if (yamlError) {
     const pos = yamlError.linePos?.[0];
-    throw new ConfigError(file, pos ? `line ${pos.line}, column ${pos.col}` : '', `expected valid YAML: ${(yamlError.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`);
+    throw new ConfigError(
+      file,
+      pos ? `line ${pos.line}, column ${pos.col}` : '',
+      `expected valid YAML: ${(yamlError.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`,
+    );
   }
   const value: unknown = doc.toJS() ?? {};
   const result = fileSchema.safeParse(value);

@@ -5,17 +5,20 @@ import { z } from 'zod';
 import { isPciAddress } from '../model/pci.js';
 
 const pci = z.string().refine(isPciAddress, { message: 'expected a PCI address like 0000:02:08.0 or 02:08.0' });
-const hex16 = z
-  .string()
-  .regex(/^(0x)?[0-9a-fA-F]{1,4}$/, 'expected a 16-bit hex id like 19ee');
+const hex16 = z.string().regex(/^(0x)?[0-9a-fA-F]{1,4}$/, 'expected a 16-bit hex id like 19ee');
 const netdev = z.string().regex(/^[^\s/:]{1,15}$/, 'expected an interface name (1-15 characters, no spaces, "/" or ":")');
-const mac = z
-  .string()
-  .regex(/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/, 'expected a MAC address like 1e:a3:32:f8:3e:83');
+const mac = z.string().regex(/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/, 'expected a MAC address like 1e:a3:32:f8:3e:83');
 const count = z.number({ message: 'expected a whole number' }).int('expected a whole number').min(0);
 
 const match = z
-  .object({ netdev: netdev.optional(), pci: pci.optional(), id: z.string().regex(/^[0-9a-fA-F]{1,4}(:[0-9a-fA-F]{1,4})?$/, 'expected "vendor:device" or "vendor" in hex, like "19ee:4000"').optional() })
+  .object({
+    netdev: netdev.optional(),
+    pci: pci.optional(),
+    id: z
+      .string()
+      .regex(/^[0-9a-fA-F]{1,4}(:[0-9a-fA-F]{1,4})?$/, 'expected "vendor:device" or "vendor" in hex, like "19ee:4000"')
+      .optional(),
+  })
   .strict()
   .refine((m) => [m.netdev, m.pci, m.id].filter((v) => v !== undefined).length === 1, {
     message: 'expected exactly one of netdev, pci or id',
@@ -27,15 +30,19 @@ export const pfSchema = z
     vfs: z.union([count, z.literal('max')], { message: 'expected a whole number >= 0 or "max"' }).optional(),
     mtu: z.number().int().min(68, 'expected an MTU between 68 and 65535').max(65535, 'expected an MTU between 68 and 65535').optional(),
     firmware: z.enum(['sriov', 'any'], { message: 'expected "sriov" or "any"' }).optional(),
-    vf_driver: z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a driver name like vfio-pci').optional(),
-    vf_macs: z.union([z.enum(['derive', 'keep']), z.array(mac)], { message: 'expected "derive", "keep" or a list of MAC addresses' }).optional(),
+    vf_driver: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, 'expected a driver name like vfio-pci')
+      .optional(),
+    vf_macs: z
+      .union([z.enum(['derive', 'keep']), z.array(mac)], { message: 'expected "derive", "keep" or a list of MAC addresses' })
+      .optional(),
   })
   .strict();
 
-const relayVf = z.union(
-  [z.object({ pf: z.string().min(1), index: count }).strict(), z.object({ pci }).strict()],
-  { message: 'expected { pf: NETDEV-or-PCI, index: N } or { pci: ADDRESS }' },
-);
+const relayVf = z.union([z.object({ pf: z.string().min(1), index: count }).strict(), z.object({ pci }).strict()], {
+  message: 'expected { pf: NETDEV-or-PCI, index: N } or { pci: ADDRESS }',
+});
 
 export const relaySchema = z.object({ virtio_id: count.min(1, 'expected a relay number >= 1'), vf: relayVf }).strict();
 
@@ -49,7 +56,10 @@ export const fileSchema = z
     forwarder: z
       .object({
         enabled: z.boolean().optional(),
-        unit: z.string().regex(/^[\w@.:-]+\.service$/, 'expected a unit name like virtio-forwarder.service').optional(),
+        unit: z
+          .string()
+          .regex(/^[\w@.:-]+\.service$/, 'expected a unit name like virtio-forwarder.service')
+          .optional(),
         port_control: endpoint.optional(),
         stats: endpoint.optional(),
         socket_dir: z.string().startsWith('/', 'expected an absolute path').optional(),
@@ -61,7 +71,10 @@ export const fileSchema = z
     firmware: z
       .object({
         dir: z.string().startsWith('/', 'expected an absolute path').optional(),
-        flavour: z.string().regex(/^[\w.-]+$/, 'expected a flavour directory name like nic-sriov').optional(),
+        flavour: z
+          .string()
+          .regex(/^[\w.-]+$/, 'expected a flavour directory name like nic-sriov')
+          .optional(),
         guard: z.enum(['warn', 'fix', 'off'], { message: 'expected "warn", "fix" or "off"' }).optional(),
       })
       .strict()

@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { VfkeeperError } from '../model/errors.js';
 import { MAX_REPLY_CHARS, parseControlReply, type ControlReply, type ControlRequest } from './protocol.js';
+import { errnoOf } from '../model/errno.js';
 
 export type ControlOutcome =
   | { kind: 'reply'; reply: ControlReply }
@@ -14,36 +15,50 @@ export type ControlOutcome =
 
 export const DEFAULT_CONTROL_DEADLINE_MS = 10_000;
 
-function errnoOf(err: unknown): string | undefined {
-  const code: unknown = err instanceof Error ? Reflect.get(err, 'code') : undefined;
-  return typeof code === 'string' ? code : undefined;
-}
-
 function noDaemon(path: string, err: unknown): ControlOutcome | null {
   const errno = errnoOf(err);
   if (errno === 'ENOENT') return { kind: 'no-daemon', errno, message: `no vfkeeper daemon: ${path} does not exist` };
-  if (errno === 'ECONNREFUSED') return { kind: 'no-daemon', errno, message: `no vfkeeper daemon: nothing listens on ${path} (a stale socket file)` };
+  if (errno === 'ECONNREFUSED')
+    return { kind: 'no-daemon', errno, message: `no vfkeeper daemon: nothing listens on ${path} (a stale socket file)` };
   return null;
 }
 
 function socketError(path: string, err: unknown): VfkeeperError {
   const errno = errnoOf(err) ?? 'EIO';
   const denied = errno === 'EACCES' || errno === 'EPERM';
-  return new VfkeeperError(denied ? 'ERR_CONTROL_ACCESS' : 'ERR_CONTROL_SOCKET', `cannot talk to the vfkeeper daemon on ${path}: ${String(err instanceof Error ? err.message : err)}`, {
-    path, errno, cause: err,
-    hint: denied ? 'the control socket is for root only: run this command as root' : 'check the --control-socket path',
-  });
+  return new VfkeeperError(
+    denied ? 'ERR_CONTROL_ACCESS' : 'ERR_CONTROL_SOCKET',
+    `cannot talk to the vfkeeper daemon on ${path}: ${String(err instanceof Error ? err.message : err)}`,
+    {
+      path,
+      errno,
+      cause: err,
+      hint: denied ? 'the control socket is for root only: run this command as root' : 'check the --control-socket path',
+    },
+  );
 }
 
 /** Sends one request and reads its reply, all within deadlineMs. */
-export async function requestControl(path: string, request: ControlRequest, deadlineMs = DEFAULT_CONTROL_DEADLINE_MS): Promise<ControlOutcome> {
+export async function requestControl(
+  path: string,
+  request: ControlRequest,
+  deadlineMs = DEFAULT_CONTROL_DEADLINE_MS,
+): Promise<ControlOutcome> {
   const socket = connect({ path });
   socket.setEncoding('utf8');
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new VfkeeperError('ERR_CONTROL_TIMEOUT',
-      `the vfkeeper daemon on ${path} did not answer "${request.request}" within ${deadlineMs} ms`,
-      { path, hint: 'the daemon may be busy with a long run; see journalctl -u vfkeeper' })), deadlineMs);
+    timer = setTimeout(
+      () =>
+        reject(
+          new VfkeeperError(
+            'ERR_CONTROL_TIMEOUT',
+            `the vfkeeper daemon on ${path} did not answer "${request.request}" within ${deadlineMs} ms`,
+            { path, hint: 'the daemon may be busy with a long run; see journalctl -u vfkeeper' },
+          ),
+        ),
+      deadlineMs,
+    );
   });
   try {
     return await Promise.race([exchange(socket, path, request), deadline]);
@@ -73,7 +88,9 @@ async function readLine(socket: Socket, path: string): Promise<string> {
       const nl = buffer.indexOf('\n');
       if (nl >= 0) return buffer.slice(0, nl);
       if (buffer.length > MAX_REPLY_CHARS) {
-        throw new VfkeeperError('ERR_CONTROL_REPLY', `the daemon's reply on ${path} is longer than ${MAX_REPLY_CHARS} characters`, { path });
+        throw new VfkeeperError('ERR_CONTROL_REPLY', `the daemon's reply on ${path} is longer than ${MAX_REPLY_CHARS} characters`, {
+          path,
+        });
       }
     }
   } catch (err) {

@@ -7,7 +7,12 @@ import { parseHookEvent, type HookDispatcher, type HookEvent } from '../events/h
 import { Priority, type Logger } from '../journal/types.js';
 import { VfkeeperError, asVfkeeperError } from '../model/errors.js';
 import {
-  MAX_REQUEST_CHARS, formatErrorReply, formatReply, parseControlRequest, type JsonValue, type ParsedControlRequest,
+  MAX_REQUEST_CHARS,
+  formatErrorReply,
+  formatReply,
+  parseControlRequest,
+  type JsonValue,
+  type ParsedControlRequest,
 } from './protocol.js';
 
 /** What the daemon does for each request; a thrown VfkeeperError becomes the error reply. */

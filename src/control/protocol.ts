@@ -35,7 +35,11 @@ const RequestSchema = z.discriminatedUnion('request', [
   z.strictObject({ request: z.literal('pause'), reason: z.string().min(1).max(1000) }),
   z.strictObject({ request: z.literal('resume') }),
   // Test and demo only: change the simulated host a daemon runs against (`vfkeeper sim ...` while it runs).
-  z.strictObject({ request: z.literal('sim'), verb: z.enum(['open-vfio', 'close-vfio', 'remove', 'rescan']), pci: z.string().max(32).optional() }),
+  z.strictObject({
+    request: z.literal('sim'),
+    verb: z.enum(['open-vfio', 'close-vfio', 'remove', 'rescan']),
+    pci: z.string().max(32).optional(),
+  }),
 ]);
 
 /** A request as sent (defaults filled in once parsed). */
@@ -96,5 +100,8 @@ export function formatReply(reply: ControlReply): string {
 }
 
 export function formatErrorReply(error: VfkeeperError): string {
-  return formatReply({ ok: false, error: { code: error.code, message: error.message, ...(error.hint === undefined ? {} : { hint: error.hint }) } });
+  return formatReply({
+    ok: false,
+    error: { code: error.code, message: error.message, ...(error.hint === undefined ? {} : { hint: error.hint }) },
+  });
 }

@@ -44,7 +44,8 @@ export class ControlServer {
     const { path } = this.opts;
     if (Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES) {
       throw new VfkeeperError('ERR_CONTROL_SOCKET_PATH', `control socket path ${path} is longer than ${MAX_SOCKET_PATH_BYTES} bytes`, {
-        path, hint: 'choose a shorter --control-socket path (unix socket paths are limited to 107 bytes)',
+        path,
+        hint: 'choose a shorter --control-socket path (unix socket paths are limited to 107 bytes)',
       });
     }
     await mkdir(dirname(path), { recursive: true, mode: 0o755 });
@@ -70,13 +71,15 @@ export class ControlServer {
     if (!st) return;
     if (!st.isSocket()) {
       throw new VfkeeperError('ERR_CONTROL_SOCKET_PATH', `control socket path ${path} exists and is not a socket`, {
-        path, hint: 'remove it or choose another --control-socket path',
+        path,
+        hint: 'remove it or choose another --control-socket path',
       });
     }
     const state = await probeControlSocket(path);
     if (state === 'answering') {
       throw new VfkeeperError('ERR_CONTROL_SOCKET_BUSY', `another vfkeeper daemon answers on ${path}`, {
-        path, hint: 'stop it first (systemctl stop vfkeeper), or give this one another --control-socket',
+        path,
+        hint: 'stop it first (systemctl stop vfkeeper), or give this one another --control-socket',
       });
     }
     if (state === 'stale') {
@@ -100,7 +103,10 @@ export class ControlServer {
       return server;
     } catch (err) {
       server.close();
-      throw new VfkeeperError('ERR_CONTROL_SOCKET', `cannot listen on ${path}: ${String(err instanceof Error ? err.message : err)}`, { path, cause: err });
+      throw new VfkeeperError('ERR_CONTROL_SOCKET', `cannot listen on ${path}: ${String(err instanceof Error ? err.message : err)}`, {
+        path,
+        cause: err,
+      });
     } finally {
       await unlink(temp).catch(() => undefined);
       await rmdir(dir).catch(() => undefined);

@@ -9,8 +9,8 @@
 //  - READY=1 is sent once, after the first full reconcile (or at once when
 //    paused), so units ordered after vfkeeper see the VFs;
 //  - stop() lets the run in flight finish its step list, then closes.
-import { reconcile, type RunReport } from '../core/reconcile.js';
-import { ALL, createQueue, type LaneKey, type RunOutcome, type WorkQueue } from '../core/queue.js';
+import { reconcile, type RunReport } from '../reconcile/run.js';
+import { ALL, createQueue, type LaneKey, type RunOutcome, type WorkQueue } from '../reconcile/queue.js';
 import type { Forwarder } from '../dataplane/types.js';
 import type { WakeEvent } from '../events/types.js';
 import type { Host } from '../host/types.js';
@@ -22,7 +22,7 @@ import { ThrottledMetricsWriter, createMetricsState, formatMetrics, recordRun, w
 import { NOT_PAUSED, readPauseState, type PauseState } from './pause-state.js';
 import { IdleCollector, exposedGc } from './idle-gc.js';
 import { decideOutcome } from './run-outcome.js';
-import { scopeOf, topologyOf, type Topology } from './scope-of-event.js';
+import { scopeOf, topologyOf, type Topology } from '../reconcile/scope-of-event.js';
 
 export interface DaemonDeps {
   config: Config;
@@ -78,10 +78,18 @@ export class Daemon {
 
   onEvent(event: WakeEvent): void {
     if (event.source === 'file' && event.kind === 'config') return this.reloadWhenSettled();
-    if (this.pause.paused) return this.log(Priority.info, `Paused (${this.pause.reason ?? ''}): ignoring ${event.source} event ${describe(event)}`, 'event.ignored', { VFKEEPER_EVENT: event.source });
+    if (this.pause.paused)
+      return this.log(
+        Priority.info,
+        `Paused (${this.pause.reason ?? ''}): ignoring ${event.source} event ${describe(event)}`,
+        'event.ignored',
+        { VFKEEPER_EVENT: event.source },
+      );
     const scope = scopeOf(event, this.topology, this.config);
     if ('lane' in scope) return this.queue.enqueue(scope.lane, event);
-    this.log(Priority.debug, `Ignoring ${event.source} event ${describe(event)}: ${scope.ignored}`, 'event.ignored', { VFKEEPER_EVENT: event.source });
+    this.log(Priority.debug, `Ignoring ${event.source} event ${describe(event)}: ${scope.ignored}`, 'event.ignored', {
+      VFKEEPER_EVENT: event.source,
+    });
   }
 
   /** A full run on the queue (so it never races another), resolved with its report. */
@@ -177,7 +185,12 @@ export class Daemon {
     const waiters = key === ALL ? this.allWaiters.splice(0) : [];
     const report = await reconcile(
       { host: this.deps.host, forwarder: this.deps.forwarder, config: this.config, logger: this.deps.logger },
-      { event: events[0]?.source ?? 'timer', events: events.map((e) => e.source), force, ...(key === ALL ? {} : { only: [key as PciAddress] }) },
+      {
+        event: events[0]?.source ?? 'timer',
+        events: events.map((e) => e.source),
+        force,
+        ...(key === ALL ? {} : { only: [key as PciAddress] }),
+      },
     );
     if (report.observed) this.topology = topologyOf(report.observed);
     recordRun(this.metrics, report, Math.floor(Date.now() / 1000));
@@ -190,7 +203,9 @@ export class Daemon {
   private outcomeOf(key: LaneKey, report: RunReport): RunOutcome {
     const outcome = decideOutcome(report);
     if (outcome.kind === 'stuck') {
-      this.log(Priority.err, `${key === ALL ? 'A PF' : key} is stuck: ${outcome.message}; backing off`, 'pf.stuck', { PCI_SLOT: key === ALL ? undefined : key });
+      this.log(Priority.err, `${key === ALL ? 'A PF' : key} is stuck: ${outcome.message}; backing off`, 'pf.stuck', {
+        PCI_SLOT: key === ALL ? undefined : key,
+      });
     }
     return outcome.kind;
   }

@@ -1,21 +1,19 @@
 // The control socket's requests, answered by the running daemon.
-import { observe } from '../core/observe.js';
-import { reconcile } from '../core/reconcile.js';
-import { buildStatus } from '../core/status.js';
+import { observe } from '../reconcile/observe.js';
+import { reconcile } from '../reconcile/run.js';
+import { buildStatus } from '../report/status.js';
 import type { ControlHandlers } from '../control/server.js';
 import type { JsonValue } from '../control/protocol.js';
 import { formatIgnoredHook } from '../events/hooks.js';
-import { applySimVerb } from '../host/sim/sim-verbs.js';
-import type { SimHost } from '../host/sim/sim-host.js';
 import type { Forwarder } from '../dataplane/types.js';
 import type { Host } from '../host/types.js';
 import { messageIdFor } from '../journal/message-ids.js';
 import { Priority, type Logger } from '../journal/types.js';
 import { VfkeeperError } from '../model/errors.js';
-import { runJson } from '../cli/format-run.js';
+import { runJson } from '../report/format-run.js';
 import type { Daemon } from './daemon.js';
 import { writePauseState } from './pause-state.js';
-import { scopeOf } from './scope-of-event.js';
+import { scopeOf } from '../reconcile/scope-of-event.js';
 
 export interface HandlerDeps {
   daemon: Daemon;
@@ -36,11 +34,16 @@ export function createHandlers(d: HandlerDeps): ControlHandlers {
     async reconcile({ dryRun, force }) {
       await d.daemon.refreshConfig();
       if (dryRun) {
-        const report = await reconcile({ host: d.host, forwarder: d.forwarder, config: d.daemon.config, logger: d.logger }, { event: 'cli', dryRun: true, force });
+        const report = await reconcile(
+          { host: d.host, forwarder: d.forwarder, config: d.daemon.config, logger: d.logger },
+          { event: 'cli', dryRun: true, force },
+        );
         return json({ ...runJson(report), exit_status: report.exitStatus });
       }
       if (d.daemon.pause.paused) {
-        throw new VfkeeperError('ERR_PAUSED', `vfkeeper is paused (${d.daemon.pause.reason ?? 'no reason given'}): nothing is changed`, { hint: 'vfkeeper resume' });
+        throw new VfkeeperError('ERR_PAUSED', `vfkeeper is paused (${d.daemon.pause.reason ?? 'no reason given'}): nothing is changed`, {
+          hint: 'vfkeeper resume',
+        });
       }
       const report = await d.daemon.runAll({ source: 'cli', kind: 'reconcile' }, force);
       return json({ ...runJson(report), exit_status: report.exitStatus });
@@ -59,7 +62,12 @@ export function createHandlers(d: HandlerDeps): ControlHandlers {
       const state = { paused: true, reason, since: new Date().toISOString() };
       await writePauseState(d.pauseFile, state);
       d.daemon.setPause(state);
-      d.logger.log({ priority: Priority.notice, message: `Paused: ${reason}`, messageId: messageIdFor('daemon.paused'), fields: { VFKEEPER_REASON: reason } });
+      d.logger.log({
+        priority: Priority.notice,
+        message: `Paused: ${reason}`,
+        messageId: messageIdFor('daemon.paused'),
+        fields: { VFKEEPER_REASON: reason },
+      });
       return json(state);
     },
     async resume() {
@@ -70,9 +78,10 @@ export function createHandlers(d: HandlerDeps): ControlHandlers {
       return json(state);
     },
   };
-  if (d.host.kind === 'simulated') {
+  const simulation = d.host.simulation;
+  if (simulation !== null) {
     handlers.sim = async (verb, pci) => {
-      await applySimVerb(d.host as SimHost, verb, pci);
+      await simulation.apply(verb, pci);
       await d.host.commit();
       return { done: verb };
     };

@@ -2,7 +2,7 @@
 // every run. Counters accumulate in the daemon; gauges come from the run's
 // last observation. Formatting is pure; the file is replaced atomically.
 import { access, rename, writeFile } from 'node:fs/promises';
-import type { RunReport } from '../core/reconcile.js';
+import type { RunReport } from '../reconcile/run.js';
 import { isRelayAttached } from '../model/observed.js';
 
 /** node_exporter's textfile directories: upstream's, then Debian's prometheus-node-exporter. */
@@ -37,19 +37,56 @@ export function formatMetrics(state: MetricsState): string {
   const fwd = state.last?.observed?.forwarder;
   const relays = fwd?.reachable ? fwd.relays : [];
   const out = [
-    block('vfkeeper_runs_total', 'counter', 'Reconcile runs by outcome.', [...state.runs].map(([r, n]) => `vfkeeper_runs_total{result="${r}"} ${n}`)),
-    block('vfkeeper_steps_total', 'counter', 'Steps by kind and result.', [...state.steps].map(([k, n]) => `vfkeeper_steps_total{${k}} ${n}`)),
-    block('vfkeeper_last_success_timestamp_seconds', 'gauge', 'When a run last converged.', state.lastSuccess === null ? [] : [`vfkeeper_last_success_timestamp_seconds ${state.lastSuccess}`]),
-    block('vfkeeper_vfs', 'gauge', 'VFs per PF: created, and bound to vfio-pci.', pfs.flatMap((pf) => [
-      `vfkeeper_vfs{pf="${pf.pci}",state="created"} ${pf.numVfs}`,
-      `vfkeeper_vfs{pf="${pf.pci}",state="vfio-pci"} ${pf.vfs.filter((v) => v.driver === 'vfio-pci').length}`,
-      `vfkeeper_vfs{pf="${pf.pci}",state="total"} ${pf.totalVfs}`,
-    ])),
-    block('vfkeeper_forwarder_up', 'gauge', '1 when the forwarder answered the last run.', fwd ? [`vfkeeper_forwarder_up ${fwd.reachable ? 1 : 0}`] : []),
-    block('vfkeeper_relays_attached', 'gauge', 'Relays with a VF attached.', fwd ? [`vfkeeper_relays_attached ${relays.filter(isRelayAttached).length}`] : []),
-    block('vfkeeper_relay_packets_total', 'counter', 'Relay packet counters as the forwarder reports them.', relays.flatMap((r) =>
-      Object.entries(r.counters).filter(([k]) => k.startsWith('pkts_')).map(([k, v]) => `vfkeeper_relay_packets_total{relay="${r.virtioId}",counter="${k}"} ${v}`),
-    )),
+    block(
+      'vfkeeper_runs_total',
+      'counter',
+      'Reconcile runs by outcome.',
+      [...state.runs].map(([r, n]) => `vfkeeper_runs_total{result="${r}"} ${n}`),
+    ),
+    block(
+      'vfkeeper_steps_total',
+      'counter',
+      'Steps by kind and result.',
+      [...state.steps].map(([k, n]) => `vfkeeper_steps_total{${k}} ${n}`),
+    ),
+    block(
+      'vfkeeper_last_success_timestamp_seconds',
+      'gauge',
+      'When a run last converged.',
+      state.lastSuccess === null ? [] : [`vfkeeper_last_success_timestamp_seconds ${state.lastSuccess}`],
+    ),
+    block(
+      'vfkeeper_vfs',
+      'gauge',
+      'VFs per PF: created, and bound to vfio-pci.',
+      pfs.flatMap((pf) => [
+        `vfkeeper_vfs{pf="${pf.pci}",state="created"} ${pf.numVfs}`,
+        `vfkeeper_vfs{pf="${pf.pci}",state="vfio-pci"} ${pf.vfs.filter((v) => v.driver === 'vfio-pci').length}`,
+        `vfkeeper_vfs{pf="${pf.pci}",state="total"} ${pf.totalVfs}`,
+      ]),
+    ),
+    block(
+      'vfkeeper_forwarder_up',
+      'gauge',
+      '1 when the forwarder answered the last run.',
+      fwd ? [`vfkeeper_forwarder_up ${fwd.reachable ? 1 : 0}`] : [],
+    ),
+    block(
+      'vfkeeper_relays_attached',
+      'gauge',
+      'Relays with a VF attached.',
+      fwd ? [`vfkeeper_relays_attached ${relays.filter(isRelayAttached).length}`] : [],
+    ),
+    block(
+      'vfkeeper_relay_packets_total',
+      'counter',
+      'Relay packet counters as the forwarder reports them.',
+      relays.flatMap((r) =>
+        Object.entries(r.counters)
+          .filter(([k]) => k.startsWith('pkts_'))
+          .map(([k, v]) => `vfkeeper_relay_packets_total{relay="${r.virtioId}",counter="${k}"} ${v}`),
+      ),
+    ),
   ];
   return `${out.join('\n')}\n`;
 }
@@ -58,7 +95,14 @@ export function formatMetrics(state: MetricsState): string {
 export async function writeMetrics(file: string | null, text: string): Promise<void> {
   let target = file;
   for (const dir of file === null ? TEXTFILE_DIRS : []) {
-    if (target === null && (await access(dir).then(() => true, () => false))) target = `${dir}/vfkeeper.prom`;
+    if (
+      target === null &&
+      (await access(dir).then(
+        () => true,
+        () => false,
+      ))
+    )
+      target = `${dir}/vfkeeper.prom`;
   }
   if (target === null) return;
   const tmp = `${target}.${process.pid}.tmp`;

@@ -19,7 +19,9 @@ export function pauseFile(env: NodeJS.ProcessEnv): string {
 export async function readPauseState(file: string): Promise<PauseState> {
   try {
     const s = JSON.parse(await readFile(file, 'utf8')) as Partial<PauseState>;
-    return s.paused === true ? { paused: true, reason: typeof s.reason === 'string' ? s.reason : null, since: typeof s.since === 'string' ? s.since : null } : NOT_PAUSED;
+    return s.paused === true
+      ? { paused: true, reason: typeof s.reason === 'string' ? s.reason : null, since: typeof s.since === 'string' ? s.since : null }
+      : NOT_PAUSED;
   } catch {
     return NOT_PAUSED;
   }

@@ -1,4 +1,4 @@
-// What the queue does after a run (src/core/queue.ts): 'ok' waits for the
+// What the queue does after a run (src/reconcile/queue.ts): 'ok' waits for the
 // next event, 'failed' retries on a doubling back-off, 'stuck' waits out the
 // longest back-off. Pure.
 //
@@ -9,8 +9,8 @@
 // makes (udev, file watches, hooks) and the resync timer re-check it. An
 // unreachable forwarder is retried: it may be starting, and it is not always
 // a systemd unit whose start the D-Bus watch would see.
-import type { RunOutcome } from '../core/queue.js';
-import type { RunReport } from '../core/reconcile.js';
+import type { RunOutcome } from '../reconcile/queue.js';
+import type { RunReport } from '../reconcile/run.js';
 
 const RETRIED_REFUSALS: ReadonlySet<string> = new Set(['ERR_FORWARDER_UNREACHABLE']);
 

@@ -9,7 +9,6 @@ import { UnitWatcher } from '../events/systemd.js';
 import { UdevSource } from '../events/udev.js';
 import { physfnReader } from '../events/udev-physfn.js';
 import type { WakeEvent } from '../events/types.js';
-import type { SimHost } from '../host/sim/sim-host.js';
 import type { Host } from '../host/types.js';
 import type { Logger } from '../journal/types.js';
 import type { Config } from '../model/config.js';
@@ -31,11 +30,17 @@ export interface SourceOptions {
 
 export async function startSources(o: SourceOptions): Promise<Sources> {
   const stops: Array<() => Promise<void> | void> = [];
-  if (o.host.kind === 'simulated') stops.push(followSimKernel((o.host as SimHost).kernel, o.emit));
+  if (o.host.simulation !== null) stops.push(followSimKernel(o.host.simulation, o.emit));
   // VFKEEPER_UDEVADM: a test feeds recorded `udevadm monitor` output through the real parser.
   const udevadm = o.env['VFKEEPER_UDEVADM'];
   if (o.host.kind === 'real' || udevadm !== undefined) {
-    const udev = new UdevSource({ command: udevadm ?? 'udevadm', onEvent: o.emit, logger: o.logger, readPhysfn: physfnReader(o.host.sysfs), onGap: () => o.emit({ source: 'timer', kind: 'resync' }) });
+    const udev = new UdevSource({
+      command: udevadm ?? 'udevadm',
+      onEvent: o.emit,
+      logger: o.logger,
+      readPhysfn: physfnReader(o.host.sysfs),
+      onGap: () => o.emit({ source: 'timer', kind: 'resync' }),
+    });
     await udev.start();
     stops.push(() => udev.stop());
   }
@@ -47,7 +52,11 @@ export async function startSources(o: SourceOptions): Promise<Sources> {
   const files = new FileWatcher({
     logger: o.logger,
     onEvent: o.emit,
-    targets: [configWatchTarget(resolve(o.configPath ?? DEFAULT_CONFIG_PATH)), { kind: 'firmware', dir: o.config.firmware.dir }, { kind: 'sockets', dir: o.config.forwarder.socketDir }],
+    targets: [
+      configWatchTarget(resolve(o.configPath ?? DEFAULT_CONFIG_PATH)),
+      { kind: 'firmware', dir: o.config.firmware.dir },
+      { kind: 'sockets', dir: o.config.forwarder.socketDir },
+    ],
   });
   await files.start();
   stops.push(() => files.stop());

@@ -13,8 +13,7 @@ export type ForwarderErrorCode =
   /** A reply (or, in the emulator, a request) that does not decode as the protocol says. */
   | 'ERR_FORWARDER_MALFORMED';
 
-export const HINT_START_SERVICE =
-  'start the forwarder (systemctl start virtio-forwarder) and check `systemctl status virtio-forwarder`';
+export const HINT_START_SERVICE = 'start the forwarder (systemctl start virtio-forwarder) and check `systemctl status virtio-forwarder`';
 export const HINT_IPC_PORT_CONTROL =
   'IPC port control is off: set VIRTIOFWD_IPC_PORT_CONTROL=true in /etc/default/virtioforwarder, then systemctl restart virtio-forwarder';
 
@@ -30,4 +29,9 @@ export class ForwarderError extends VfkeeperError {
 
 export function isForwarderError(e: unknown, code?: ForwarderErrorCode): e is ForwarderError {
   return e instanceof ForwarderError && (code === undefined || e.code === code);
+}
+
+/** Not there, or not answering: within one run, asking again only waits out another deadline. */
+export function isForwarderGone(e: unknown): boolean {
+  return isForwarderError(e, 'ERR_FORWARDER_UNREACHABLE') || isForwarderError(e, 'ERR_FORWARDER_TIMEOUT');
 }

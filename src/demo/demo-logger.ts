@@ -12,7 +12,12 @@ export class DemoLogger implements Logger {
     if (entry.priority > Priority.info) return;
     const f = entry.fields ?? {};
     const result = f['VFKEEPER_RESULT'];
-    const tag = f['VFKEEPER_STEP'] !== undefined && typeof result === 'string' ? result.padEnd(7) : entry.priority <= Priority.warning ? 'WARN   ' : '·      ';
+    const tag =
+      f['VFKEEPER_STEP'] !== undefined && typeof result === 'string'
+        ? result.padEnd(7)
+        : entry.priority <= Priority.warning
+          ? 'WARN   '
+          : '·      ';
     this.out.write(`  ${tag} ${entry.message}\n`);
     for (const w of [...this.waiters]) {
       if (!w.pattern.test(entry.message)) continue;

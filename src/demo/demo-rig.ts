@@ -65,13 +65,38 @@ export async function setUpDemo(logger: DemoLogger): Promise<DemoRig> {
   const sim: SimHost = { ...host, sysfs: withWriteDeadline(host.sysfs, 10_000) };
   const forwarder = createZmqForwarder(config.forwarder);
   const pauseFile = join(dir, 'state', 'pause.json');
-  const daemon = new Daemon({ config, loadConfig: () => loadConfig(configFile), host: sim, forwarder, logger, pauseFile, notifyReady: () => undefined });
+  const daemon = new Daemon({
+    config,
+    loadConfig: () => loadConfig(configFile),
+    host: sim,
+    forwarder,
+    logger,
+    pauseFile,
+    notifyReady: () => undefined,
+  });
   const socket = join(dir, 'control.sock');
-  const control = new ControlServer({ path: socket, handlers: createHandlers({ daemon, host: sim, forwarder, logger, pauseFile }), logger });
+  const control = new ControlServer({
+    path: socket,
+    handlers: createHandlers({ daemon, host: sim, forwarder, logger, pauseFile }),
+    logger,
+  });
   await control.start();
-  const sources: Sources = await startSources({ host: sim, config, configPath: configFile, logger, emit: (e) => daemon.onEvent(e), env: {}, unitWatch: false });
+  const sources: Sources = await startSources({
+    host: sim,
+    config,
+    configPath: configFile,
+    logger,
+    emit: (e) => daemon.onEvent(e),
+    env: {},
+    unitWatch: false,
+  });
   return {
-    dir, configFile, host: sim, fw, daemon, socket,
+    dir,
+    configFile,
+    host: sim,
+    fw,
+    daemon,
+    socket,
     async close() {
       await sources.stop();
       await daemon.stop();

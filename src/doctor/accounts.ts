@@ -1,7 +1,7 @@
 // Users and groups as a host under --root defines them: <root>/etc/passwd
 // and <root>/etc/group. parseOwnerSpec is pure; resolveOwnerFromFiles reads
 // through the RootFiles view and answers "user:group" -> ids.
-import { VfkeeperError } from '../model/errors.js';
+import { VfkeeperError, type ErrorCode } from '../model/errors.js';
 import type { FileOwner } from '../host/types.js';
 import { parseIdFile } from '../host/id-files.js';
 import type { RootFiles } from '../host/root-files.js';
@@ -29,7 +29,7 @@ export function resolveOwnerFromFiles(files: RootFiles): (spec: string) => Promi
   };
 }
 
-async function lookup(files: RootFiles, path: string, name: string, code: string, what: string): Promise<number> {
+async function lookup(files: RootFiles, path: string, name: string, code: ErrorCode, what: string): Promise<number> {
   if (/^\d+$/.test(name)) return Number(name);
   const text = await files.readText(path);
   if (!text.ok) throw new VfkeeperError(code, `cannot look up ${what} ${name}: ${text.reason}`, { path });

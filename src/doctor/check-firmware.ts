@@ -3,7 +3,7 @@
 // firmware-links: the links in the firmware directory point into the
 // configured flavour (nic-sriov), as the firmware guard keeps them.
 import { FIRMWARE_RELOAD_COMMAND, isSriovFirmware, parseFirmwareApp } from '../model/firmware.js';
-import { planFirmwareLinks, planFirmwareRepoints, type FirmwareLinkVerdict, type FirmwarePlan } from '../core/plan-firmware.js';
+import { planFirmwareLinks, planFirmwareRepoints, type FirmwareLinkVerdict, type FirmwarePlan } from '../plan/plan-firmware.js';
 import { readFirmwareTree } from '../host/firmware-links.js';
 import { fail, messageOf, pass, skip, warn, type Check, type CheckResult, type DoctorContext } from './types.js';
 import { pfName, readPfs } from './read-inputs.js';

@@ -24,7 +24,11 @@ function missingParams(cmdline: string, vendor: 'intel' | 'amd'): string[] {
 }
 
 function iommuWords(cmdline: string): string {
-  return cmdline.trim().split(/\s+/).filter((w) => /^(intel_iommu|amd_iommu|iommu)=/.test(w)).join(' ');
+  return cmdline
+    .trim()
+    .split(/\s+/)
+    .filter((w) => /^(intel_iommu|amd_iommu|iommu)=/.test(w))
+    .join(' ');
 }
 
 export const checkIommu: Check = async (ctx) => {

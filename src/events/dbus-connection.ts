@@ -12,6 +12,7 @@
 import { EventEmitter } from 'node:events';
 import dbus from 'dbus-next';
 import { VfkeeperError } from '../model/errors.js';
+import { errnoOf } from '../model/errno.js';
 
 export class DbusConnection {
   private done = false;
@@ -28,15 +29,20 @@ export class DbusConnection {
     const bus = dbus.sessionBus({ busAddress: address });
     const conn = new DbusConnection(bus, address, timeoutMs);
     try {
-      await conn.withDeadline(new Promise<void>((resolve, reject) => {
-        bus.once('connect', () => resolve());
-        bus.once('error', (err: unknown) => reject(err instanceof Error ? err : new Error(String(err))));
-      }), 'connecting');
+      await conn.withDeadline(
+        new Promise<void>((resolve, reject) => {
+          bus.once('connect', () => resolve());
+          bus.once('error', (err: unknown) => reject(err instanceof Error ? err : new Error(String(err))));
+        }),
+        'connecting',
+      );
     } catch (err) {
       conn.close();
       const errno = errnoOf(err);
       throw new VfkeeperError('ERR_DBUS_CONNECT', `cannot connect to D-Bus at ${address}: ${errorText(err)}`, {
-        path: address, cause: err, ...(errno === undefined ? {} : { errno }),
+        path: address,
+        cause: err,
+        ...(errno === undefined ? {} : { errno }),
         hint: 'is dbus running? the address comes from DBUS_SYSTEM_BUS_ADDRESS, else /run/dbus/system_bus_socket',
       });
     }
@@ -91,13 +97,22 @@ export class DbusConnection {
       this.pending.add(reject);
       const timer = setTimeout(() => {
         this.pending.delete(reject);
-        reject(new VfkeeperError('ERR_DBUS_TIMEOUT', `D-Bus at ${this.address}: no answer after ${this.callTimeoutMs} ms ${what}`, {
-          path: this.address, hint: 'the bus or systemd is overloaded or hung; vfkeeper reconnects by itself',
-        }));
+        reject(
+          new VfkeeperError('ERR_DBUS_TIMEOUT', `D-Bus at ${this.address}: no answer after ${this.callTimeoutMs} ms ${what}`, {
+            path: this.address,
+            hint: 'the bus or systemd is overloaded or hung; vfkeeper reconnects by itself',
+          }),
+        );
       }, this.callTimeoutMs);
       promise.then(
-        (v) => { settle(); resolve(v); },
-        (e: unknown) => { settle(); reject(e instanceof Error ? e : new Error(String(e))); },
+        (v) => {
+          settle();
+          resolve(v);
+        },
+        (e: unknown) => {
+          settle();
+          reject(e instanceof Error ? e : new Error(String(e)));
+        },
       );
     });
   }
@@ -106,9 +121,4 @@ export class DbusConnection {
 export function errorText(err: unknown): string {
   if (err instanceof dbus.DBusError) return `${err.type}: ${err.text}`;
   return err instanceof Error ? err.message : String(err);
-}
-
-function errnoOf(err: unknown): string | undefined {
-  const code: unknown = err instanceof Error ? Reflect.get(err, 'code') : undefined;
-  return typeof code === 'string' ? code : undefined;
 }

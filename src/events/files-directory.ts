@@ -30,7 +30,10 @@ export interface DirectoryWatchHandlers {
 const RETRY_MS = 30_000;
 
 async function isDirectory(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isDirectory(), () => false);
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }
 
 interface WatchedAncestor {
@@ -45,7 +48,10 @@ export class DirectoryWatch {
   private ancestorWatch: FSWatcher | null = null;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(readonly dir: string, private readonly handlers: DirectoryWatchHandlers) {}
+  constructor(
+    readonly dir: string,
+    private readonly handlers: DirectoryWatchHandlers,
+  ) {}
 
   /** Resolves once dir is subscribed to, or its ancestor watched (or a retry is set). */
   async start(): Promise<void> {
@@ -96,13 +102,17 @@ export class DirectoryWatch {
 
   private async subscribe(gen: number): Promise<AsyncSubscription | null> {
     try {
-      return await watcher.subscribe(this.dir, (err, events) => {
-        if (gen !== this.generation) return;
-        if (err) return this.onSubscriptionError(err);
-        for (const e of events) this.handlers.onChange(e.path);
-        // Gone: wait for it again; if it is already back, that is news too.
-        if (events.some((e) => e.path === this.dir && e.type === 'delete')) void this.arm(true);
-      }, { backend: 'inotify' });
+      return await watcher.subscribe(
+        this.dir,
+        (err, events) => {
+          if (gen !== this.generation) return;
+          if (err) return this.onSubscriptionError(err);
+          for (const e of events) this.handlers.onChange(e.path);
+          // Gone: wait for it again; if it is already back, that is news too.
+          if (events.some((e) => e.path === this.dir && e.type === 'delete')) void this.arm(true);
+        },
+        { backend: 'inotify' },
+      );
     } catch {
       // Gone again between the stat and the subscription: wait for it below.
       return null;

@@ -61,7 +61,9 @@ function parseNetworkdArgs(args: readonly string[], env: Readonly<Record<string,
   const [arg] = args;
   const fromEnv = env.STATE;
   if (arg !== undefined && fromEnv !== undefined && fromEnv !== arg) {
-    return usageError(`hook networkd: the STATE argument ${JSON.stringify(arg)} and STATE=${JSON.stringify(fromEnv)} in the environment differ`);
+    return usageError(
+      `hook networkd: the STATE argument ${JSON.stringify(arg)} and STATE=${JSON.stringify(fromEnv)} in the environment differ`,
+    );
   }
   const state = arg ?? fromEnv;
   if (state === undefined) return usageError('hook networkd: STATE is missing (as the argument or in the environment)');

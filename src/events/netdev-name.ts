@@ -40,6 +40,6 @@ export function parseNetdevName(name: string, where = 'interface name'): string 
   if (why === null) return name;
   throw new VfkeeperError('ERR_NETDEV_NAME', `${where}: ${JSON.stringify(name)} is not a valid interface name: ${why}`, {
     netdev: name,
-    hint: 'an interface name is 1-15 bytes without whitespace, \'/\', \':\' or shell metacharacters, e.g. enp2s0np0',
+    hint: "an interface name is 1-15 bytes without whitespace, '/', ':' or shell metacharacters, e.g. enp2s0np0",
   });
 }

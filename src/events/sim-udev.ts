@@ -1,11 +1,10 @@
 // The simulated kernel's udev-shaped events as WakeEvents, so the daemon
 // run against `--simulate` is driven exactly as udev drives it on a host.
-import type { SimKernel } from '../host/sim/kernel.js';
-import type { SimUdevEvent } from '../host/sim/state.js';
+import type { KernelEvent, Simulation } from '../host/types.js';
 import { parsePciAddress } from '../model/pci.js';
 import type { WakeEvent } from './types.js';
 
-export function simEventToWake(e: SimUdevEvent): WakeEvent | null {
+export function simEventToWake(e: KernelEvent): WakeEvent | null {
   if (e.subsystem === 'pci') {
     const slot = e.properties['PCI_SLOT_NAME'];
     if (slot === undefined) return null;
@@ -27,8 +26,8 @@ export function simEventToWake(e: SimUdevEvent): WakeEvent | null {
 }
 
 /** Follow a simulated kernel's events; returns the function that stops following. */
-export function followSimKernel(kernel: SimKernel, emit: (e: WakeEvent) => void): () => void {
-  return kernel.onEvent((e) => {
+export function followSimKernel(simulation: Simulation, emit: (e: WakeEvent) => void): () => void {
+  return simulation.follow((e) => {
     const wake = simEventToWake(e);
     if (wake) emit(wake);
   });

@@ -122,7 +122,8 @@ export class UnitWatcher {
     const r = planRetry(this.opts.backoff ?? DEFAULT_BACKOFF, this.attempt, ranMs);
     this.attempt = r.attempt;
     this.opts.logger.log({
-      priority: Priority.warning, message: `${what}, retrying in ${r.delayMs} ms`,
+      priority: Priority.warning,
+      message: `${what}, retrying in ${r.delayMs} ms`,
       fields: { UNIT: this.opts.unit, VFKEEPER_RETRY_MS: r.delayMs },
     });
     if (this.timer) clearTimeout(this.timer);

@@ -2,6 +2,7 @@
 // target of its sysfs physfn link. A udev record cannot say (a VF's DEVPATH
 // sits beside its PF, under the bridge), so the source asks sysfs once per
 // PCI record.
+import { pciAttr } from '../host/sysfs-paths.js';
 import type { Sysfs } from '../host/types.js';
 import { isPciAddress, parsePciAddress, type PciAddress } from '../model/pci.js';
 
@@ -15,7 +16,7 @@ export function physfnReader(sysfs: Pick<Sysfs, 'readLink'>): (pci: PciAddress) 
   return async (pci) => {
     let target: string;
     try {
-      target = await sysfs.readLink(`bus/pci/devices/${pci}/physfn`);
+      target = await sysfs.readLink(pciAttr(pci, 'physfn'));
     } catch {
       return null;
     }

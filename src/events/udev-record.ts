@@ -13,9 +13,7 @@ import type { WakeEvent } from './types.js';
 export type UdevEvent = Extract<WakeEvent, { source: 'udev' }>;
 
 export type UdevRecordResult =
-  | { kind: 'event'; event: UdevEvent }
-  | { kind: 'ignored'; reason: string }
-  | { kind: 'malformed'; reason: string };
+  { kind: 'event'; event: UdevEvent } | { kind: 'ignored'; reason: string } | { kind: 'malformed'; reason: string };
 
 export const PCI_ACTIONS: ReadonlySet<string> = new Set(['add', 'remove', 'bind', 'unbind', 'change']);
 export const NET_ACTIONS: ReadonlySet<string> = new Set(['add', 'change', 'move']);
@@ -69,7 +67,11 @@ export function parseProperties(lines: readonly string[]): Map<string, string> |
 }
 
 function checkAgreement(h: Header, props: Map<string, string>): string | null {
-  for (const [key, want] of [['ACTION', h.action], ['DEVPATH', h.devpath], ['SUBSYSTEM', h.subsystem]] as const) {
+  for (const [key, want] of [
+    ['ACTION', h.action],
+    ['DEVPATH', h.devpath],
+    ['SUBSYSTEM', h.subsystem],
+  ] as const) {
     const got = props.get(key);
     if (got === undefined) return `${key} is missing`;
     if (got !== want) return `${key}=${got} disagrees with the header's ${want}`;
@@ -97,7 +99,10 @@ function parsePciRecord(h: Header, props: Map<string, string>): UdevRecordResult
   return {
     kind: 'event',
     event: {
-      source: 'udev', kind: 'pci', action: h.action, pci,
+      source: 'udev',
+      kind: 'pci',
+      action: h.action,
+      pci,
       driver: driver === '' ? null : driver,
       pciId: pciId === undefined ? null : pciId.toLowerCase(),
       physfn: null,

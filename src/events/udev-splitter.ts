@@ -15,8 +15,7 @@ import { isUdevHeaderLine } from './udev-record.js';
 
 export type SplitItem =
   /** line: where the record's header is in the stream, 1-based. */
-  | { kind: 'record'; lines: string[]; line: number }
-  | { kind: 'problem'; line: number; reason: string };
+  { kind: 'record'; lines: string[]; line: number } | { kind: 'problem'; line: number; reason: string };
 
 export const DEFAULT_MAX_RECORD_CHARS = 64 * 1024;
 
@@ -66,7 +65,11 @@ export class UdevSplitter {
     const out: SplitItem[] = [];
     if (this.partial !== '' || this.skippingLine) this.takeLine(this.finishLine(''), out);
     if (this.record) {
-      out.push({ kind: 'problem', line: this.record.line, reason: `record at line ${this.record.line} is truncated: the output ended before its blank line` });
+      out.push({
+        kind: 'problem',
+        line: this.record.line,
+        reason: `record at line ${this.record.line} is truncated: the output ended before its blank line`,
+      });
       this.record = null;
     }
     this.closeGarbage(out);
@@ -105,7 +108,11 @@ export class UdevSplitter {
   private openRecord(header: string, out: SplitItem[]): void {
     this.closeGarbage(out);
     if (this.record) {
-      out.push({ kind: 'problem', line: this.record.line, reason: `record at line ${this.record.line} is truncated: a new header came before its blank line` });
+      out.push({
+        kind: 'problem',
+        line: this.record.line,
+        reason: `record at line ${this.record.line} is truncated: a new header came before its blank line`,
+      });
     }
     this.record = { lines: [header], line: this.lineNo, chars: header.length, oversize: false };
     this.heardListening = true;
@@ -128,13 +135,19 @@ export class UdevSplitter {
     const r = this.record;
     this.record = null;
     if (!r) return;
-    if (r.oversize) out.push({ kind: 'problem', line: r.line, reason: `record at line ${r.line} is larger than ${this.maxRecordChars} characters, dropped` });
+    if (r.oversize)
+      out.push({
+        kind: 'problem',
+        line: r.line,
+        reason: `record at line ${r.line} is larger than ${this.maxRecordChars} characters, dropped`,
+      });
     else out.push({ kind: 'record', lines: r.lines, line: r.line });
   }
 
   private closeGarbage(out: SplitItem[]): void {
     const g = this.garbage;
     this.garbage = null;
-    if (g) out.push({ kind: 'problem', line: g.line, reason: `${g.count} line(s) of unexpected output at line ${g.line}, outside any record` });
+    if (g)
+      out.push({ kind: 'problem', line: g.line, reason: `${g.count} line(s) of unexpected output at line ${g.line}, outside any record` });
   }
 }

@@ -19,7 +19,13 @@ import { UdevParser, type UdevOutput } from './udev-parse.js';
 import type { UdevEvent } from './udev-record.js';
 import type { WakeEvent } from './types.js';
 
-export const UDEVADM_MONITOR_ARGS: readonly string[] = ['monitor', '--udev', '--property', '--subsystem-match=pci', '--subsystem-match=net'];
+export const UDEVADM_MONITOR_ARGS: readonly string[] = [
+  'monitor',
+  '--udev',
+  '--property',
+  '--subsystem-match=pci',
+  '--subsystem-match=net',
+];
 
 export interface UdevSourceOptions {
   onEvent: (event: WakeEvent) => void;
@@ -90,7 +96,15 @@ export class UdevSource {
   private spawnChild(onSettled: (listening: boolean) => void): void {
     const child = spawn(this.command, [...UDEVADM_MONITOR_ARGS], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
-    const run: MonitorRun = { child, startedAt: Date.now(), parser: new UdevParser(this.opts.maxRecordChars), stderrTail: '', settled: false, ended: false, onSettled };
+    const run: MonitorRun = {
+      child,
+      startedAt: Date.now(),
+      parser: new UdevParser(this.opts.maxRecordChars),
+      stderrTail: '',
+      settled: false,
+      ended: false,
+      onSettled,
+    };
     child.stdout?.setEncoding('utf8');
     child.stderr?.setEncoding('utf8');
     child.stdout?.on('data', (chunk: string) => {
@@ -127,7 +141,8 @@ export class UdevSource {
     this.attempt = retry.attempt;
     const detail = stderr === '' ? '' : ` (it said: ${stderr})`;
     this.warn(`udevadm monitor (${this.command}) ${why}${detail}, restarting in ${retry.delayMs} ms`, {
-      ERRNO: errno, VFKEEPER_RETRY_MS: retry.delayMs,
+      ERRNO: errno,
+      VFKEEPER_RETRY_MS: retry.delayMs,
     });
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;

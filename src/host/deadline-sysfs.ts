@@ -12,7 +12,11 @@ export function withWriteDeadline(inner: Sysfs, timeoutMs: number): Sysfs {
     ...inner,
     async write(path, value) {
       if (pending.has(path)) {
-        throw new HostError('ERR_SYSFS_TIMEOUT', `An earlier write to ${path} has still not returned`, { path, errno: 'ETIMEDOUT', hint: 'the driver is blocking in that write; vfkeeper backs off from this PF' });
+        throw new HostError('ERR_SYSFS_TIMEOUT', `An earlier write to ${path} has still not returned`, {
+          path,
+          errno: 'ETIMEDOUT',
+          hint: 'the driver is blocking in that write; vfkeeper backs off from this PF',
+        });
       }
       pending.add(path);
       const work = inner.write(path, value);

@@ -11,7 +11,8 @@ import { lstat, readdir, readlink, rename, symlink, unlink } from 'node:fs/promi
 import { join } from 'node:path';
 import type { FirmwareLink, FirmwareTree } from '../model/firmware.js';
 import { VfkeeperError } from '../model/errors.js';
-import { describeFsError, fsErrno } from './fs-error.js';
+import { describeFsError } from './fs-error.js';
+import { errnoOf } from '../model/errno.js';
 
 /**
  * The links directly in `dir` (e.g. /lib/firmware/netronome, as the host
@@ -29,7 +30,7 @@ export async function readFirmwareTree(dir: string, flavour: string, root = '/')
   } catch (e) {
     throw new VfkeeperError('ERR_FIRMWARE_DIR', `cannot read the firmware directory: ${describeFsError(dir, e)}`, {
       path: dir,
-      ...errnoOf(e),
+      ...errnoField(e),
       hint: 'install the firmware (linux-firmware, or agilio-sriov-firmware from the support site) or set firmware.dir',
       cause: e,
     });
@@ -41,8 +42,8 @@ async function readFlavourFiles(fsPath: string): Promise<string[] | null> {
   try {
     return (await readdir(fsPath)).sort();
   } catch (e) {
-    if (fsErrno(e) === 'ENOENT' || fsErrno(e) === 'ENOTDIR') return null;
-    throw new VfkeeperError('ERR_FIRMWARE_DIR', `cannot read ${describeFsError(fsPath, e)}`, { path: fsPath, ...errnoOf(e), cause: e });
+    if (errnoOf(e) === 'ENOENT' || errnoOf(e) === 'ENOTDIR') return null;
+    throw new VfkeeperError('ERR_FIRMWARE_DIR', `cannot read ${describeFsError(fsPath, e)}`, { path: fsPath, ...errnoField(e), cause: e });
   }
 }
 
@@ -69,7 +70,7 @@ export async function applyFirmwareLink(dir: string, name: string, target: strin
     if (e instanceof VfkeeperError) throw e;
     throw new VfkeeperError('ERR_FIRMWARE_LINK', `cannot re-point ${describeFsError(join(dir, name), e)}`, {
       path: join(dir, name),
-      ...errnoOf(e),
+      ...errnoField(e),
       hint: `run as root, or by hand: ln -sfn ${target} ${join(dir, name)}`,
       cause: e,
     });
@@ -85,7 +86,7 @@ function assertPlainName(name: string, what: string, dir: string): void {
   }
 }
 
-function errnoOf(e: unknown): { errno?: string } {
-  const errno = fsErrno(e);
+function errnoField(e: unknown): { errno?: string } {
+  const errno = errnoOf(e);
   return errno === undefined ? {} : { errno };
 }

@@ -1,5 +1,6 @@
 // Node's file-system errors, described once: the errno name and a short
 // reason a user can act on ("does not exist", "permission denied").
+import { errnoOf } from '../model/errno.js';
 
 const REASONS: Record<string, string> = {
   ENOENT: 'does not exist',
@@ -11,15 +12,9 @@ const REASONS: Record<string, string> = {
   EINVAL: 'invalid argument',
 };
 
-/** The errno name ("ENOENT") of a Node system error, undefined otherwise. */
-export function fsErrno(e: unknown): string | undefined {
-  if (typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string') return e.code;
-  return undefined;
-}
-
 /** "/proc/cmdline does not exist", "/etc/x: permission denied (EACCES)". */
 export function describeFsError(path: string, e: unknown): string {
-  const errno = fsErrno(e);
+  const errno = errnoOf(e);
   if (errno === 'ENOENT') return `${path} does not exist`;
   if (errno !== undefined) return `${path}: ${REASONS[errno] ?? 'cannot be read'} (${errno})`;
   return `${path}: ${e instanceof Error ? e.message : String(e)}`;

@@ -1,18 +1,13 @@
 // Errors from the host layer carry the kernel's errno and the path or
 // command, so the journal and the catalog can explain them.
-import { VfkeeperError, type ErrorOptions } from '../model/errors.js';
+import { errnoOf } from '../model/errno.js';
+import { VfkeeperError, type ErrorCode, type ErrorOptions } from '../model/errors.js';
 
 export class HostError extends VfkeeperError {
-  constructor(code: string, message: string, options: ErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: ErrorOptions = {}) {
     super(code, message, options);
     this.name = 'HostError';
   }
-}
-
-/** Node's err.code for a failed syscall, mapped in one place. */
-export function errnoOf(e: unknown): string | undefined {
-  const code = (e as NodeJS.ErrnoException | null)?.code;
-  return typeof code === 'string' && /^E[A-Z0-9]+$/.test(code) ? code : undefined;
 }
 
 /** Wrap a failed sysfs access: ERR_SYSFS_<ERRNO>, with path and errno. */

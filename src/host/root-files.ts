@@ -5,7 +5,8 @@
 // why, so a check can report it.
 import { lstat, open, readFile, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describeFsError, fsErrno } from './fs-error.js';
+import { describeFsError } from './fs-error.js';
+import { errnoOf } from '../model/errno.js';
 
 export type Read<T> = { ok: true; value: T } | { ok: false; missing: boolean; reason: string };
 
@@ -44,7 +45,7 @@ async function attempt<T>(hostPath: string, read: () => Promise<T>): Promise<Rea
   try {
     return { ok: true, value: await read() };
   } catch (e) {
-    return { ok: false, missing: fsErrno(e) === 'ENOENT', reason: describeFsError(hostPath, e) };
+    return { ok: false, missing: errnoOf(e) === 'ENOENT', reason: describeFsError(hostPath, e) };
   }
 }
 
@@ -64,14 +65,6 @@ async function readTextTail(path: string, tailBytes: number | undefined): Promis
 }
 
 function toInfo(st: Awaited<ReturnType<typeof lstat>>): FileInfo {
-  const kind = st.isSymbolicLink()
-    ? 'symlink'
-    : st.isDirectory()
-      ? 'dir'
-      : st.isFile()
-        ? 'file'
-        : st.isSocket()
-          ? 'socket'
-          : 'other';
+  const kind = st.isSymbolicLink() ? 'symlink' : st.isDirectory() ? 'dir' : st.isFile() ? 'file' : st.isSocket() ? 'socket' : 'other';
   return { kind, uid: Number(st.uid), gid: Number(st.gid) };
 }

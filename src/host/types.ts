@@ -1,6 +1,7 @@
 // The host ports: one narrow interface per concern, two implementations
 // (src/host/real/* against the kernel, src/host/sim/* a simulated kernel).
 // Every method throws HostError (code, errno, path) on failure; none logs.
+import type { FirmwareTree } from '../model/firmware.js';
 
 /**
  * sysfs, addressed by paths relative to its root, e.g.
@@ -61,6 +62,37 @@ export interface Files {
   resolveOwner(spec: string): Promise<FileOwner>;
 }
 
+/** The firmware directory the driver loads from (the firmware guard's links), e.g. /lib/firmware/netronome. */
+export interface Firmware {
+  /**
+   * The links directly in `dir` and the file names in <dir>/<flavour>/ (null
+   * when that flavour is not installed). Throws ERR_FIRMWARE_DIR with the
+   * errno when `dir` cannot be read (ENOENT: no such firmware installed).
+   */
+  readTree(dir: string, flavour: string): Promise<FirmwareTree>;
+  /** <dir>/<name> points at `target` afterwards; atomic, the old link kept on failure (ERR_FIRMWARE_LINK). */
+  repointLink(dir: string, name: string, target: string): Promise<void>;
+}
+
+/** A udev-shaped record of one device event, as `udevadm monitor --property` prints it. */
+export interface KernelEvent {
+  action: 'add' | 'remove' | 'bind' | 'unbind' | 'change' | 'move';
+  subsystem: 'pci' | 'net';
+  /** e.g. /devices/pci0000:00/0000:00:02.0/0000:02:00.0 */
+  devpath: string;
+  properties: Record<string, string>;
+}
+
+export type SimVerb = 'open-vfio' | 'close-vfio' | 'remove' | 'rescan';
+
+/** What only a simulated host has: its kernel's events, and the changes `vfkeeper sim` makes. */
+export interface Simulation {
+  /** Calls `listener` for every udev-shaped event of the simulated kernel; returns the function that stops it. */
+  follow(listener: (e: KernelEvent) => void): () => void;
+  /** A VM opens or closes a VF's vfio group, or a device is removed or rescanned (PCI address, e.g. 0000:02:08.1). */
+  apply(verb: SimVerb, pci: string | undefined): Promise<void>;
+}
+
 export interface Host {
   /** "real" or "simulated": shown by status, and the real /sys guard keys on it. */
   kind: 'real' | 'simulated';
@@ -69,6 +101,9 @@ export interface Host {
   modules: Modules;
   workload: Workload;
   files: Files;
+  firmware: Firmware;
+  /** The simulated kernel's own controls; null on a real host, whose events come from udev. */
+  simulation: Simulation | null;
   /** Persist state (the simulated host writes its JSON back); a no-op for the real host. */
   commit(): Promise<void>;
 }

@@ -86,7 +86,11 @@ export async function createLogger(options: CreateLoggerOptions = {}): Promise<C
 // worth a warning: journald is there, or was asked for, and is not used.
 async function openLogSink(options: CreateLoggerOptions): Promise<OpenedSink> {
   const parsed = options.mode !== undefined ? { mode: options.mode } : parseLogMode((options.env ?? process.env).VFKEEPER_LOG);
-  const fallBack = (reason: string, warning = parsed.warning): OpenedSink => ({ sink: 'stderr', reason, ...(warning === undefined ? {} : { warning }) });
+  const fallBack = (reason: string, warning = parsed.warning): OpenedSink => ({
+    sink: 'stderr',
+    reason,
+    ...(warning === undefined ? {} : { warning }),
+  });
   if (parsed.mode === 'stderr') return fallBack('stderr was asked for');
   const socketPath = options.socketPath ?? JOURNAL_SOCKET;
   const socket = await observeJournalSocket(socketPath);
@@ -100,7 +104,13 @@ async function openLogSink(options: CreateLoggerOptions): Promise<OpenedSink> {
     await worker.stop();
     return fallBack(ready.reason, `${asked}, but ${ready.reason}; logging to stderr`);
   }
-  return { sink: 'journal', reason: asked, bindingPath: binding.path, worker, ...(parsed.warning === undefined ? {} : { warning: parsed.warning }) };
+  return {
+    sink: 'journal',
+    reason: asked,
+    bindingPath: binding.path,
+    worker,
+    ...(parsed.warning === undefined ? {} : { warning: parsed.warning }),
+  };
 }
 
 const READY_MS = 5000;

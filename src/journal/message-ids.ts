@@ -69,6 +69,7 @@ const CAUSE_IDS: Readonly<Record<string, string>> = {
   'refusal.blocked.ERR_FIRMWARE_UNKNOWN': 'f6b9c653ca294d77a28ed3acfb4773a2',
   'refusal.blocked.ERR_NO_PF_DRIVER': '5f95fe2e2a5543c4b0c386e15b240e6c',
   'refusal.blocked.ERR_STRAY_VFS': '74d9419be8bd41aba5939f2373a10fab',
+  'refusal.guard.ERR_GUARD_WORKLOAD_UNKNOWN': '367da77a9ee848baa0c62dbe42599947',
 };
 
 /** The key whose id is used when nothing more specific matches. */
@@ -95,9 +96,7 @@ const OTHER_IDS: Readonly<Record<string, string>> = {
   'udev.monitor-restarted': '23b1103c5ce84a06bd523be91dd3ba94',
 };
 
-const IDS: ReadonlyMap<string, string> = new Map(
-  Object.entries({ ...OTHER_IDS, ...STEP_IDS, ...CAUSE_IDS }),
-);
+const IDS: ReadonlyMap<string, string> = new Map(Object.entries({ ...OTHER_IDS, ...STEP_IDS, ...CAUSE_IDS }));
 
 /** Every key that has its own id (and so its own catalog entry). */
 export const MESSAGE_KEYS: readonly string[] = Object.freeze([...IDS.keys()]);

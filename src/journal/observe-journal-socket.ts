@@ -11,9 +11,7 @@ import net from 'node:net';
 /** The path libsystemd's sd_journal_send() always sends to. */
 export const JOURNAL_SOCKET = '/run/systemd/journal/socket';
 
-export type JournalSocketState =
-  | { state: 'live' }
-  | { state: 'absent' | 'stale' | 'not-journal' | 'unknown'; detail: string };
+export type JournalSocketState = { state: 'live' } | { state: 'absent' | 'stale' | 'not-journal' | 'unknown'; detail: string };
 
 /** Connect to `path` and classify the answer; resolves within `timeoutMs`. */
 export function observeJournalSocket(path: string, timeoutMs = 1000): Promise<JournalSocketState> {

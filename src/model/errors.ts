@@ -2,6 +2,9 @@
 // names its subject, a hint that says what to do, and the context that
 // locates it (path, errno, PCI address). The CLI maps codes to exit statuses
 // and prints the hint; the journal turns context into fields.
+import type { ErrorCode } from './error-codes.js';
+
+export type { ErrorCode };
 
 export interface ErrorContext {
   path?: string | undefined;
@@ -26,11 +29,11 @@ export interface ErrorOptions extends ErrorContext {
 }
 
 export class VfkeeperError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly hint: string | undefined;
   readonly context: ErrorContext;
 
-  constructor(code: string, message: string, options: ErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: ErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     const { hint, cause: _cause, ...context } = options;
     this.name = 'VfkeeperError';
@@ -45,7 +48,7 @@ export function isVfkeeperError(e: unknown): e is VfkeeperError {
 }
 
 /** Any thrown value as a VfkeeperError, keeping the original as cause. */
-export function asVfkeeperError(e: unknown, code = 'ERR_INTERNAL'): VfkeeperError {
+export function asVfkeeperError(e: unknown, code: ErrorCode = 'ERR_INTERNAL'): VfkeeperError {
   if (e instanceof VfkeeperError) return e;
   const message = e instanceof Error ? e.message : String(e);
   return new VfkeeperError(code, message, { cause: e });

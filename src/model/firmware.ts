@@ -64,5 +64,10 @@ export const FIRMWARE_RELOAD_COMMAND = 'modprobe -r nfp && modprobe nfp';
 /** The application part as text ("sriov-2.1.14"), as status and the journal show it; null when none. */
 export function parseFirmwareApplication(version: string | null): string | null {
   if (version === null) return null;
-  return version.trim().split(/\s+/).find((w) => APP.test(w)) ?? null;
+  return (
+    version
+      .trim()
+      .split(/\s+/)
+      .find((w) => APP.test(w)) ?? null
+  );
 }

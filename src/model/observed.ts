@@ -50,6 +50,12 @@ export interface ObservedPf {
    * enabled. The kernel cannot create VFs over them.
    */
   strayVfs: PciAddress[];
+  /**
+   * Why the workload guard cannot tell whether this PF's VFs are in use (the
+   * scan of /proc failed: EACCES, a capability dropped); null when it can.
+   * Unknown is never idle: disruptive steps are refused while it is set.
+   */
+  workloadError: string | null;
 }
 
 export type RelayCounters = Record<string, number>;
@@ -66,9 +72,7 @@ export interface ObservedRelay {
   counters: RelayCounters;
 }
 
-export type ObservedForwarder =
-  | { reachable: true; relays: ObservedRelay[] }
-  | { reachable: false; reason: string };
+export type ObservedForwarder = { reachable: true; relays: ObservedRelay[] } | { reachable: false; reason: string };
 
 export interface ObservedSocket {
   path: string;
@@ -83,12 +87,16 @@ export interface ObservedSockets {
   /** Wanted owner, null when the user or group does not exist on this host. */
   owner: { uid: number; gid: number } | null;
   ownerError: string | null;
+  /** Why the directory could not be listed (not ENOENT: absent is no entries); null when it could. */
+  listError: string | null;
 }
 
 export interface Observed {
   pfs: ObservedPf[];
   /** The firmware directory's links (the firmware guard), null when it is absent or the guard is off. */
   firmwareLinks: FirmwareTree | null;
+  /** Why the firmware directory could not be read (absent is not an error); null when it could. */
+  firmwareError: string | null;
   /** vfio-pci is loaded (its driver directory exists). */
   vfioLoaded: boolean;
   forwarder: ObservedForwarder;

@@ -1,6 +1,7 @@
 // The plan's vocabulary: one kind per action, a discriminated union, so the
 // executor record in src/actions must cover every kind (the compiler checks).
 import type { PciAddress } from './pci.js';
+import type { ErrorCode } from './error-codes.js';
 
 interface Why {
   /** One sentence: why the planner wants this step. */
@@ -83,7 +84,7 @@ export interface Refusal {
   /** The PF concerned; null for host-wide refusals (forwarder, socket owner). */
   pf: PciAddress | null;
   virtioId?: number;
-  code: string;
+  code: ErrorCode;
   why: string;
   hint: string;
 }

@@ -78,10 +78,7 @@ function formatNetSection(lines: RuleLines): string[] {
       ['A managed PF known by its netdev name; udev renames a netdev after its', 'add, so its move carries the name.'],
       lines.pfNet,
     ),
-    ...formatGroup(
-      ["The same VFs while the NIC's VF driver gives them a netdev, found through", 'their PCI function.'],
-      lines.vfNet,
-    ),
+    ...formatGroup(["The same VFs while the NIC's VF driver gives them a netdev, found through", 'their PCI function.'], lines.vfNet),
   ];
 }
 

@@ -15,7 +15,14 @@ export function capture(args: string[], options: { json?: boolean; tty?: boolean
   const stderr = captureStream();
   const ctx: CommandContext = {
     args,
-    globals: { config: undefined, sysfsRoot: undefined, simulate: undefined, controlSocket: '/run/vfkeeper/control.sock', controlSocketGiven: false, json: options.json ?? false },
+    globals: {
+      config: undefined,
+      sysfsRoot: undefined,
+      simulate: undefined,
+      controlSocket: '/run/vfkeeper/control.sock',
+      controlSocketGiven: false,
+      json: options.json ?? false,
+    },
     stdout: stdout.stream,
     stderr: stderr.stream,
     env: options.env ?? {},

@@ -27,14 +27,28 @@ export class DaemonRig {
   /** Starts the daemon and waits until it says it is ready. */
   async start(env: NodeJS.ProcessEnv = {}): Promise<void> {
     this.stderr = '';
-    const child = spawn(process.execPath, [CLI, 'daemon', '--simulate', this.state, '--config', this.config, '--control-socket', this.socket], {
-      env: { ...process.env, VFKEEPER_LOG: 'stderr', VFKEEPER_STATE_DIR: this.t.path('state'), DBUS_SYSTEM_BUS_ADDRESS: 'unix:path=/nonexistent', ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [CLI, 'daemon', '--simulate', this.state, '--config', this.config, '--control-socket', this.socket],
+      {
+        env: {
+          ...process.env,
+          VFKEEPER_LOG: 'stderr',
+          VFKEEPER_STATE_DIR: this.t.path('state'),
+          DBUS_SYSTEM_BUS_ADDRESS: 'unix:path=/nonexistent',
+          ...env,
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     this.child = child;
     child.stderr?.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.exit = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
-    await waitFor(() => this.stderr.includes('vfkeeper daemon ready') || this.child?.exitCode !== null && this.child?.exitCode !== undefined, 'the daemon to be ready', 60_000);
+    await waitFor(
+      () => this.stderr.includes('vfkeeper daemon ready') || (this.child?.exitCode !== null && this.child?.exitCode !== undefined),
+      'the daemon to be ready',
+      60_000,
+    );
     if (!this.stderr.includes('vfkeeper daemon ready')) throw new Error(`the daemon exited: ${this.stderr}`);
   }
 
@@ -46,7 +60,9 @@ export class DaemonRig {
   }
 
   cli(args: string[]): Promise<CliResult> {
-    return vfkeeperAsync(['--simulate', this.state, '--config', this.config, '--control-socket', this.socket, ...args], { env: { VFKEEPER_STATE_DIR: this.t.path('state') } });
+    return vfkeeperAsync(['--simulate', this.state, '--config', this.config, '--control-socket', this.socket, ...args], {
+      env: { VFKEEPER_STATE_DIR: this.t.path('state') },
+    });
   }
 
   async status(): Promise<StatusJson> {
@@ -57,11 +73,15 @@ export class DaemonRig {
 
   /** Waits until every VF is on vfio-pci with its relay attached. */
   async waitConverged(vfs: number, what: string, deadlineMs = 30_000): Promise<void> {
-    await waitFor(async () => {
-      const s = await this.status();
-      const all = s.pfs.flatMap((p) => p.vfs);
-      return all.length === vfs && all.every((v) => v.driver === 'vfio-pci' && v.relay.state === 'attached');
-    }, what, deadlineMs);
+    await waitFor(
+      async () => {
+        const s = await this.status();
+        const all = s.pfs.flatMap((p) => p.vfs);
+        return all.length === vfs && all.every((v) => v.driver === 'vfio-pci' && v.relay.state === 'attached');
+      },
+      what,
+      deadlineMs,
+    );
   }
 
   runsStarted(): number {
@@ -82,5 +102,9 @@ export class DaemonRig {
 export interface StatusJson {
   paused: boolean;
   pause_reason: string | null;
-  pfs: Array<{ pci: string; numvfs: number; vfs: Array<{ pci: string; driver: string | null; relay: { virtio_id: number | null; state: string } }> }>;
+  pfs: Array<{
+    pci: string;
+    numvfs: number;
+    vfs: Array<{ pci: string; driver: string | null; relay: { virtio_id: number | null; state: string } }>;
+  }>;
 }

@@ -6,7 +6,16 @@ import { vfAddress, type PciAddress } from '../../src/model/pci.js';
 export const PF = '0000:02:00.0' as PciAddress;
 
 export function vf(index: number, over: Partial<ObservedVf> = {}): ObservedVf {
-  return { index, pci: vfAddress(PF, 64, 1, index), driver: 'vfio-pci', driverOverride: 'vfio-pci', iommuGroup: String(20 + index), mac: null, vfioHolders: [], ...over };
+  return {
+    index,
+    pci: vfAddress(PF, 64, 1, index),
+    driver: 'vfio-pci',
+    driverOverride: 'vfio-pci',
+    iommuGroup: String(20 + index),
+    mac: null,
+    vfioHolders: [],
+    ...over,
+  };
 }
 
 export function pf(over: Partial<ObservedPf> = {}): ObservedPf {
@@ -26,16 +35,35 @@ export function pf(over: Partial<ObservedPf> = {}): ObservedPf {
     vfStride: 1,
     strayVfs: [],
     vfs: [],
+    workloadError: null,
     ...over,
   };
 }
 
 export function relay(virtioId: number, vfPci: PciAddress | null, over: Partial<ObservedRelay> = {}): ObservedRelay {
-  return { virtioId, vf: vfPci, vfState: vfPci ? 'DPDK_ADDED' : 'DPDK_UNINIT', vmState: 'VIRTIO_UNINIT', vmConnected: false, socket: `/tmp/virtio-forwarder/virtio-forwarder${virtioId}.sock`, counters: {}, ...over };
+  return {
+    virtioId,
+    vf: vfPci,
+    vfState: vfPci ? 'DPDK_ADDED' : 'DPDK_UNINIT',
+    vmState: 'VIRTIO_UNINIT',
+    vmConnected: false,
+    socket: `/tmp/virtio-forwarder/virtio-forwarder${virtioId}.sock`,
+    counters: {},
+    ...over,
+  };
 }
 
 export function observed(pfs: ObservedPf[], over: Partial<Observed> = {}): Observed {
-  return { pfs, firmwareLinks: null, vfioLoaded: true, forwarder: { reachable: true, relays: [] }, sockets: null, othersVfs: [], ...over };
+  return {
+    pfs,
+    firmwareLinks: null,
+    firmwareError: null,
+    vfioLoaded: true,
+    forwarder: { reachable: true, relays: [] },
+    sockets: null,
+    othersVfs: [],
+    ...over,
+  };
 }
 
 /** A config managing PF by PCI address with the rule's fields overridden; vf_macs keep unless said. */

@@ -20,7 +20,20 @@ export interface Bind {
 
 /** argv for running `program` with `bind` in effect; `dieWithParent` adds a parent-death SIGTERM. */
 export function formatPrivateMountArgv(bind: Bind, program: readonly string[], dieWithParent = false): string[] {
-  const inner = ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-ec', BIND_THEN_EXEC, 'sh', bind.from, bind.over, ...program];
+  const inner = [
+    'unshare',
+    '--mount',
+    '--propagation',
+    'private',
+    '--',
+    'sh',
+    '-ec',
+    BIND_THEN_EXEC,
+    'sh',
+    bind.from,
+    bind.over,
+    ...program,
+  ];
   return dieWithParent ? ['setpriv', '--pdeathsig', 'TERM', '--', ...inner] : inner;
 }
 

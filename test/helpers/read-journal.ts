@@ -34,8 +34,13 @@ export async function queryJournal(journald: Journald, matches: readonly string[
 export function readJournal(journald: Journald, matches: readonly string[], count: number, deadlineMs = 10_000): Promise<JournalRecord[]> {
   let last: JournalRecord[] = [];
   const what = (): string => `${count} journal entries matching ${matches.join(' ')} (saw ${last.length})`;
-  return waitFor(async () => {
-    last = await queryJournal(journald, matches);
-    return last.length >= count ? last : false;
-  }, what, deadlineMs, 50);
+  return waitFor(
+    async () => {
+      last = await queryJournal(journald, matches);
+      return last.length >= count ? last : false;
+    },
+    what,
+    deadlineMs,
+    50,
+  );
 }

@@ -19,10 +19,20 @@ export function writeSysfsTree(state: SimState, root: string): void {
   for (const pf of state.pfs) {
     const links: Record<string, string> = pf.driver ? { driver: `../../../bus/pci/drivers/${pf.driver}` } : {};
     pf.vfs.forEach((vf, i) => (links[`virtfn${i}`] = `../${vf.pci}`));
-    device(root, pf.pci, {
-      vendor: hex(pf.vendor), device: hex(pf.device), sriov_totalvfs: `${pf.totalVfs}\n`, sriov_numvfs: `${pf.numVfs}\n`,
-      sriov_drivers_autoprobe: pf.autoprobe ? '1\n' : '0\n', sriov_offset: `${pf.offset}\n`, sriov_stride: `${pf.stride}\n`,
-    }, links);
+    device(
+      root,
+      pf.pci,
+      {
+        vendor: hex(pf.vendor),
+        device: hex(pf.device),
+        sriov_totalvfs: `${pf.totalVfs}\n`,
+        sriov_numvfs: `${pf.numVfs}\n`,
+        sriov_drivers_autoprobe: pf.autoprobe ? '1\n' : '0\n',
+        sriov_offset: `${pf.offset}\n`,
+        sriov_stride: `${pf.stride}\n`,
+      },
+      links,
+    );
     if (pf.netdev) {
       mkdirSync(join(root, 'bus/pci/devices', pf.pci, 'net', pf.netdev), { recursive: true });
       mkdirSync(join(root, 'class/net', pf.netdev), { recursive: true });
@@ -33,7 +43,12 @@ export function writeSysfsTree(state: SimState, root: string): void {
       const vfLinks: Record<string, string> = { physfn: `../${pf.pci}` };
       if (vf.driver) vfLinks['driver'] = `../../../bus/pci/drivers/${vf.driver}`;
       if (vf.iommuGroup) vfLinks['iommu_group'] = `../../../kernel/iommu_groups/${vf.iommuGroup}`;
-      device(root, vf.pci, { vendor: hex(pf.vendor), device: hex(pf.vfDevice), driver_override: `${vf.driverOverride ?? '(null)'}\n` }, vfLinks);
+      device(
+        root,
+        vf.pci,
+        { vendor: hex(pf.vendor), device: hex(pf.vfDevice), driver_override: `${vf.driverOverride ?? '(null)'}\n` },
+        vfLinks,
+      );
       if (vf.netdev) mkdirSync(join(root, 'bus/pci/devices', vf.pci, 'net', vf.netdev), { recursive: true });
     }
   }

@@ -30,7 +30,14 @@ describe('reconcile on a simulated Agilio host', () => {
 
     const status = JSON.parse(vfkeeper(['status', '--simulate', h, '--config', t.path('c.yaml'), '--json']).stdout);
     expect(status.pfs).toHaveLength(1);
-    expect(status.pfs[0]).toMatchObject({ pci: '0000:02:00.0', netdev: 'enp2s0np0', driver: 'nfp', firmware: 'sriov-2.1.14', numvfs: 56, totalvfs: 56 });
+    expect(status.pfs[0]).toMatchObject({
+      pci: '0000:02:00.0',
+      netdev: 'enp2s0np0',
+      driver: 'nfp',
+      firmware: 'sriov-2.1.14',
+      numvfs: 56,
+      totalvfs: 56,
+    });
     expect(status.pfs[0].vfs.map((v: { driver: string }) => v.driver)).toEqual(Array(56).fill('vfio-pci'));
     expect(status.paused).toBe(false);
 

@@ -25,19 +25,26 @@ afterEach(async () => {
   t.remove();
 });
 
-const status = async () => JSON.parse((await vfkeeperAsync(['status', '--json', ...args])).stdout) as { pfs: Array<{ vfs: Array<{ pci: string; mac: string; relay: { virtio_id: number; state: string } }> }> };
+const status = async () =>
+  JSON.parse((await vfkeeperAsync(['status', '--json', ...args])).stdout) as {
+    pfs: Array<{ vfs: Array<{ pci: string; mac: string; relay: { virtio_id: number; state: string } }> }>;
+  };
 
 describe('relays', () => {
   it('attaches every relay, a second run plans nothing, and a restarted forwarder gets them all back', async () => {
     expect((await vfkeeperAsync(['reconcile', ...args])).status).toBe(0);
-    expect((await status()).pfs[0]?.vfs.map((v) => `${v.relay.virtio_id}:${v.relay.state}`)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8'].map((n) => `${n}:attached`));
+    expect((await status()).pfs[0]?.vfs.map((v) => `${v.relay.virtio_id}:${v.relay.state}`)).toEqual(
+      ['1', '2', '3', '4', '5', '6', '7', '8'].map((n) => `${n}:attached`),
+    );
     expect(fw.readRelayStates().filter((r) => r.vf_to_vm.internal_state === 'DPDK_ADDED')).toHaveLength(8);
     expect(JSON.parse((await vfkeeperAsync(['reconcile', '--dry-run', '--json', ...args])).stdout).steps).toEqual([]);
 
     await fw.stop();
     await fw.start();
     expect((await status()).pfs[0]?.vfs.every((v) => v.relay.state === 'detached')).toBe(true);
-    const again = JSON.parse((await vfkeeperAsync(['reconcile', '--json', ...args])).stdout) as { steps: Array<{ kind: string; result: string }> };
+    const again = JSON.parse((await vfkeeperAsync(['reconcile', '--json', ...args])).stdout) as {
+      steps: Array<{ kind: string; result: string }>;
+    };
     expect(again.steps.filter((s) => s.kind === 'attach-relay' && s.result === 'ok')).toHaveLength(8);
     expect((await status()).pfs[0]?.vfs.every((v) => v.relay.state === 'attached')).toBe(true);
   });
@@ -51,7 +58,9 @@ describe('relays', () => {
     expect(fw.readRelayStates().filter((x) => x.vf_to_vm.internal_state === 'DPDK_ADDED')).toHaveLength(8);
     // Once the VFs are really gone, their relays are dead and go.
     expect(vfkeeper(['sim', 'remove', '0000:02:00.0', '--simulate', t.path('h.json')]).status).toBe(0);
-    const gone = JSON.parse((await vfkeeperAsync(['reconcile', '--json', '--simulate', t.path('h.json'), '--config', t.path('other.yaml')])).stdout) as { steps: Array<{ kind: string; result: string }> };
+    const gone = JSON.parse(
+      (await vfkeeperAsync(['reconcile', '--json', '--simulate', t.path('h.json'), '--config', t.path('other.yaml')])).stdout,
+    ) as { steps: Array<{ kind: string; result: string }> };
     expect(gone.steps.filter((s) => s.kind === 'detach-relay' && s.result === 'ok')).toHaveLength(8);
   });
 
@@ -66,7 +75,14 @@ describe('relays', () => {
     expect(xml.stdout).toContain(`<source type='unix' path='${fw.socketPath(1)}' mode='client'/>`);
     expect(xml.stdout).toMatch(/^<!--[^\n]*-->\n<interface type='vhostuser'>[\s\S]*<\/interface>\n$/);
     // A real XML parser (Python's expat) must accept it, as libvirt's will.
-    const parsed = spawnSync('python3', ['-c', 'import sys, xml.dom.minidom as m; d = m.parseString(sys.stdin.read()); print(d.documentElement.tagName, d.getElementsByTagName("mac")[0].getAttribute("address"))'], { input: xml.stdout, encoding: 'utf8' });
+    const parsed = spawnSync(
+      'python3',
+      [
+        '-c',
+        'import sys, xml.dom.minidom as m; d = m.parseString(sys.stdin.read()); print(d.documentElement.tagName, d.getElementsByTagName("mac")[0].getAttribute("address"))',
+      ],
+      { input: xml.stdout, encoding: 'utf8' },
+    );
     expect(parsed.stdout.trim()).toBe(`interface ${vf0?.mac}`);
     const full = (await vfkeeperAsync(['libvirt-xml', '--virtio-id', '1', '--full', ...args])).stdout;
     expect(full).toContain("memAccess='shared'");
@@ -84,7 +100,9 @@ describe('relays', () => {
     expect(r.stderr).toMatch(/<3>Relays are unknown/);
     const s = await status();
     expect(s.pfs[0]?.vfs.every((v) => v.relay.state === 'unknown')).toBe(true);
-    expect(JSON.parse((await vfkeeperAsync(['status', '--json', ...args])).stdout).pfs[0].vfs.map((v: { pci: string }) => v.pci)).toHaveLength(8);
+    expect(
+      JSON.parse((await vfkeeperAsync(['status', '--json', ...args])).stdout).pfs[0].vfs.map((v: { pci: string }) => v.pci),
+    ).toHaveLength(8);
   });
 
   it('gives the vhost-user sockets to the configured owner', async () => {

@@ -85,7 +85,9 @@ function rawExchange(text: string, count: number): Promise<string[]> {
 
 /** A socket file nobody listens on: a process that bound it was SIGKILLed. */
 async function staleSocket(at: string): Promise<void> {
-  const child = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(at)}, () => console.log('up'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(at)}, () => console.log('up'))`], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise((resolve) => child.stdout.once('data', resolve));
   await new Promise((resolve) => {
     child.once('exit', resolve);
@@ -98,9 +100,13 @@ describe('control socket', () => {
     await serve();
     expect(await reply({ request: 'status' })).toEqual({ ok: true, result: { pfs: [], paused: false } });
     expect(await reply({ request: 'reconcile', dryRun: true })).toEqual({ ok: true, result: { steps: [], converged: true } });
-    expect(await reply({ request: 'hook', netdev: 'enp2s0np0', action: 'up', source: 'networkmanager' })).toEqual({ ok: true, result: { queued: true } });
+    expect(await reply({ request: 'hook', netdev: 'enp2s0np0', action: 'up', source: 'networkmanager' })).toEqual({
+      ok: true,
+      result: { queued: true },
+    });
     expect(await reply({ request: 'hook', netdev: 'enp2s0np0', action: 'down', source: 'networkmanager' })).toEqual({
-      ok: true, result: { ignored: 'networkmanager action "down" is not up or pre-up' },
+      ok: true,
+      result: { ignored: 'networkmanager action "down" is not up or pre-up' },
     });
     expect(await reply({ request: 'pause', reason: 'firmware update' })).toEqual({ ok: true, result: { paused: true } });
     expect(calls).toEqual([
@@ -112,11 +118,23 @@ describe('control socket', () => {
 
   it('turns handler failures and hostile hook names into error replies', async () => {
     await serve();
-    expect(await reply({ request: 'pause', reason: 'fail' })).toEqual({ ok: false, error: { code: 'ERR_PAUSED', message: 'already paused', hint: 'vfkeeper resume first' } });
-    expect(await reply({ request: 'pause', reason: 'bug' })).toEqual({ ok: false, error: { code: 'ERR_INTERNAL', message: 'x is undefined' } });
+    expect(await reply({ request: 'pause', reason: 'fail' })).toEqual({
+      ok: false,
+      error: { code: 'ERR_PAUSED', message: 'already paused', hint: 'vfkeeper resume first' },
+    });
+    expect(await reply({ request: 'pause', reason: 'bug' })).toEqual({
+      ok: false,
+      error: { code: 'ERR_INTERNAL', message: 'x is undefined' },
+    });
     expect(logger.messages()).toEqual(['control request failed unexpectedly: TypeError: x is undefined']);
     const hostile = await reply({ request: 'hook', netdev: '$(reboot)', action: 'routable', source: 'networkd' });
-    expect(hostile).toMatchObject({ ok: false, error: { code: 'ERR_NETDEV_NAME', message: 'hook networkd: "$(reboot)" is not a valid interface name: it contains a shell metacharacter' } });
+    expect(hostile).toMatchObject({
+      ok: false,
+      error: {
+        code: 'ERR_NETDEV_NAME',
+        message: 'hook networkd: "$(reboot)" is not a valid interface name: it contains a shell metacharacter',
+      },
+    });
     expect(calls).toEqual([]);
   });
 
@@ -126,14 +144,20 @@ describe('control socket', () => {
     const replies = lines.map((l) => JSON.parse(l) as { ok: boolean; error?: { code: string; message: string } });
     expect(replies.map((r) => r.ok)).toEqual([false, true, false, true]);
     expect(replies[0]?.error?.message).toMatch(/^control request is not JSON/);
-    expect(replies[2]?.error).toMatchObject({ code: 'ERR_CONTROL_REQUEST', message: 'control request is invalid: Unrecognized key: "dryrun"' });
+    expect(replies[2]?.error).toMatchObject({
+      code: 'ERR_CONTROL_REQUEST',
+      message: 'control request is invalid: Unrecognized key: "dryrun"',
+    });
     expect(calls).toEqual([]);
   });
 
   it('refuses an endless line with an error reply and closes that connection only', async () => {
     await serve();
     const lines = await rawExchange('x'.repeat(100_000), 1);
-    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ ok: false, error: { code: 'ERR_CONTROL_REQUEST', message: 'control request is longer than 65536 characters' } });
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({
+      ok: false,
+      error: { code: 'ERR_CONTROL_REQUEST', message: 'control request is longer than 65536 characters' },
+    });
     expect(await reply({ request: 'status' })).toMatchObject({ ok: true });
   });
 
@@ -147,7 +171,9 @@ describe('control socket', () => {
 
   it('reports "no daemon" distinctly: no socket file (ENOENT) and a stale one (ECONNREFUSED)', async () => {
     expect(await requestControl(path, { request: 'status' }, 1_000)).toEqual({
-      kind: 'no-daemon', errno: 'ENOENT', message: `no vfkeeper daemon: ${path} does not exist`,
+      kind: 'no-daemon',
+      errno: 'ENOENT',
+      message: `no vfkeeper daemon: ${path} does not exist`,
     });
     const stale = join(dir, 'stale.sock');
     await staleSocket(stale);
@@ -168,7 +194,10 @@ describe('control socket', () => {
   it('refuses to start where another daemon answers, and leaves that one working', async () => {
     await serve();
     const second = new ControlServer({ path, handlers, logger });
-    await expect(second.start()).rejects.toMatchObject({ code: 'ERR_CONTROL_SOCKET_BUSY', message: `another vfkeeper daemon answers on ${path}` });
+    await expect(second.start()).rejects.toMatchObject({
+      code: 'ERR_CONTROL_SOCKET_BUSY',
+      message: `another vfkeeper daemon answers on ${path}`,
+    });
     expect(await reply({ request: 'status' })).toMatchObject({ ok: true });
   });
 
@@ -190,7 +219,8 @@ describe('control socket', () => {
   it('gives up after its deadline when the daemon does not answer', async () => {
     await serve();
     await expect(requestControl(path, { request: 'resume' }, 200)).rejects.toMatchObject({
-      code: 'ERR_CONTROL_TIMEOUT', message: `the vfkeeper daemon on ${path} did not answer "resume" within 200 ms`,
+      code: 'ERR_CONTROL_TIMEOUT',
+      message: `the vfkeeper daemon on ${path} did not answer "resume" within 200 ms`,
     });
     // The server survives the client hanging up on it.
     await waitFor(async () => (await requestControl(path, { request: 'status' }, 1_000)).kind === 'reply', 'a later reply');

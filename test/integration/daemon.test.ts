@@ -29,11 +29,21 @@ describe('vfkeeper daemon', () => {
 
   it('coalesces 1,000 udev records for one PF into a handful of runs', async () => {
     await rig.setUp();
-    const records = Array.from({ length: 1000 }, (_, i) => `UDEV  [${100 + i}.000000] bind     /devices/pci0000:00/0000:00:01.0/0000:02:08.${i % 8} (pci)\nACTION=bind\nDEVPATH=/devices/pci0000:00/0000:00:01.0/0000:02:08.${i % 8}\nSUBSYSTEM=pci\nDRIVER=vfio-pci\nPCI_SLOT_NAME=0000:02:08.${i % 8}\nPCI_ID=19EE:6003\n`).join('\n');
-    writeFileSync(rig.t.path('records.txt'), `monitor will print the received events for:\nUDEV - the event which udev sends out after rule processing\n\n${records}\n`);
+    const records = Array.from(
+      { length: 1000 },
+      (_, i) =>
+        `UDEV  [${100 + i}.000000] bind     /devices/pci0000:00/0000:00:01.0/0000:02:08.${i % 8} (pci)\nACTION=bind\nDEVPATH=/devices/pci0000:00/0000:00:01.0/0000:02:08.${i % 8}\nSUBSYSTEM=pci\nDRIVER=vfio-pci\nPCI_SLOT_NAME=0000:02:08.${i % 8}\nPCI_ID=19EE:6003\n`,
+    ).join('\n');
+    writeFileSync(
+      rig.t.path('records.txt'),
+      `monitor will print the received events for:\nUDEV - the event which udev sends out after rule processing\n\n${records}\n`,
+    );
     const fake = rig.t.path('udevadm');
     // The banner first (the monitor is listening), then the burst once the test says go.
-    writeFileSync(fake, `#!/bin/sh\necho 'monitor will print the received events for:'\necho 'UDEV - the event which udev sends out after rule processing'\necho\nwhile [ ! -e "${rig.t.path('go')}" ]; do sleep 0.05; done\nsed 1,3d "${rig.t.path('records.txt')}"\nexec sleep 600\n`);
+    writeFileSync(
+      fake,
+      `#!/bin/sh\necho 'monitor will print the received events for:'\necho 'UDEV - the event which udev sends out after rule processing'\necho\nwhile [ ! -e "${rig.t.path('go')}" ]; do sleep 0.05; done\nsed 1,3d "${rig.t.path('records.txt')}"\nexec sleep 600\n`,
+    );
     chmodSync(fake, 0o755);
     await rig.start({ VFKEEPER_UDEVADM: fake });
     await rig.waitConverged(8, 'the start-up reconcile');
@@ -41,11 +51,15 @@ describe('vfkeeper daemon', () => {
     writeFileSync(rig.t.path('go'), '');
     await waitFor(() => rig.runsStarted() > before, 'the burst to wake the daemon');
     let last = -1;
-    await waitFor(() => {
-      const settled = rig.runsStarted() === rig.runsFinished() && rig.runsStarted() === last;
-      last = rig.runsStarted();
-      return settled;
-    }, 'the daemon to settle after the burst', 30_000);
+    await waitFor(
+      () => {
+        const settled = rig.runsStarted() === rig.runsFinished() && rig.runsStarted() === last;
+        last = rig.runsStarted();
+        return settled;
+      },
+      'the daemon to settle after the burst',
+      30_000,
+    );
     expect(rig.runsStarted() - before).toBeGreaterThanOrEqual(1);
     expect(rig.runsStarted() - before).toBeLessThanOrEqual(3);
   });
@@ -84,7 +98,10 @@ describe('vfkeeper daemon', () => {
     await waitFor(() => /started \(0000:02:00\.0, woken by hook\) \[[^\]]*VFKEEPER_EVENT=hook/.test(rig.stderr), 'a run woken by the hook');
     expect((await rig.cli(['hook', 'networkmanager', 'eth7', 'up'])).status).toBe(0);
     // Ignored, and the journal says so: the dispatcher that ran the hook shows nothing.
-    await waitFor(() => /<6>Ignoring hook event up for eth7: eth7 is not a managed PF \[VFKEEPER_EVENT=hook NETDEV=eth7\]/.test(rig.stderr), 'the ignored hook to be logged');
+    await waitFor(
+      () => /<6>Ignoring hook event up for eth7: eth7 is not a managed PF \[VFKEEPER_EVENT=hook NETDEV=eth7\]/.test(rig.stderr),
+      'the ignored hook to be logged',
+    );
     expect((await rig.cli(['hook', 'networkmanager', 'enp2s0np0', 'down'])).status).toBe(0);
     const hostile = await rig.cli(['hook', 'networkmanager', '--', '$(reboot)', 'up']);
     expect(hostile.status).toBe(2);
@@ -99,7 +116,9 @@ describe('vfkeeper daemon', () => {
     writeFileSync(rig.config, `${readFileSync(rig.config, 'utf8')}pfs:\n  - match: { id: "19ee" }\n    vfs: 4\n`);
     const r = await rig.cli(['reconcile']);
     expect(r.status).toBe(3);
-    expect(r.stdout).toMatch(/REFUSED {2}Not changing the VF count of 0000:02:00\.0 from 8 to 4: 0000:02:08\.1 is open by qemu-system-x86\S*\n {9}fix: /);
+    expect(r.stdout).toMatch(
+      /REFUSED {2}Not changing the VF count of 0000:02:00\.0 from 8 to 4: 0000:02:08\.1 is open by qemu-system-x86\S*\n {9}fix: /,
+    );
     expect((await rig.status()).pfs[0]?.numvfs).toBe(8);
   });
 
@@ -162,7 +181,13 @@ describe('vfkeeper daemon', () => {
     writeFileSync(rig.state, JSON.stringify(state));
     void rig.start().catch(() => undefined);
     // Relays are attached after every PF's steps: with the first PF done and the second hung, the run is half-way.
-    await waitFor(() => (JSON.parse(readFileSync(rig.state, 'utf8')) as { pfs: Array<{ vfs: Array<{ driver: string }> }> }).pfs[0]?.vfs.filter((v) => v.driver === 'vfio-pci').length === 8, 'the first PF to be done');
+    await waitFor(
+      () =>
+        (JSON.parse(readFileSync(rig.state, 'utf8')) as { pfs: Array<{ vfs: Array<{ driver: string }> }> }).pfs[0]?.vfs.filter(
+          (v) => v.driver === 'vfio-pci',
+        ).length === 8,
+      'the first PF to be done',
+    );
     await rig.stop('SIGKILL');
     const half = JSON.parse(readFileSync(rig.state, 'utf8')) as { pfs: Array<{ numVfs: number }>; hangingPfs: string[] };
     expect(half.pfs.map((p) => p.numVfs)).toEqual([8, 0]);

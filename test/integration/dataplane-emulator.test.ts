@@ -89,20 +89,27 @@ describe('attach and detach', () => {
     expect((await relay(7)).vf).toBe(VF);
   });
 
-  it('refuses a relay number beyond the forwarder\'s 60', async () => {
+  it("refuses a relay number beyond the forwarder's 60", async () => {
     expect((await refusal(forwarder.attach(60, VF))).context.errorCode).toBe(1);
   });
 });
 
-describe('the forwarder\'s validations', () => {
+describe("the forwarder's validations", () => {
   const cases: [string, Parameters<ForwarderClient['portControl']>[0]][] = [
     ['ADD without virtio_id', { op: 'ADD', pci_addrs: [{ domain: 0, bus: 2, slot: 8, function: 3 }] }],
     ['REMOVE without virtio_id', { op: 'REMOVE', pci_addrs: [{ domain: 0, bus: 2, slot: 8, function: 3 }] }],
     ['a bond name with one address', { op: 'ADD', virtio_id: 1, name: 'b', pci_addrs: [{ domain: 0, bus: 2, slot: 8, function: 3 }] }],
-    ['two addresses without a name', {
-      op: 'ADD', virtio_id: 1,
-      pci_addrs: [{ domain: 0, bus: 2, slot: 8, function: 3 }, { domain: 0, bus: 2, slot: 8, function: 4 }],
-    }],
+    [
+      'two addresses without a name',
+      {
+        op: 'ADD',
+        virtio_id: 1,
+        pci_addrs: [
+          { domain: 0, bus: 2, slot: 8, function: 3 },
+          { domain: 0, bus: 2, slot: 8, function: 4 },
+        ],
+      },
+    ],
     ['QUERY_PCI without vhost_path', { op: 'QUERY_PCI', pci_addrs: [] }],
   ];
   it.each(cases)('%s is a bare status ERROR', async (_name, req) => {

@@ -8,8 +8,19 @@ import { ForwarderError } from '../../src/dataplane/forwarder-error.js';
 import { ZmqForwarder } from '../../src/dataplane/zmq-forwarder.js';
 import { parsePciAddress } from '../../src/model/pci.js';
 import {
-  all, asInt32, fieldFloat, fieldMessage, fieldString, fieldVarint, getBytes, getFloat, getString, getVarint,
-  message, readFields, type WireField,
+  all,
+  asInt32,
+  fieldFloat,
+  fieldMessage,
+  fieldString,
+  fieldVarint,
+  getBytes,
+  getFloat,
+  getString,
+  getVarint,
+  message,
+  readFields,
+  type WireField,
 } from '../helpers/hand-protobuf.js';
 import { hex } from '../helpers/golden-hex.js';
 import { tempDir } from '../helpers/temp.js';
@@ -86,7 +97,7 @@ describe('a hand-made client drives the emulator', () => {
     expect(hex(await ask(e.endpoints.stats, Uint8Array.from([0x0a, 0x7f])))).toBe('089003');
   });
 
-  it('the forwarder\'s validations answer a bare ERROR', async () => {
+  it("the forwarder's validations answer a bare ERROR", async () => {
     const e = await emulator();
     const noVirtioId = message(fieldVarint(1, 0), pciAddr(2, 8, 3));
     const lonelyBond = message(fieldVarint(1, 0), pciAddr(2, 8, 3), fieldVarint(3, 1), fieldString(5, 'bond0'));
@@ -115,10 +126,14 @@ describe('a hand-made forwarder answers our client', () => {
       }
     })();
     const forwarder = new ZmqForwarder({ portControl: endpoint, stats: endpoint, timeoutMs: 5000 });
-    cleanups.push(t.remove, async () => {
-      rep.close();
-      await loop;
-    }, () => forwarder.close());
+    cleanups.push(
+      t.remove,
+      async () => {
+        rep.close();
+        await loop;
+      },
+      () => forwarder.close(),
+    );
     return { forwarder, seen };
   }
 
@@ -140,7 +155,7 @@ describe('a hand-made forwarder answers our client', () => {
     expect(getVarint(seen[0] ?? [], 1)).toBe(1n);
   });
 
-  it('an ERROR reply becomes ERR_FORWARDER_REFUSED with the forwarder\'s code and source', async () => {
+  it("an ERROR reply becomes ERR_FORWARDER_REFUSED with the forwarder's code and source", async () => {
     const { forwarder } = await handForwarder(() =>
       message(fieldVarint(4, 0), fieldVarint(5, -22), fieldString(6, 'virtio_forwarder_add_vf2()')),
     );
@@ -153,10 +168,18 @@ describe('a hand-made forwarder answers our client', () => {
     const zeroRates = (from: number) => [0, 1, 2, 3].map((i) => fieldFloat(from + i, 0));
     const relay = fieldMessage(
       2,
-      fieldVarint(1, 4), fieldVarint(2, true),
+      fieldVarint(1, 4),
+      fieldVarint(2, true),
       fieldMessage(5, fieldString(1, '/tmp/virtio-forwarder/virtio-forwarder4.sock')),
       fieldMessage(6, fieldString(1, '0000:05:0F.5')), // the forwarder prints upper case
-      fieldMessage(7, fieldVarint(1, true), fieldString(2, 'DPDK_READY'), fieldVarint(3, 2n ** 40n), fieldFloat(11, 250), ...zeroRates(12).slice(0, 3)),
+      fieldMessage(
+        7,
+        fieldVarint(1, true),
+        fieldString(2, 'DPDK_READY'),
+        fieldVarint(3, 2n ** 40n),
+        fieldFloat(11, 250),
+        ...zeroRates(12).slice(0, 3),
+      ),
       fieldMessage(8, fieldVarint(1, true), fieldString(2, 'VIRTIO_READY'), fieldVarint(4, 1234), ...zeroRates(11)),
       fieldVarint(9, 1),
     );
@@ -173,8 +196,16 @@ describe('a hand-made forwarder answers our client', () => {
         vmConnected: true,
         socket: '/tmp/virtio-forwarder/virtio-forwarder4.sock',
         counters: {
-          pkts_rx_from_vf: 2 ** 40, pkt_rate_rx_from_vf: 250, byte_rate_rx_from_vf: 0, pkt_rate_tx_to_vm: 0, byte_rate_tx_to_vm: 0,
-          bytes_rx_from_vm: 1234, pkt_rate_rx_from_vm: 0, byte_rate_rx_from_vm: 0, pkt_rate_tx_to_vf: 0, byte_rate_tx_to_vf: 0,
+          pkts_rx_from_vf: 2 ** 40,
+          pkt_rate_rx_from_vf: 250,
+          byte_rate_rx_from_vf: 0,
+          pkt_rate_tx_to_vm: 0,
+          byte_rate_tx_to_vm: 0,
+          bytes_rx_from_vm: 1234,
+          pkt_rate_rx_from_vm: 0,
+          byte_rate_rx_from_vm: 0,
+          pkt_rate_tx_to_vf: 0,
+          byte_rate_tx_to_vf: 0,
         },
       },
     ]);

@@ -8,7 +8,11 @@ describe('vfkeeper demo', () => {
     const r = await vfkeeperAsync(['demo']);
     expect(r.status).toBe(0);
     const out = r.stdout;
-    const after = (act: string) => out.slice(out.indexOf(act)).split('\n').find((l) => l.startsWith('  => ')) ?? '';
+    const after = (act: string) =>
+      out
+        .slice(out.indexOf(act))
+        .split('\n')
+        .find((l) => l.startsWith('  => ')) ?? '';
     expect(after('== 1. Boot')).toMatch(/56\/56 VFs, 56 on vfio-pci, 56 relays attached/);
     expect(out).toMatch(/ok\s+Re-pointed firmware link .*nic_AMDA0096-0001_2x10\.nffw to nic-sriov\//);
     expect(out).toMatch(/ok\s+Gave .*virtio-forwarder1\.sock to nobody:nogroup/);

@@ -64,12 +64,17 @@ describe('FileWatcher', () => {
     mkdirSync(firmware, { recursive: true });
     mkdirSync(sockets, { recursive: true });
     writeFileSync(join(firmware, 'nic-sriov.nffw'), 'fw');
-    await watch([{ kind: 'firmware', dir: firmware }, { kind: 'sockets', dir: sockets }]);
+    await watch([
+      { kind: 'firmware', dir: firmware },
+      { kind: 'sockets', dir: sockets },
+    ]);
     symlinkSync('nic-sriov.nffw', join(firmware, 'nic_AMDA0099-0001_2x25.nffw'));
     await listen(join(sockets, 'virtio-forwarder1.sock'));
     await waitFor(seen('firmware', join(firmware, 'nic_AMDA0099-0001_2x25.nffw')), 'the firmware link event');
     await waitFor(seen('sockets', join(sockets, 'virtio-forwarder1.sock')), 'the socket event');
-    expect(events.every((e) => e.source === 'file' && (e.kind === 'firmware' ? e.path.startsWith(firmware) : e.path.startsWith(sockets)))).toBe(true);
+    expect(
+      events.every((e) => e.source === 'file' && (e.kind === 'firmware' ? e.path.startsWith(firmware) : e.path.startsWith(sockets))),
+    ).toBe(true);
   });
 
   it('waits for a directory that does not exist yet, follows it when it goes and comes back', async () => {

@@ -21,9 +21,7 @@ describe('vfkeeper forwarder-emulator', () => {
     const { ctx, out } = capture(['--dir', t.dir]);
     const exit = forwarderEmulatorCommand.run(ctx);
     const printed = await waitFor(() => out().includes('sockets:') && out(), 'the endpoints to be printed');
-    expect(printed).toBe(
-      `port control: ipc://${t.dir}/port_control\nstats:        ipc://${t.dir}/stats\nsockets:      ${t.dir}/sockets\n`,
-    );
+    expect(printed).toBe(`port control: ipc://${t.dir}/port_control\nstats:        ipc://${t.dir}/stats\nsockets:      ${t.dir}/sockets\n`);
     const forwarder = new ZmqForwarder({ portControl: `ipc://${t.dir}/port_control`, stats: `ipc://${t.dir}/stats`, timeoutMs: 2000 });
     await forwarder.attach(1, parsePciAddress('0000:02:08.0'));
     expect((await forwarder.readRelays())[1]?.vfState).toBe('DPDK_ADDED');
@@ -43,7 +41,10 @@ describe('vfkeeper forwarder-emulator', () => {
     const exit = runForwarderEmulator(ctx, () => new Promise<void>((resolve) => (stop = resolve)));
     const line = await waitFor(() => out().endsWith('\n') && out(), 'the JSON line');
     expect(JSON.parse(line)).toMatchObject({
-      portControl: `ipc://${t.dir}/port_control`, stats: `ipc://${t.dir}/stats`, sockets: `${t.dir}/sockets`, dynamicSockets: true,
+      portControl: `ipc://${t.dir}/port_control`,
+      stats: `ipc://${t.dir}/stats`,
+      sockets: `${t.dir}/sockets`,
+      dynamicSockets: true,
     });
     await expect(access(`${t.dir}/sockets/virtio-forwarder0.sock`)).rejects.toThrow();
     stop();

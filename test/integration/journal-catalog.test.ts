@@ -21,7 +21,9 @@ describe('the catalog under journalctl', () => {
     const missing = MESSAGE_KEYS.filter((key) => !listed.has(messageIdFor(key)));
     expect(missing).toEqual([]);
     expect(listed.size).toBe(MESSAGE_KEYS.length);
-    expect(listed.get(messageIdFor('step.set-numvfs.failed.EBUSY'))).toBe('vfkeeper: VF count of PF @PCI_SLOT@ not changed: device busy (EBUSY)');
+    expect(listed.get(messageIdFor('step.set-numvfs.failed.EBUSY'))).toBe(
+      'vfkeeper: VF count of PF @PCI_SLOT@ not changed: device busy (EBUSY)',
+    );
   });
 
   it('loses an entry whose id line is damaged, which the listing above would show', async () => {

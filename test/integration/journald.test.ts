@@ -127,7 +127,9 @@ describe('when the binding cannot be used', () => {
     logger.log({ priority: Priority.err, message: 'relay 2: no VF', fields: { VIRTIO_ID: 2 } });
     await logger.close();
     const [warning, line] = stderr.lines();
-    expect(warning).toMatch(/^<4>journald listens on \/run\/systemd\/journal\/socket, but cannot load .*journal_send\.node.*; logging to stderr$/);
+    expect(warning).toMatch(
+      /^<4>journald listens on \/run\/systemd\/journal\/socket, but cannot load .*journal_send\.node.*; logging to stderr$/,
+    );
     expect(line).toBe('<3>relay 2: no VF [VIRTIO_ID=2]');
   });
 
@@ -145,7 +147,11 @@ describe('when the binding cannot be used', () => {
 });
 
 describe('when journald goes away', () => {
-  const entry = (tag: string, message: string, priority: Priority = Priority.err) => ({ priority, message, fields: { VFKEEPER_TEST: tag } });
+  const entry = (tag: string, message: string, priority: Priority = Priority.err) => ({
+    priority,
+    message,
+    fields: { VFKEEPER_TEST: tag },
+  });
 
   it('writes to stderr once the socket file is gone (the binding alone would report success)', async () => {
     const socketPath = join(scratch, 'journal.socket');
@@ -205,7 +211,8 @@ describe('when journald goes away', () => {
     const tag = uniqueTag();
     journald.freeze(true);
     try {
-      for (let i = 0; i < count; i++) logger.log({ priority: Priority.info, message: `entry ${i}`, fields: { VFKEEPER_TEST: tag, SEQ: i } });
+      for (let i = 0; i < count; i++)
+        logger.log({ priority: Priority.info, message: `entry ${i}`, fields: { VFKEEPER_TEST: tag, SEQ: i } });
       await logger.flush();
     } finally {
       journald.freeze(false);
@@ -291,7 +298,12 @@ describe('a reconcile run in the journal', () => {
     const run = (JSON.parse(r.stdout) as { run: string }).run;
     const [failed, ...more] = await readJournal(journald, [`VFKEEPER_RUN=${run}`, 'VFKEEPER_RESULT=failed'], 1);
     expect(more).toEqual([]);
-    expect(failed).toMatchObject({ PRIORITY: '3', VFKEEPER_STEP: 'set-numvfs', ERRNO: 'ERANGE', MESSAGE_ID: messageIdFor('step.set-numvfs.failed.ERANGE') });
+    expect(failed).toMatchObject({
+      PRIORITY: '3',
+      VFKEEPER_STEP: 'set-numvfs',
+      ERRNO: 'ERANGE',
+      MESSAGE_ID: messageIdFor('step.set-numvfs.failed.ERANGE'),
+    });
     const catalog = readFileSync(new URL('../../units/vfkeeper.catalog', import.meta.url), 'utf8');
     expect(catalog).toContain(`-- ${messageIdFor('step.set-numvfs.failed.ERANGE')}`);
   });

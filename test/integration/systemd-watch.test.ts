@@ -116,7 +116,13 @@ describe('UnitWatcher', () => {
     await w.start();
     first.stop();
     await bus.kill();
-    await waitFor(() => logger.messages().some((m) => /^lost the D-Bus connection at unix:path=.* watching virtio-forwarder.service, retrying in 20 ms$/.test(m)), 'the loss warning');
+    await waitFor(
+      () =>
+        logger
+          .messages()
+          .some((m) => /^lost the D-Bus connection at unix:path=.* watching virtio-forwarder.service, retrying in 20 ms$/.test(m)),
+      'the loss warning',
+    );
     await waitFor(() => logger.messages().some((m) => /cannot connect to D-Bus at .*(ENOENT|ECONNREFUSED)/.test(m)), 'a failed retry');
     await bus.start();
     const second = await fakeSystemd('active');

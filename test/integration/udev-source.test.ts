@@ -26,13 +26,12 @@ afterEach(async () => {
 function fakeUdevadm(fixture: string, then: 'sleep' | 'exit'): string {
   const path = join(dir, 'udevadm');
   const end = then === 'sleep' ? 'exec sleep 1000' : 'echo "Failed to receive device: Connection reset" >&2; exit 1';
-  writeFileSync(path, [
-    '#!/bin/sh',
-    `printf '%s\\n' "$*" >> '${dir}/args'`,
-    `echo $$ >> '${dir}/pids'`,
-    `cat '${join(fixtures, fixture)}'`,
-    end, '',
-  ].join('\n'));
+  writeFileSync(
+    path,
+    ['#!/bin/sh', `printf '%s\\n' "$*" >> '${dir}/args'`, `echo $$ >> '${dir}/pids'`, `cat '${join(fixtures, fixture)}'`, end, ''].join(
+      '\n',
+    ),
+  );
   chmodSync(path, 0o755);
   return path;
 }
@@ -57,7 +56,12 @@ describe('UdevSource', () => {
     await waitFor(() => events.length >= 6, 'six events');
     expect(lines('args')).toEqual([UDEVADM_MONITOR_ARGS.join(' ')]);
     expect(events.map((e) => e.kind === 'pci' && `${e.action} ${e.driver ?? ''}`)).toEqual([
-      'add ', 'change nvme', 'bind nvme', 'unbind ', 'bind vfio-pci', 'remove ',
+      'add ',
+      'change nvme',
+      'bind nvme',
+      'unbind ',
+      'bind vfio-pci',
+      'remove ',
     ]);
     const pid = Number(lines('pids')[0]);
     expect(isAlive(pid)).toBe(true);
@@ -81,8 +85,11 @@ describe('UdevSource', () => {
     const logger = new MemoryLogger();
     let gaps = 0;
     source = new UdevSource({
-      command: fakeUdevadm('pf-hotadd.txt', 'exit'), logger, onEvent: (e) => events.push(e),
-      backoff: { initialMs: 10, maxMs: 40, healthyAfterMs: 60_000 }, onGap: () => (gaps += 1),
+      command: fakeUdevadm('pf-hotadd.txt', 'exit'),
+      logger,
+      onEvent: (e) => events.push(e),
+      backoff: { initialMs: 10, maxMs: 40, healthyAfterMs: 60_000 },
+      onGap: () => (gaps += 1),
     });
     await source.start();
     await waitFor(() => logger.entries.length >= 5, 'five restarts');
@@ -106,7 +113,9 @@ describe('UdevSource', () => {
   it('keeps retrying when udevadm cannot be started at all, with the errno', async () => {
     const logger = new MemoryLogger();
     source = new UdevSource({
-      command: join(dir, 'no-such-udevadm'), logger, onEvent: () => undefined,
+      command: join(dir, 'no-such-udevadm'),
+      logger,
+      onEvent: () => undefined,
       backoff: { initialMs: 10, maxMs: 20, healthyAfterMs: 60_000 },
     });
     await source.start();
@@ -124,7 +133,12 @@ describe('UdevSource', () => {
       await new Promise((r) => setTimeout(r, delay));
       return pci === pf ? null : pf;
     };
-    source = new UdevSource({ command: fakeUdevadm('vf-lifecycle.txt', 'sleep'), logger: new MemoryLogger(), onEvent: (e) => events.push(e), readPhysfn });
+    source = new UdevSource({
+      command: fakeUdevadm('vf-lifecycle.txt', 'sleep'),
+      logger: new MemoryLogger(),
+      onEvent: (e) => events.push(e),
+      readPhysfn,
+    });
     await source.start();
     await waitFor(() => events.length >= 6, 'six events');
     expect(events.map((e) => e.kind === 'pci' && `${e.action} ${e.pci} ${e.physfn ?? '-'}`)).toEqual([

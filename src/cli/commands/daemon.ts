@@ -28,15 +28,34 @@ export const daemonCommand: Command = {
     const forwarder = await openForwarder(config);
     const logger = await openLogger(ctx);
     const file = pauseFile(ctx.env);
-    const daemon = new Daemon({ config, loadConfig: () => openConfig(ctx.globals), host, forwarder, logger, pauseFile: file, notifyReady: () => notify.ready() });
-    const control = new ControlServer({ path: ctx.globals.controlSocket, handlers: createHandlers({ daemon, host, forwarder, logger, pauseFile: file }), logger });
+    const daemon = new Daemon({
+      config,
+      loadConfig: () => openConfig(ctx.globals),
+      host,
+      forwarder,
+      logger,
+      pauseFile: file,
+      notifyReady: () => notify.ready(),
+    });
+    const control = new ControlServer({
+      path: ctx.globals.controlSocket,
+      handlers: createHandlers({ daemon, host, forwarder, logger, pauseFile: file }),
+      logger,
+    });
     try {
       await control.start();
     } catch (e) {
       await logger.close();
       throw e;
     }
-    const sources = await startSources({ host, config, configPath: ctx.globals.config, logger, emit: (e) => daemon.onEvent(e), env: ctx.env });
+    const sources = await startSources({
+      host,
+      config,
+      configPath: ctx.globals.config,
+      logger,
+      emit: (e) => daemon.onEvent(e),
+      env: ctx.env,
+    });
     const stopped = waitForStop(() => void daemon.reload());
     await daemon.start();
     await stopped;

@@ -6,7 +6,7 @@
 import type { Command, CommandContext, GlobalOptions } from '../command.js';
 import type { Config } from '../../model/config.js';
 import { asVfkeeperError } from '../../model/errors.js';
-import { planFirmwareLinks, type FirmwareLinkVerdict, type FirmwarePlan } from '../../core/plan-firmware.js';
+import { planFirmwareLinks, type FirmwareLinkVerdict, type FirmwarePlan } from '../../plan/plan-firmware.js';
 import { applyFirmwareLink, readFirmwareTree } from '../../host/firmware-links.js';
 import { formatFirmwareHuman, formatFirmwareJson, type LinkOutcome } from './format-firmware.js';
 import { loadCommandConfig, parseRootArgs, reportUsageError } from './root-args.js';

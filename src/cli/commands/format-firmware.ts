@@ -1,6 +1,6 @@
 // What `vfkeeper firmware` prints: one line per link that is not right (and
 // what was done about it), then what loads the fixed firmware.
-import type { FirmwareLinkVerdict, FirmwarePlan } from '../../core/plan-firmware.js';
+import type { FirmwareLinkVerdict, FirmwarePlan } from '../../plan/plan-firmware.js';
 import { FIRMWARE_RELOAD_COMMAND } from '../../model/firmware.js';
 
 export interface LinkOutcome {

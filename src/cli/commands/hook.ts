@@ -2,8 +2,8 @@
 // the dispatcher entry. It hands the event to the daemon and returns at
 // once; with no daemon it reconciles that PF itself, under the run lock.
 // Interfaces that are not managed PFs return 0 at once.
-import { observe } from '../../core/observe.js';
-import { reconcile } from '../../core/reconcile.js';
+import { observe } from '../../reconcile/observe.js';
+import { reconcile } from '../../reconcile/run.js';
 import { formatIgnoredHook, parseHookInvocation } from '../../events/hooks.js';
 import type { Command, CommandContext } from '../command.js';
 import { openRunContext } from '../compose.js';

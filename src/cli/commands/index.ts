@@ -16,7 +16,7 @@ async function wireDoctor(): Promise<Command> {
   const [{ createDoctorCommand }, { openConfig, openForwarder, openHost }, { observe }] = await Promise.all([
     import('./doctor.js'),
     import('../compose.js'),
-    import('../../core/observe.js'),
+    import('../../reconcile/observe.js'),
   ]);
   return createDoctorCommand({
     loadConfig: openConfig,
@@ -47,18 +47,50 @@ async function wireUdevRules(): Promise<Command> {
 }
 
 export const commands: readonly CommandEntry[] = [
-  { name: 'daemon', summary: 'the resident service (systemd: vfkeeper.service)', load: async () => (await import('./daemon.js')).daemonCommand },
-  { name: 'reconcile', summary: 'one full reconcile (or a dry run that lists each step and why)', load: async () => (await import('./reconcile.js')).reconcileCommand },
-  { name: 'status', summary: 'PFs, VFs, drivers, MACs and relays: the whole chain', load: async () => (await import('./status.js')).statusCommand },
-  { name: 'doctor', summary: 'check every prerequisite (IOMMU, hugepages, vfio-pci, firmware, forwarder...) and say how to fix it', load: wireDoctor },
+  {
+    name: 'daemon',
+    summary: 'the resident service (systemd: vfkeeper.service)',
+    load: async () => (await import('./daemon.js')).daemonCommand,
+  },
+  {
+    name: 'reconcile',
+    summary: 'one full reconcile (or a dry run that lists each step and why)',
+    load: async () => (await import('./reconcile.js')).reconcileCommand,
+  },
+  {
+    name: 'status',
+    summary: 'PFs, VFs, drivers, MACs and relays: the whole chain',
+    load: async () => (await import('./status.js')).statusCommand,
+  },
+  {
+    name: 'doctor',
+    summary: 'check every prerequisite (IOMMU, hugepages, vfio-pci, firmware, forwarder...) and say how to fix it',
+    load: wireDoctor,
+  },
   { name: 'firmware', summary: 'check the firmware links point at the SR-IOV flavour; --fix re-points them', load: wireFirmware },
-  { name: 'hook', summary: 'NetworkManager / networkd-dispatcher entry: an interface came up', load: async () => (await import('./hook.js')).hookCommand },
+  {
+    name: 'hook',
+    summary: 'NetworkManager / networkd-dispatcher entry: an interface came up',
+    load: async () => (await import('./hook.js')).hookCommand,
+  },
   { name: 'pause', summary: 'maintenance switch: log events, change nothing', load: async () => (await import('./pause.js')).pauseCommand },
   { name: 'resume', summary: 'end a pause', load: async () => (await import('./pause.js')).resumeCommand },
-  { name: 'libvirt-xml', summary: "the VM's <interface type='vhostuser'> for a relay, with its VF's MAC", load: async () => (await import('./libvirt-xml.js')).libvirtXmlCommand },
+  {
+    name: 'libvirt-xml',
+    summary: "the VM's <interface type='vhostuser'> for a relay, with its VF's MAC",
+    load: async () => (await import('./libvirt-xml.js')).libvirtXmlCommand,
+  },
   { name: 'udev-rules', summary: 'print the udev rules for the current configuration', load: wireUdevRules },
-  { name: 'sim', summary: 'make and change a simulated host (init, open-vfio, close-vfio, remove, rescan)', load: async () => (await import('./sim.js')).simCommand },
-  { name: 'demo', summary: 'the whole flow on a simulated host and an emulated forwarder, in one process', load: async () => (await import('./demo.js')).demoCommand },
+  {
+    name: 'sim',
+    summary: 'make and change a simulated host (init, open-vfio, close-vfio, remove, rescan)',
+    load: async () => (await import('./sim.js')).simCommand,
+  },
+  {
+    name: 'demo',
+    summary: 'the whole flow on a simulated host and an emulated forwarder, in one process',
+    load: async () => (await import('./demo.js')).demoCommand,
+  },
   {
     name: 'forwarder-emulator',
     summary: 'run an emulated virtio-forwarder (ZeroMQ endpoints and vhost-user sockets in a directory)',

@@ -1,8 +1,8 @@
 // `vfkeeper libvirt-xml --virtio-id N [--full]`: the VM's interface for
 // relay N, with the MAC its VF really has now and the relay's socket.
-import { observe } from '../../core/observe.js';
-import { formatFullXml, formatInterfaceXml } from '../../core/libvirt-xml.js';
-import { wantedRelays } from '../../core/plan-relays.js';
+import { observe } from '../../reconcile/observe.js';
+import { formatFullXml, formatInterfaceXml } from '../../report/libvirt-xml.js';
+import { wantedRelays } from '../../plan/plan-relays.js';
 import { VfkeeperError } from '../../model/errors.js';
 import type { Command } from '../command.js';
 import { openRunContext } from '../compose.js';
@@ -21,15 +21,25 @@ export const libvirtXmlCommand: Command = {
   async run(ctx) {
     const { values } = parseCommandArgs(ctx.args, { 'virtio-id': { type: 'string' }, full: { type: 'boolean' } }, usage);
     const id = Number(values['virtio-id']);
-    if (values['virtio-id'] === undefined || !Number.isInteger(id) || id < 1) throw new UsageError('--virtio-id needs a relay number >= 1', usage);
+    if (values['virtio-id'] === undefined || !Number.isInteger(id) || id < 1)
+      throw new UsageError('--virtio-id needs a relay number >= 1', usage);
     const run = await openRunContext(ctx, { logs: false });
     try {
       const { observed } = await observe(run.host, run.config, run.forwarder);
       const vfsAfter = new Map(observed.pfs.flatMap((pf) => pf.vfs.map((vf) => [vf.pci, { driver: vf.driver, pf: pf.pci }] as const)));
       const wanted = wantedRelays(run.config, observed.pfs, vfsAfter).find((w) => w.virtioId === id);
       const vf = observed.pfs.flatMap((pf) => pf.vfs).find((v) => v.pci === wanted?.vf);
-      if (!wanted || !vf) throw new VfkeeperError('ERR_NO_RELAY', `Relay ${id} has no VF on this host`, { virtioId: id, hint: 'see `vfkeeper status` for the relays and their VFs' });
-      if (vf.mac === null || vf.mac === '00:00:00:00:00:00') throw new VfkeeperError('ERR_NO_VF_MAC', `The VF of relay ${id} (${vf.pci}) has no MAC yet`, { virtioId: id, pci: vf.pci, hint: 'run `vfkeeper reconcile` (vf_macs: derive) or set one with ip link' });
+      if (!wanted || !vf)
+        throw new VfkeeperError('ERR_NO_RELAY', `Relay ${id} has no VF on this host`, {
+          virtioId: id,
+          hint: 'see `vfkeeper status` for the relays and their VFs',
+        });
+      if (vf.mac === null || vf.mac === '00:00:00:00:00:00')
+        throw new VfkeeperError('ERR_NO_VF_MAC', `The VF of relay ${id} (${vf.pci}) has no MAC yet`, {
+          virtioId: id,
+          pci: vf.pci,
+          hint: 'run `vfkeeper reconcile` (vf_macs: derive) or set one with ip link',
+        });
       const live = observed.forwarder.reachable ? observed.forwarder.relays.find((r) => r.virtioId === id)?.socket : undefined;
       const socket = live && live.startsWith('/') ? live : `${run.config.forwarder.socketDir}/virtio-forwarder${id}.sock`;
       const input = { virtioId: id, mac: vf.mac, socket, vf: vf.pci };

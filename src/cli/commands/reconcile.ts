@@ -1,9 +1,9 @@
-import { reconcile } from '../../core/reconcile.js';
+import { reconcile } from '../../reconcile/run.js';
 import type { Command, CommandContext } from '../command.js';
 import { askDaemon } from '../daemon-client.js';
 import { lockPathFor, withRunLock } from '../run-lock.js';
 import { openRunContext } from '../compose.js';
-import { formatRefusal, formatStepLine, formatSummary, runJson, type RunJson } from '../format-run.js';
+import { formatRefusal, formatStepLine, formatSummary, runJson, type RunJson } from '../../report/format-run.js';
 import { parseCommandArgs } from '../parse-options.js';
 
 const usage = `Usage: vfkeeper reconcile [--dry-run] [--force] [--json]
@@ -19,7 +19,8 @@ export const reconcileCommand: Command = {
     const { values } = parseCommandArgs(ctx.args, { 'dry-run': { type: 'boolean' }, force: { type: 'boolean' } }, usage);
     const dryRun = values['dry-run'] === true;
     const force = values.force === true;
-    const served = (await askDaemon(ctx.globals, { request: 'reconcile', dryRun, force })) as (RunJson & { exit_status?: number }) | undefined;
+    const served = (await askDaemon(ctx.globals, { request: 'reconcile', dryRun, force })) as
+      (RunJson & { exit_status?: number }) | undefined;
     if (served !== undefined) return printServed(ctx, served, dryRun);
     return withRunLock(lockPathFor(ctx.globals), () => runAlone(ctx, dryRun, force));
   },
@@ -33,7 +34,11 @@ function printServed(ctx: CommandContext, served: RunJson & { exit_status?: numb
     // What the guard refused, and why: the exit status alone (3) does not say.
     for (const r of served.refusals) ctx.stdout.write(formatRefusal(r));
     for (const u of served.unreadable) ctx.stdout.write(`  FAIL   could not read ${u.pci}: ${u.error}\n`);
-    ctx.stdout.write(dryRun ? `${served.steps.length} steps planned by the daemon; nothing was changed.\n` : `Done by the daemon; ${served.converged ? 'converged' : 'not converged'}.\n`);
+    ctx.stdout.write(
+      dryRun
+        ? `${served.steps.length} steps planned by the daemon; nothing was changed.\n`
+        : `Done by the daemon; ${served.converged ? 'converged' : 'not converged'}.\n`,
+    );
   }
   return served.exit_status ?? (served.converged || dryRun ? 0 : 1);
 }

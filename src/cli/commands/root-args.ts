@@ -40,7 +40,10 @@ export function writeConfigError(ctx: CommandContext, e: unknown): number {
 }
 
 /** The configuration (built-in defaults without a loader), or exit status 2 with the error written. */
-export async function loadCommandConfig(ctx: CommandContext, load: ((globals: GlobalOptions) => Promise<Config>) | undefined): Promise<Config | number> {
+export async function loadCommandConfig(
+  ctx: CommandContext,
+  load: ((globals: GlobalOptions) => Promise<Config>) | undefined,
+): Promise<Config | number> {
   try {
     return load ? await load(ctx.globals) : defaultConfig();
   } catch (e) {

@@ -1,6 +1,7 @@
 // `vfkeeper sim ...`: make and poke a simulated host state file.
 import { createSimState } from '../../host/sim/state.js';
 import { createSimHost, loadSimState, saveSimState } from '../../host/sim/sim-host.js';
+import { pciAttr } from '../../host/sysfs-paths.js';
 import { isPciAddress } from '../../model/pci.js';
 import { SIM_VERBS, applySimVerb, type SimVerb } from '../../host/sim/sim-verbs.js';
 import { askDaemon } from '../daemon-client.js';
@@ -20,7 +21,8 @@ const usage = `Usage: vfkeeper sim init [--pfs N] [--vfs M] [--numvfs K] [--firm
 function count(value: string | undefined, name: string, fallback: number, max: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > max) throw new UsageError(`--${name} must be a whole number from 0 to ${max}, got "${value}"`, usage);
+  if (!Number.isInteger(n) || n < 0 || n > max)
+    throw new UsageError(`--${name} must be a whole number from 0 to ${max}, got "${value}"`, usage);
   return n;
 }
 
@@ -31,7 +33,7 @@ async function init(ctx: CommandContext): Promise<number> {
   const numVfs = count(values.numvfs, 'numvfs', 0, totalVfs);
   const state = createSimState({ pfs: count(values.pfs, 'pfs', 1, 32), totalVfs, numVfs: 0, firmware: values.firmware ?? 'sriov-2.1.14' });
   const host = createSimHost(state);
-  for (const pf of state.pfs) if (numVfs > 0 && pf.totalVfs > 0) await host.sysfs.write(`bus/pci/devices/${pf.pci}/sriov_numvfs`, `${numVfs}\n`);
+  for (const pf of state.pfs) if (numVfs > 0 && pf.totalVfs > 0) await host.sysfs.write(pciAttr(pf.pci, 'sriov_numvfs'), `${numVfs}\n`);
   state.events = [];
   state.writes = [];
   ctx.stdout.write(`${JSON.stringify(state, null, 1)}\n`);
@@ -43,7 +45,8 @@ async function poke(ctx: CommandContext, verb: SimVerb): Promise<number> {
   if (file === undefined) throw new UsageError(`sim ${verb} needs --simulate STATE.json`, usage);
   const { positionals } = parseCommandArgs(ctx.args.slice(1), {}, usage, verb === 'rescan' ? 0 : 1);
   const pci = positionals[0];
-  if (verb !== 'rescan' && (pci === undefined || !isPciAddress(pci))) throw new UsageError(`sim ${verb}: "${pci ?? ''}" is not a PCI address (like 0000:02:08.1)`, usage);
+  if (verb !== 'rescan' && (pci === undefined || !isPciAddress(pci)))
+    throw new UsageError(`sim ${verb}: "${pci ?? ''}" is not a PCI address (like 0000:02:08.1)`, usage);
   // A daemon running against this host owns it: ask it, so nothing is lost between two writers.
   if ((await askDaemon(ctx.globals, { request: 'sim', verb, ...(pci === undefined ? {} : { pci }) })) !== undefined) return 0;
   const host = createSimHost(await loadSimState(file), { file });

@@ -1,8 +1,8 @@
 // `status` when no daemon answers: the CLI observes the host itself. Loaded
 // only then (configuration, host and forwarder modules cost start-up time
 // the daemon-served path does not need).
-import { observe } from '../../core/observe.js';
-import { buildStatus, type StatusView } from '../../core/status.js';
+import { observe } from '../../reconcile/observe.js';
+import { buildStatus, type StatusView } from '../../report/status.js';
 import { pauseFile, readPauseState } from '../../daemon/pause-state.js';
 import type { CommandContext } from '../command.js';
 import { openRunContext } from '../compose.js';

@@ -4,7 +4,7 @@
 // composition root hands over its loader; alone it uses the built-in defaults.
 import type { Command, CommandContext, GlobalOptions } from '../command.js';
 import { defaultConfig, type Config } from '../../model/config.js';
-import { isVfkeeperError } from '../../model/errors.js';
+import { isConfigError } from '../../config/config-error.js';
 import { formatUdevRules, UDEV_RULES_NAME } from '../../packaging/udev-rules.js';
 
 export type ReadConfig = (globals: GlobalOptions) => Promise<Config>;
@@ -30,7 +30,7 @@ async function runUdevRules(ctx: CommandContext, readConfig: ReadConfig): Promis
     ctx.stdout.write(ctx.globals.json ? `${JSON.stringify({ name: UDEV_RULES_NAME, rules })}\n` : rules);
     return 0;
   } catch (e) {
-    if (!isVfkeeperError(e) || !e.code.startsWith('ERR_CONFIG')) throw e;
+    if (!isConfigError(e)) throw e;
     ctx.stderr.write(`vfkeeper udev-rules: ${e.message}\n${e.hint === undefined ? '' : `hint: ${e.hint}\n`}`);
     return 2;
   }

@@ -17,9 +17,7 @@ export function parseIpcPath(endpoint: string): string | null {
   return endpoint.startsWith('ipc://') ? endpoint.slice('ipc://'.length) : null;
 }
 
-export type IpcPresence =
-  | { present: true }
-  | { present: false; reason: string; errno: string };
+export type IpcPresence = { present: true } | { present: false; reason: string; errno: string };
 
 /**
  * Whether the socket file of an ipc:// endpoint exists and is a socket.
@@ -37,9 +35,11 @@ export async function readIpcPresence(endpoint: string): Promise<IpcPresence> {
   } catch (e) {
     const errno = (e as NodeJS.ErrnoException).code ?? 'EIO';
     const reason =
-      errno === 'ENOENT' ? `${path} does not exist`
-      : errno === 'EACCES' ? `${path} is not writable by uid ${process.getuid?.() ?? '?'} (run vfkeeper as root)`
-      : `${path} cannot be used (${errno})`;
+      errno === 'ENOENT'
+        ? `${path} does not exist`
+        : errno === 'EACCES'
+          ? `${path} is not writable by uid ${process.getuid?.() ?? '?'} (run vfkeeper as root)`
+          : `${path} cannot be used (${errno})`;
     return { present: false, reason, errno };
   }
 }

@@ -60,9 +60,7 @@ export class ForwarderClient {
     }
     const body = encodePortControlRequest(req);
     const idempotent = req.op === 'QUERY_PCI' || ((req.op === 'ADD' || req.op === 'REMOVE') && req.conditional !== false);
-    const reply = await this.#exchange(this.#portControl, body, what, idempotent).catch((e: unknown) =>
-      this.#explainUnreachable(e),
-    );
+    const reply = await this.#exchange(this.#portControl, body, what, idempotent).catch((e: unknown) => this.#explainUnreachable(e));
     const res = this.#decode(() => decodePortControlResponse(reply), this.#portControl.endpoint, what);
     if (res.status === 'OK') return res;
     const detail = res.error_code === undefined ? 'status ERROR' : `${res.error_code_source ?? 'status ERROR'} returned ${res.error_code}`;

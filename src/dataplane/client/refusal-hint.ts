@@ -7,17 +7,17 @@ const GENERIC = 'the forwarder logs its reason: journalctl -u virtio-forwarder';
 
 const BY_SOURCE_AND_CODE: Record<string, Record<number, string>> = {
   'virtio_forwarder_add_vf2()': {
-    1: 'the relay number is outside the forwarder\'s range (0..59)',
+    1: "the relay number is outside the forwarder's range (0..59)",
     2: 'DPDK could not take the VF: bind it to vfio-pci (driver_override) and check the IOMMU group; ' + GENERIC,
     8: 'the relay already has a VF (another one, or this ADD was unconditional): REMOVE it first',
   },
   'virtio_forwarder_remove_vf2()': {
-    1: 'the relay number is outside the forwarder\'s range (0..59)',
+    1: "the relay number is outside the forwarder's range (0..59)",
     3: 'the relay holds a different VF than the one named: read the stats and REMOVE that one',
     4: 'the relay has no VF (an unconditional REMOVE of a detached relay)',
   },
   'virtio_forwarder_bond_add()': {
-    3: 'one of the bond\'s VFs is already in use by the forwarder',
+    3: "one of the bond's VFs is already in use by the forwarder",
     8: 'the relay already has a VF or bond: REMOVE it first',
   },
   'virtio_add_sock_dev_pair()': {

@@ -9,11 +9,7 @@ export interface RetryPolicy {
   backoffMs: number;
 }
 
-export async function withRetries<T>(
-  attempt: () => Promise<T>,
-  policy: RetryPolicy,
-  isRetryable: (e: unknown) => boolean,
-): Promise<T> {
+export async function withRetries<T>(attempt: () => Promise<T>, policy: RetryPolicy, isRetryable: (e: unknown) => boolean): Promise<T> {
   for (let i = 0; ; i++) {
     try {
       return await attempt();

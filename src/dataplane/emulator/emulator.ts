@@ -192,7 +192,9 @@ export class ForwarderEmulator {
     const deadline = AbortSignal.timeout(2000);
     while (running.table.isVmConnected(id) !== connected) {
       const [eventId, eventConnected] = (await once(this.#vmEvents, 'vm', { signal: deadline }).catch(() => {
-        throw new VfkeeperError('ERR_EMULATOR_VM', `relay ${id} did not show its VM ${connected ? 'connected' : 'gone'} within 2 s`, { virtioId: id });
+        throw new VfkeeperError('ERR_EMULATOR_VM', `relay ${id} did not show its VM ${connected ? 'connected' : 'gone'} within 2 s`, {
+          virtioId: id,
+        });
       })) as [number, boolean];
       if (eventId === id && eventConnected === connected) return;
     }

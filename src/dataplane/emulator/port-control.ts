@@ -89,7 +89,14 @@ export async function applyPortControlRequest(
   switch (req.op) {
     case 'ADD':
       if (req.pci_addrs.length > 1) {
-        return answer('virtio_forwarder_bond_add()', table.addBond(id, deviceName(req), req.pci_addrs.map((p) => formatPci(p))));
+        return answer(
+          'virtio_forwarder_bond_add()',
+          table.addBond(
+            id,
+            deviceName(req),
+            req.pci_addrs.map((p) => formatPci(p)),
+          ),
+        );
       }
       return answer('virtio_forwarder_add_vf2()', table.addVf(id, deviceName(req), conditional));
     case 'REMOVE':

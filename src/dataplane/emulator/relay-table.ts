@@ -48,8 +48,14 @@ export class RelayTable {
     this.#opts = opts;
     this.maxRelays = opts.maxRelays;
     this.#relays = Array.from({ length: opts.maxRelays }, (_, id) => ({
-      id, dev: null, members: [], dpdk: 'DPDK_UNINIT', virtio: 'VIRTIO_UNINIT', socket: null,
-      traffic: newTraffic(), tickedAt: opts.now(),
+      id,
+      dev: null,
+      members: [],
+      dpdk: 'DPDK_UNINIT',
+      virtio: 'VIRTIO_UNINIT',
+      socket: null,
+      traffic: newTraffic(),
+      tickedAt: opts.now(),
     }));
   }
 

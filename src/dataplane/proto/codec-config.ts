@@ -2,13 +2,7 @@
 // vfkeeper does not use these endpoints yet; they are here so the schema is
 // whole and so `doctor` or the metrics exporter can read the CPU map later.
 import { optNumber, optString, readEnum, readMessages, readNumber, readNumbers } from './fields.js';
-import type {
-  ConfigRequest,
-  ConfigResponse,
-  CoreSchedRequest,
-  CoreSchedResponse,
-  RelayCpuEntry,
-} from './messages.js';
+import type { ConfigRequest, ConfigResponse, CoreSchedRequest, CoreSchedResponse, RelayCpuEntry } from './messages.js';
 import { decodeMessage, encodeMessage, type PlainMessage } from './schema.js';
 
 function parseRelayCpuEntry(o: PlainMessage, where: string): RelayCpuEntry {

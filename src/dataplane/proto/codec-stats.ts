@@ -18,15 +18,25 @@ import { decodeMessage, encodeMessage, type PlainMessage } from './schema.js';
 const STATUSES: readonly StatsStatus[] = ['OK', 'EBADR', 'E2BIG', 'ENOMEM'];
 
 export const VF_TO_VM_COUNTERS = [
-  'pkts_rx_from_vf', 'bytes_rx_from_vf', 'pkts_tx_to_vm', 'bytes_tx_to_vm',
-  'pkts_dropped_vm_queue_full', 'bytes_dropped_vm_queue_full',
-  'pkts_dropped_vm_not_connected', 'bytes_dropped_vm_not_connected',
+  'pkts_rx_from_vf',
+  'bytes_rx_from_vf',
+  'pkts_tx_to_vm',
+  'bytes_tx_to_vm',
+  'pkts_dropped_vm_queue_full',
+  'bytes_dropped_vm_queue_full',
+  'pkts_dropped_vm_not_connected',
+  'bytes_dropped_vm_not_connected',
 ] as const;
 export const VF_TO_VM_RATES = ['pkt_rate_rx_from_vf', 'byte_rate_rx_from_vf', 'pkt_rate_tx_to_vm', 'byte_rate_tx_to_vm'] as const;
 export const VM_TO_VF_COUNTERS = [
-  'pkts_rx_from_vm', 'bytes_rx_from_vm', 'pkts_tx_to_vf', 'bytes_tx_to_vf',
-  'pkts_dropped_vf_queue_full', 'bytes_dropped_vf_queue_full',
-  'pkts_dropped_vf_not_connected', 'bytes_dropped_vf_not_connected',
+  'pkts_rx_from_vm',
+  'bytes_rx_from_vm',
+  'pkts_tx_to_vf',
+  'bytes_tx_to_vf',
+  'pkts_dropped_vf_queue_full',
+  'bytes_dropped_vf_queue_full',
+  'pkts_dropped_vf_not_connected',
+  'bytes_dropped_vf_not_connected',
 ] as const;
 export const VM_TO_VF_RATES = ['pkt_rate_rx_from_vm', 'byte_rate_rx_from_vm', 'pkt_rate_tx_to_vf', 'byte_rate_tx_to_vf'] as const;
 
@@ -53,7 +63,10 @@ function parseVfToVm(o: PlainMessage, where: string): VfToVm {
   const out: VfToVm = {
     active: readBool(o, 'active', where),
     internal_state: readString(o, 'internal_state', where),
-    pkt_rate_rx_from_vf: 0, byte_rate_rx_from_vf: 0, pkt_rate_tx_to_vm: 0, byte_rate_tx_to_vm: 0,
+    pkt_rate_rx_from_vf: 0,
+    byte_rate_rx_from_vf: 0,
+    pkt_rate_tx_to_vm: 0,
+    byte_rate_tx_to_vm: 0,
   };
   for (const k of VF_TO_VM_RATES) out[k] = readNumber(o, k, where);
   for (const k of VF_TO_VM_COUNTERS) {
@@ -67,7 +80,10 @@ function parseVmToVf(o: PlainMessage, where: string): VmToVf {
   const out: VmToVf = {
     active: readBool(o, 'active', where),
     internal_state: readString(o, 'internal_state', where),
-    pkt_rate_rx_from_vm: 0, byte_rate_rx_from_vm: 0, pkt_rate_tx_to_vf: 0, byte_rate_tx_to_vf: 0,
+    pkt_rate_rx_from_vm: 0,
+    byte_rate_rx_from_vm: 0,
+    pkt_rate_tx_to_vf: 0,
+    byte_rate_tx_to_vf: 0,
   };
   for (const k of VM_TO_VF_RATES) out[k] = readNumber(o, k, where);
   for (const k of VM_TO_VF_COUNTERS) {

@@ -8,7 +8,8 @@
 // on the next call, so a user created later (libvirt-qemu) is seen at once.
 import { lchown, lstat, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HostError, errnoOf } from '../host-error.js';
+import { HostError } from '../host-error.js';
+import { errnoOf, ifAbsent } from '../../model/errno.js';
 import { parseIdFile } from '../id-files.js';
 import type { Files } from '../types.js';
 import { runTool } from './run-tool.js';
@@ -28,11 +29,12 @@ export function createRealFiles(options: { etcDir?: string } = {}): Files {
   };
   return {
     async listSockets(dir) {
-      const top = await lstat(dir).catch(() => null);
+      const top = await listed(dir, () => ifAbsent(() => lstat(dir), null));
       if (!top?.isDirectory()) return [];
       // All at once: one lstat after another costs a thread-pool round trip each (60 sockets, every run).
-      const names = (await readdir(dir)).sort();
-      const stats = await Promise.all(names.map((name) => lstat(join(dir, name)).catch(() => null)));
+      const names = (await listed(dir, () => readdir(dir))).sort();
+      // A socket that went away since readdir is simply not there.
+      const stats = await Promise.all(names.map((name) => listed(join(dir, name), () => ifAbsent(() => lstat(join(dir, name)), null))));
       const sockets = names.flatMap((name, i) => {
         const st = stats[i];
         return st?.isSocket() ? [{ path: join(dir, name), uid: st.uid, gid: st.gid }] : [];
@@ -45,7 +47,11 @@ export function createRealFiles(options: { etcDir?: string } = {}): Files {
         await lchown(path, owner.uid, owner.gid);
       } catch (e) {
         const errno = errnoOf(e);
-        throw new HostError(`ERR_CHOWN_${errno ?? 'EIO'}`, `Could not chown ${path} to ${owner.uid}:${owner.gid}: ${errno}`, { path, errno, cause: e });
+        throw new HostError(`ERR_CHOWN_${errno ?? 'EIO'}`, `Could not chown ${path} to ${owner.uid}:${owner.gid}: ${errno}`, {
+          path,
+          errno,
+          cause: e,
+        });
       }
     },
     async resolveOwner(spec) {
@@ -59,15 +65,28 @@ export function createRealFiles(options: { etcDir?: string } = {}): Files {
 
 async function lookupId(etcDir: string, db: 'passwd' | 'group', name: string): Promise<number> {
   if (/^\d+$/.test(name)) return Number(name);
-  const local = parseIdFile(await readFile(join(etcDir, db), 'utf8').catch(() => '')).get(name);
+  const local = parseIdFile(await ifAbsent(() => readFile(join(etcDir, db), 'utf8'), '')).get(name);
   if (local !== undefined) return local;
   const found = await runTool('getent', [db, name]).catch(() => null);
   const id = found?.stdout.split(':')[2];
   if (found === null || id === undefined || !/^\d+$/.test(id)) {
     const code = db === 'passwd' ? 'ERR_NO_SUCH_USER' : 'ERR_NO_SUCH_GROUP';
     throw new HostError(code, `No ${db === 'passwd' ? 'user' : 'group'} named "${name}" on this host`, {
-      hint: db === 'passwd' ? 'install libvirt (it creates libvirt-qemu) or set forwarder.socket_owner' : 'create the group or set forwarder.socket_owner',
+      hint:
+        db === 'passwd'
+          ? 'install libvirt (it creates libvirt-qemu) or set forwarder.socket_owner'
+          : 'create the group or set forwarder.socket_owner',
     });
   }
   return Number(id);
+}
+
+/** A listing's read, its failure as a HostError that names the path and errno. */
+async function listed<T>(path: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (e) {
+    const errno = errnoOf(e) ?? 'EIO';
+    throw new HostError('ERR_SOCKET_DIR', `Could not read ${path}: ${errno}`, { path, errno, cause: e });
+  }
 }

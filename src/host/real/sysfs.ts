@@ -16,7 +16,8 @@ export interface RealSysfsOptions extends SysfsRootChoice {
 export function createRealSysfs(options: RealSysfsOptions): Sysfs {
   const at = (path: string): string => {
     const rel = normalize(path);
-    if (rel.startsWith('..') || rel.startsWith('/')) throw new HostError('ERR_SYSFS_PATH', `sysfs path escapes the root: ${path}`, { path });
+    if (rel.startsWith('..') || rel.startsWith('/'))
+      throw new HostError('ERR_SYSFS_PATH', `sysfs path escapes the root: ${path}`, { path });
     return join(options.root, rel);
   };
   return {

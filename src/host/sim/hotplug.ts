@@ -35,7 +35,8 @@ export function rescanPci(kernel: SimKernel): void {
     kernel.pciEvent('add', fresh.pci, hexId(fresh.vendor, fresh.device), null);
     fresh.driver = fresh.pfDriverName;
     kernel.pciEvent('bind', fresh.pci, hexId(fresh.vendor, fresh.device), fresh.driver);
-    if (fresh.netdev) kernel.emit('add', 'net', `/devices/pci0000:00/0000:00:01.0/${fresh.pci}/net/${fresh.netdev}`, { INTERFACE: fresh.netdev });
+    if (fresh.netdev)
+      kernel.emit('add', 'net', `/devices/pci0000:00/0000:00:01.0/${fresh.pci}/net/${fresh.netdev}`, { INTERFACE: fresh.netdev });
   }
   kernel.state.pfs.sort((a, b) => a.pci.localeCompare(b.pci));
 }

@@ -5,9 +5,11 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { HostError } from '../host-error.js';
 import { createRealFiles } from '../real/files.js';
-import type { Files, Host, NetTools } from '../types.js';
+import { createRealFirmware } from '../real/firmware.js';
+import type { Files, Firmware, Host, NetTools } from '../types.js';
 import { SimKernel, kernelError } from './kernel.js';
 import { createSimSysfs } from './sim-sysfs.js';
+import { applySimVerb } from './sim-verbs.js';
 import type { SimState } from './state.js';
 
 export interface SimHost extends Host {
@@ -19,6 +21,8 @@ export interface SimHostOptions {
   /** The state file commit() writes. */
   file?: string;
   files?: Files;
+  /** The firmware directory: real files (the demo's own tree) unless given. */
+  firmware?: Firmware;
   /**
    * Write the state file after every sysfs write, as a kernel keeps every
    * change: a process killed half-way leaves the host half-way (the daemon).
@@ -35,10 +39,14 @@ export function createSimHost(state: SimState, options: SimHostOptions = {}): Si
   // could land last.
   let saving: Promise<void> = Promise.resolve();
   const save = (to: string): Promise<void> => (saving = saving.catch(() => undefined).then(() => saveSimState(to, kernel.state)));
+  const hostSysfs =
+    options.durable && file
+      ? { ...sysfs, write: (path: string, value: string) => sysfs.write(path, value).finally(() => save(file)) }
+      : sysfs;
   return {
     kind: 'simulated',
     kernel,
-    sysfs: options.durable && file ? { ...sysfs, write: (path, value) => sysfs.write(path, value).finally(() => save(file)) } : sysfs,
+    sysfs: hostSysfs,
     net: createSimNetTools(kernel),
     modules: {
       async load(name) {
@@ -54,6 +62,11 @@ export function createSimHost(state: SimState, options: SimHostOptions = {}): Si
       },
     },
     files: options.files ?? createRealFiles(),
+    firmware: options.firmware ?? createRealFirmware(),
+    simulation: {
+      follow: (listener) => kernel.onEvent(listener),
+      apply: (verb, pci) => applySimVerb({ kernel, sysfs: hostSysfs }, verb, pci),
+    },
     async commit() {
       if (file) await save(file);
     },
@@ -104,7 +117,10 @@ export async function loadSimState(file: string): Promise<SimState> {
   }
   const s = parsed as Partial<SimState> | null;
   if (!s || s.version !== 1 || !Array.isArray(s.pfs) || !Array.isArray(s.events) || !Array.isArray(s.writes)) {
-    throw new HostError('ERR_SIM_STATE', `${file} is not a simulated host state (version 1)`, { path: file, hint: 'create one with `vfkeeper sim init > STATE.json`' });
+    throw new HostError('ERR_SIM_STATE', `${file} is not a simulated host state (version 1)`, {
+      path: file,
+      hint: 'create one with `vfkeeper sim init > STATE.json`',
+    });
   }
   return parsed as SimState;
 }

@@ -51,7 +51,12 @@ function lookupAttribute(kernel: SimKernel, path: string): string | undefined {
   const n = NET.exec(path);
   const pf = n && kernel.state.pfs.find((p) => p.netdev === n[1]);
   if (!pf || !n) return undefined;
-  const values: Record<string, string> = { mtu: `${pf.mtu}\n`, flags: pf.up ? '0x1003\n' : '0x1002\n', operstate: pf.up ? 'up\n' : 'down\n', address: `${pf.permMac ?? '00:00:00:00:00:00'}\n` };
+  const values: Record<string, string> = {
+    mtu: `${pf.mtu}\n`,
+    flags: pf.up ? '0x1003\n' : '0x1002\n',
+    operstate: pf.up ? 'up\n' : 'down\n',
+    address: `${pf.permMac ?? '00:00:00:00:00:00'}\n`,
+  };
   return values[n[2] ?? ''];
 }
 
@@ -89,7 +94,11 @@ export function readSimLink(kernel: SimKernel, path: string): string {
 
 function lookupList(kernel: SimKernel, path: string): string[] | undefined {
   if (path === 'bus/pci/devices') return kernel.state.pfs.flatMap((pf) => [pf.pci, ...pf.vfs.map((v) => v.pci)]).sort();
-  if (path === 'class/net') return kernel.state.pfs.flatMap((pf) => [pf.netdev, ...pf.vfs.map((v) => v.netdev)]).filter((n): n is string => n !== null).sort();
+  if (path === 'class/net')
+    return kernel.state.pfs
+      .flatMap((pf) => [pf.netdev, ...pf.vfs.map((v) => v.netdev)])
+      .filter((n): n is string => n !== null)
+      .sort();
   const m = DEV.exec(path);
   const found = m ? device(kernel, m[1] ?? '') : undefined;
   const netdev = found && m?.[2] === 'net' ? (found.vf ? found.vf.netdev : found.pf.netdev) : null;
@@ -106,7 +115,8 @@ export function listPath(kernel: SimKernel, path: string): string[] {
 export function pathExists(kernel: SimKernel, path: string): boolean {
   const drv = /^bus\/pci\/drivers\/([\w-]+)$/.exec(path);
   if (drv) return kernel.state.loadedDrivers.includes(drv[1] ?? '');
-  if (lookupAttribute(kernel, path) !== undefined || lookupLink(kernel, path) !== undefined || lookupList(kernel, path) !== undefined) return true;
+  if (lookupAttribute(kernel, path) !== undefined || lookupLink(kernel, path) !== undefined || lookupList(kernel, path) !== undefined)
+    return true;
   const m = DEV.exec(path);
   return m !== null && m[2] === undefined && device(kernel, m[1] ?? '') !== undefined;
 }

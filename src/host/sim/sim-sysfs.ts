@@ -81,6 +81,7 @@ function bindOrUnbind(kernel: SimKernel, path: string, driver: string, bind: boo
     return kernel.unbind(pf, vf);
   }
   if (vf.driver !== null) throw kernelError('EBUSY', path, `${pci} is already bound to ${vf.driver}`);
-  if (vf.driverOverride !== null && vf.driverOverride !== driver) throw kernelError('ENODEV', path, `${pci} has driver_override ${vf.driverOverride}`);
+  if (vf.driverOverride !== null && vf.driverOverride !== driver)
+    throw kernelError('ENODEV', path, `${pci} has driver_override ${vf.driverOverride}`);
   if (!kernel.bind(pf, vf, driver)) throw kernelError('EINVAL', path, `${driver} refused ${pci} (${hexId(pf.vendor, pf.vfDevice)})`);
 }

@@ -1,6 +1,7 @@
 // The simulated host's whole state: plain JSON, so `--simulate STATE.json`
 // can keep it between commands. The rules that change it live in kernel.ts.
 import { vfAddress, type PciAddress } from '../../model/pci.js';
+import type { KernelEvent } from '../types.js';
 
 export interface SimVf {
   index: number;
@@ -35,12 +36,9 @@ export interface SimPf {
   vfs: SimVf[];
 }
 
-export interface SimUdevEvent {
+/** A kernel event as the simulated kernel numbers and keeps it. */
+export interface SimUdevEvent extends KernelEvent {
   seq: number;
-  action: 'add' | 'remove' | 'bind' | 'unbind' | 'change' | 'move';
-  subsystem: 'pci' | 'net';
-  devpath: string;
-  properties: Record<string, string>;
 }
 
 export interface SimWrite {

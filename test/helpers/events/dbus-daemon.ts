@@ -16,7 +16,9 @@ export class PrivateBus {
     const socket = join(dir, 'bus');
     this.address = `unix:path=${socket}`;
     this.config = join(dir, 'bus.conf');
-    writeFileSync(this.config, `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+    writeFileSync(
+      this.config,
+      `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
   <type>vfkeeper-test</type>
@@ -28,12 +30,15 @@ export class PrivateBus {
     <allow own="*"/>
   </policy>
 </busconfig>
-`);
+`,
+    );
   }
 
   /** Resolves once the daemon listens (it prints its address then). */
   async start(): Promise<void> {
-    const child = spawn('dbus-daemon', [`--config-file=${this.config}`, '--nofork', '--print-address'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn('dbus-daemon', [`--config-file=${this.config}`, '--nofork', '--print-address'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     this.child = child;
     await new Promise<void>((resolve, reject) => {
       const lines = createInterface({ input: child.stdout });

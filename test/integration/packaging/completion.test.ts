@@ -51,13 +51,28 @@ describe('bash completion', () => {
   });
 
   it.each([
-    [['vfkeeper', 'reconcile', '--'], ['--dry-run', '--force']],
+    [
+      ['vfkeeper', 'reconcile', '--'],
+      ['--dry-run', '--force'],
+    ],
     [['vfkeeper', 'doctor', '--r'], ['--root']],
-    [['vfkeeper', 'libvirt-xml', '--'], ['--virtio-id', '--full']],
+    [
+      ['vfkeeper', 'libvirt-xml', '--'],
+      ['--virtio-id', '--full'],
+    ],
     [['vfkeeper', 'pause', '--r'], ['--reason']],
-    [['vfkeeper', 'forwarder-emulator', '--d'], ['--dir', '--dynamic-sockets']],
-    [['vfkeeper', 'firmware', '--'], ['--fix', '--root']],
-    [['vfkeeper', 'sim', 'init', '--'], ['--pfs', '--vfs', '--numvfs', '--firmware']],
+    [
+      ['vfkeeper', 'forwarder-emulator', '--d'],
+      ['--dir', '--dynamic-sockets'],
+    ],
+    [
+      ['vfkeeper', 'firmware', '--'],
+      ['--fix', '--root'],
+    ],
+    [
+      ['vfkeeper', 'sim', 'init', '--'],
+      ['--pfs', '--vfs', '--numvfs', '--firmware'],
+    ],
   ])('offers the options of %j', async (words, options) => {
     const got = await complete(words);
     for (const o of options) expect(got).toContain(o);
@@ -70,8 +85,8 @@ describe('bash completion', () => {
   });
 
   it('completes file names after --config and directories after --sysfs-root, spaces and all', async () => {
-    expect((await complete(['vfkeeper', '--config', 'my'], dir))).toEqual(['my config.yaml']);
-    expect((await complete(['vfkeeper', '--sysfs-root', ''], dir))).toEqual(['conf dir']);
+    expect(await complete(['vfkeeper', '--config', 'my'], dir)).toEqual(['my config.yaml']);
+    expect(await complete(['vfkeeper', '--sysfs-root', ''], dir)).toEqual(['conf dir']);
   });
 
   it('offers nothing where a free value is expected', async () => {

@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyWorktree, make } from './worktree.js';
+import { assertPresent, skipWhenMissing } from '../../helpers/requires.js';
 
 const run = promisify(execFile);
 let work = '';
@@ -110,80 +111,92 @@ describe('make deb', () => {
       './usr/share/doc/vfkeeper/copyright',
       './usr/share/doc/vfkeeper/changelog.gz',
     ]) {
-      expect(lines.some((l) => l.endsWith(` ${path}`)), path).toBe(true);
+      expect(
+        lines.some((l) => l.endsWith(` ${path}`)),
+        path,
+      ).toBe(true);
     }
   });
 });
 
 const isRoot = process.getuid?.() === 0;
-describe.skipIf(!isRoot)(`the .deb in a throw-away root${isRoot ? '' : ' (skipped: dpkg --root chroots, which needs root)'}`, () => {
-  let baseline: string[] = [];
+describe.skipIf(skipWhenMissing(isRoot))(
+  `the .deb in a throw-away root${isRoot ? '' : ' (skipped: dpkg --root chroots, which needs root)'}`,
+  () => {
+    let baseline: string[] = [];
 
-  it('installs: enables and starts the unit as dh_installsystemd does, after reloading udev and systemd', async () => {
-    baseline = await snapshot(root);
-    // The root has no libc6 or udev packages to satisfy Depends.
-    await dpkg(['--force-depends', '--install', deb]);
-    expect(await dpkg(['--status', 'vfkeeper'])).toContain('Status: install ok installed');
-    const installed = await snapshot(root);
-    for (const path of ['usr/bin/vfkeeper', 'lib/systemd/system/vfkeeper.service', 'etc/vfkeeper/vfkeeper.yaml', 'usr/share/doc/vfkeeper/changelog.gz']) {
-      expect(installed).toContain(path);
-    }
-    // The catalog is systemd's dpkg trigger's business, not a script's.
-    expect(await calls()).toEqual([
-      'deb-systemd-helper unmask vfkeeper.service',
-      'deb-systemd-helper --quiet was-enabled vfkeeper.service',
-      'deb-systemd-helper enable vfkeeper.service',
-      'udevadm control --reload',
-      'systemctl --system daemon-reload',
-      'deb-systemd-invoke start vfkeeper.service',
-    ]);
-  });
+    it('installs: enables and starts the unit as dh_installsystemd does, after reloading udev and systemd', async () => {
+      assertPresent(isRoot, 'root');
+      baseline = await snapshot(root);
+      // The root has no libc6 or udev packages to satisfy Depends.
+      await dpkg(['--force-depends', '--install', deb]);
+      expect(await dpkg(['--status', 'vfkeeper'])).toContain('Status: install ok installed');
+      const installed = await snapshot(root);
+      for (const path of [
+        'usr/bin/vfkeeper',
+        'lib/systemd/system/vfkeeper.service',
+        'etc/vfkeeper/vfkeeper.yaml',
+        'usr/share/doc/vfkeeper/changelog.gz',
+      ]) {
+        expect(installed).toContain(path);
+      }
+      // The catalog is systemd's dpkg trigger's business, not a script's.
+      expect(await calls()).toEqual([
+        'deb-systemd-helper unmask vfkeeper.service',
+        'deb-systemd-helper --quiet was-enabled vfkeeper.service',
+        'deb-systemd-helper enable vfkeeper.service',
+        'udevadm control --reload',
+        'systemctl --system daemon-reload',
+        'deb-systemd-invoke start vfkeeper.service',
+      ]);
+    });
 
-  it('on an upgrade keeps the daemon running until the new files are in, then restarts it', async () => {
-    await dpkg(['--force-depends', '--install', deb]);
-    expect(await calls()).toEqual([
-      'deb-systemd-helper unmask vfkeeper.service',
-      'deb-systemd-helper --quiet was-enabled vfkeeper.service',
-      'deb-systemd-helper enable vfkeeper.service',
-      'udevadm control --reload',
-      'systemctl --system daemon-reload',
-      'deb-systemd-invoke restart vfkeeper.service',
-    ]);
-  });
+    it('on an upgrade keeps the daemon running until the new files are in, then restarts it', async () => {
+      await dpkg(['--force-depends', '--install', deb]);
+      expect(await calls()).toEqual([
+        'deb-systemd-helper unmask vfkeeper.service',
+        'deb-systemd-helper --quiet was-enabled vfkeeper.service',
+        'deb-systemd-helper enable vfkeeper.service',
+        'udevadm control --reload',
+        'systemctl --system daemon-reload',
+        'deb-systemd-invoke restart vfkeeper.service',
+      ]);
+    });
 
-  it('on removal stops the daemon and masks the unit, and keeps the configuration and state', async () => {
-    await writeFile(join(root, 'etc/vfkeeper/vfkeeper.yaml'), 'relays: auto\n');
-    await mkdir(join(root, 'var/lib/vfkeeper'), { recursive: true });
-    await writeFile(join(root, 'var/lib/vfkeeper/state.json'), '{}\n');
-    await dpkg(['--remove', 'vfkeeper']);
-    expect(await calls()).toEqual([
-      'deb-systemd-invoke stop vfkeeper.service',
-      'deb-systemd-helper mask vfkeeper.service',
-      'systemctl --system daemon-reload',
-      'udevadm control --reload',
-    ]);
-    const left = await snapshot(root);
-    expect(left).not.toContain('usr/bin/vfkeeper');
-    expect(left).toContain('var/lib/vfkeeper/state.json');
-    expect(await readFile(join(root, 'etc/vfkeeper/vfkeeper.yaml'), 'utf8')).toBe('relays: auto\n');
-  });
+    it('on removal stops the daemon and masks the unit, and keeps the configuration and state', async () => {
+      await writeFile(join(root, 'etc/vfkeeper/vfkeeper.yaml'), 'relays: auto\n');
+      await mkdir(join(root, 'var/lib/vfkeeper'), { recursive: true });
+      await writeFile(join(root, 'var/lib/vfkeeper/state.json'), '{}\n');
+      await dpkg(['--remove', 'vfkeeper']);
+      expect(await calls()).toEqual([
+        'deb-systemd-invoke stop vfkeeper.service',
+        'deb-systemd-helper mask vfkeeper.service',
+        'systemctl --system daemon-reload',
+        'udevadm control --reload',
+      ]);
+      const left = await snapshot(root);
+      expect(left).not.toContain('usr/bin/vfkeeper');
+      expect(left).toContain('var/lib/vfkeeper/state.json');
+      expect(await readFile(join(root, 'etc/vfkeeper/vfkeeper.yaml'), 'utf8')).toBe('relays: auto\n');
+    });
 
-  it('on purge forgets the enablement and leaves nothing behind', async () => {
-    await dpkg(['--purge', 'vfkeeper']);
-    expect(await calls()).toEqual([
-      'deb-systemd-helper purge vfkeeper.service',
-      'deb-systemd-helper unmask vfkeeper.service',
-      'systemctl --system daemon-reload',
-      'udevadm control --reload',
-    ]);
-    expect(await snapshot(root)).toEqual(baseline);
-    const info = await readdir(join(root, 'var/lib/dpkg/info'));
-    expect(info.filter((f) => f.startsWith('vfkeeper.'))).toEqual([]);
-  });
+    it('on purge forgets the enablement and leaves nothing behind', async () => {
+      await dpkg(['--purge', 'vfkeeper']);
+      expect(await calls()).toEqual([
+        'deb-systemd-helper purge vfkeeper.service',
+        'deb-systemd-helper unmask vfkeeper.service',
+        'systemctl --system daemon-reload',
+        'udevadm control --reload',
+      ]);
+      expect(await snapshot(root)).toEqual(baseline);
+      const info = await readdir(join(root, 'var/lib/dpkg/info'));
+      expect(info.filter((f) => f.startsWith('vfkeeper.'))).toEqual([]);
+    });
 
-  it('leaves nothing behind either when purged straight after installing', async () => {
-    await dpkg(['--force-depends', '--install', deb]);
-    await dpkg(['--purge', 'vfkeeper']);
-    expect(await snapshot(root)).toEqual(baseline);
-  });
-});
+    it('leaves nothing behind either when purged straight after installing', async () => {
+      await dpkg(['--force-depends', '--install', deb]);
+      await dpkg(['--purge', 'vfkeeper']);
+      expect(await snapshot(root)).toEqual(baseline);
+    });
+  },
+);

@@ -110,8 +110,18 @@ describe('both hooks on a host without vfkeeper', () => {
     [NM_HOOK, ['enp2s0np0', 'up']],
     [ND_HOOK, []],
   ])('%s exits 0 and does nothing', async (hook, args) => {
-    const present = await Promise.all(installed.map((p) => stat(p).then(() => p, () => null)));
-    expect(present.filter((p) => p !== null), 'a vfkeeper is installed on this machine').toEqual([]);
+    const present = await Promise.all(
+      installed.map((p) =>
+        stat(p).then(
+          () => p,
+          () => null,
+        ),
+      ),
+    );
+    expect(
+      present.filter((p) => p !== null),
+      'a vfkeeper is installed on this machine',
+    ).toEqual([]);
     const empty = join(dir, 'empty');
     await mkdir(empty, { recursive: true });
     const r = await run(hook, args, { env: { PATH: empty, IFACE: 'enp2s0np0', STATE: 'routable' } });

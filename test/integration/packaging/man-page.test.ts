@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { assertPresent, skipWhenMissing } from '../../helpers/requires.js';
 
 const run = promisify(execFile);
 const PAGE = new URL('../../../man/vfkeeper.8', import.meta.url).pathname;
@@ -15,19 +16,42 @@ const hasGroff = await has('groff');
 const hasMan = await has('man');
 
 describe('man/vfkeeper.8', () => {
-  it.skipIf(!hasGroff)(`renders with groff without a warning${hasGroff ? '' : ' (skipped: no groff)'}`, async () => {
+  it.skipIf(skipWhenMissing(hasGroff))(`renders with groff without a warning${hasGroff ? '' : ' (skipped: no groff)'}`, async () => {
+    assertPresent(hasGroff, 'groff (Debian: groff-base)');
     const { stderr } = await run('groff', ['-man', '-Tutf8', '-ww', '-z', PAGE]);
     expect(stderr).toBe('');
   });
 
-  it.skipIf(!hasMan)(`is shown by man -l with every section${hasMan ? '' : ' (skipped: no man)'}`, async () => {
+  it.skipIf(skipWhenMissing(hasMan))(`is shown by man -l with every section${hasMan ? '' : ' (skipped: no man)'}`, async () => {
+    assertPresent(hasMan, 'man (Debian: man-db)');
     const { stdout } = await run('man', ['-l', PAGE], { env: { ...process.env, MANWIDTH: '100', MANPAGER: 'cat', PAGER: 'cat' } });
     // Not a terminal: man-db leaves out the bold and underline overstrikes.
     const text = stdout;
-    for (const heading of ['NAME', 'SYNOPSIS', 'DESCRIPTION', 'COMMANDS', 'GLOBAL OPTIONS', 'CONFIGURATION', 'FILES', 'JOURNAL FIELDS', 'EXIT STATUS']) {
+    for (const heading of [
+      'NAME',
+      'SYNOPSIS',
+      'DESCRIPTION',
+      'COMMANDS',
+      'GLOBAL OPTIONS',
+      'CONFIGURATION',
+      'FILES',
+      'JOURNAL FIELDS',
+      'EXIT STATUS',
+    ]) {
       expect(text).toMatch(new RegExp(`^${heading}$`, 'm'));
     }
-    for (const command of ['daemon', 'reconcile', 'status', 'doctor', 'hook networkmanager', 'libvirt-xml', 'pause', 'udev-rules', 'demo', 'forwarder-emulator']) {
+    for (const command of [
+      'daemon',
+      'reconcile',
+      'status',
+      'doctor',
+      'hook networkmanager',
+      'libvirt-xml',
+      'pause',
+      'udev-rules',
+      'demo',
+      'forwarder-emulator',
+    ]) {
       expect(text).toMatch(new RegExp(`^ {7}${command}`, 'm'));
     }
     expect(text).toContain('vfkeeper - keeps SR-IOV VFs');

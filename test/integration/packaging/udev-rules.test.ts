@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig, defaultPfRule } from '../../../src/model/config.js';
 import { parsePciAddress } from '../../../src/model/pci.js';
 import { formatUdevRules, UDEV_RULES_NAME } from '../../../src/packaging/udev-rules.js';
+import { assertPresent, skipWhenMissing } from '../../helpers/requires.js';
 
 const run = promisify(execFile);
 const SHIPPED = new URL('../../../udev-rules/70-vfkeeper.rules', import.meta.url).pathname;
@@ -70,42 +71,56 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('udev rules on this machine\'s udev', () => {
+describe("udev rules on this machine's udev", () => {
   it.skipIf(!hasVerify)(`pass udevadm verify${whyNoVerify}`, async () => {
     const file = join(dir, UDEV_RULES_NAME);
     await writeFile(file, formatUdevRules(defaultConfig()));
     await run('udevadm', ['verify', '--resolve-names=never', SHIPPED, file]);
   });
 
-  it.skipIf(!canTest)(`parse without a complaint from udevadm test, and leave a device of another vendor alone${whyNoTest}`, async () => {
-    const report = await udevadmTest(formatUdevRules(defaultConfig()), 'add', pciSyspath);
-    expect(report).toContain('Reading rules file: /etc/udev/rules.d/70-vfkeeper.rules');
-    expect(problems(report)).toEqual([]);
-    expect(report).not.toContain('SYSTEMD_WANTS=');
-  });
+  it.skipIf(skipWhenMissing(canTest))(
+    `parse without a complaint from udevadm test, and leave a device of another vendor alone${whyNoTest}`,
+    async () => {
+      assertPresent(canTest, 'udevadm, root for unshare -m, or a PCI device');
+      const report = await udevadmTest(formatUdevRules(defaultConfig()), 'add', pciSyspath);
+      expect(report).toContain('Reading rules file: /etc/udev/rules.d/70-vfkeeper.rules');
+      expect(problems(report)).toEqual([]);
+      expect(report).not.toContain('SYSTEMD_WANTS=');
+    },
+  );
 
-  it.skipIf(!canTest)(`pull vfkeeper.service in for a PF matched by its PCI address, tagged for systemd${whyNoTest}`, async () => {
-    const config = { ...defaultConfig(), pfs: [defaultPfRule({ pci: parsePciAddress(firstPci ?? '') })] };
-    const report = await udevadmTest(formatUdevRules(config), 'add', pciSyspath);
-    expect(problems(report)).toEqual([]);
-    expect(report).toMatch(/^SYSTEMD_WANTS=vfkeeper\.service$/m);
-    expect(report).toMatch(/^CURRENT_TAGS=.*:systemd:/m);
-  });
+  it.skipIf(skipWhenMissing(canTest))(
+    `pull vfkeeper.service in for a PF matched by its PCI address, tagged for systemd${whyNoTest}`,
+    async () => {
+      assertPresent(canTest, 'udevadm, root for unshare -m, or a PCI device');
+      const config = { ...defaultConfig(), pfs: [defaultPfRule({ pci: parsePciAddress(firstPci ?? '') })] };
+      const report = await udevadmTest(formatUdevRules(config), 'add', pciSyspath);
+      expect(problems(report)).toEqual([]);
+      expect(report).toMatch(/^SYSTEMD_WANTS=vfkeeper\.service$/m);
+      expect(report).toMatch(/^CURRENT_TAGS=.*:systemd:/m);
+    },
+  );
 
-  it.skipIf(!canTest)(`pull vfkeeper.service in for a PF matched by its netdev name, on the move after a rename${whyNoTest}`, async () => {
-    const config = { ...defaultConfig(), pfs: [defaultPfRule({ netdev: 'lo' })] };
-    const report = await udevadmTest(formatUdevRules(config), 'move', '/sys/class/net/lo');
-    expect(problems(report)).toEqual([]);
-    expect(report).toMatch(/^SYSTEMD_WANTS=vfkeeper\.service$/m);
-  });
+  it.skipIf(skipWhenMissing(canTest))(
+    `pull vfkeeper.service in for a PF matched by its netdev name, on the move after a rename${whyNoTest}`,
+    async () => {
+      assertPresent(canTest, 'udevadm, root for unshare -m, or a PCI device');
+      const config = { ...defaultConfig(), pfs: [defaultPfRule({ netdev: 'lo' })] };
+      const report = await udevadmTest(formatUdevRules(config), 'move', '/sys/class/net/lo');
+      expect(problems(report)).toEqual([]);
+      expect(report).toMatch(/^SYSTEMD_WANTS=vfkeeper\.service$/m);
+    },
+  );
 
-  it.skipIf(!canTest)(`leave every device alone on remove${whyNoTest}`, async () => {
+  it.skipIf(skipWhenMissing(canTest))(`leave every device alone on remove${whyNoTest}`, async () => {
+    assertPresent(canTest, 'udevadm, root for unshare -m, or a PCI device');
     const config = { ...defaultConfig(), pfs: [defaultPfRule({ pci: parsePciAddress(firstPci ?? '') })] };
     const report = await udevadmTest(formatUdevRules(config), 'remove', pciSyspath);
     expect(report).not.toContain('SYSTEMD_WANTS=');
   });
 
-  it.skipIf(!canTest)(`would say so if udevadm test found a broken rule${whyNoTest}`, async () => {
+  it.skipIf(skipWhenMissing(canTest))(`would say so if udevadm test found a broken rule${whyNoTest}`, async () => {
+    assertPresent(canTest, 'udevadm, root for unshare -m, or a PCI device');
     const report = await udevadmTest('SUBSYSTEM=="pci", NOSUCHKEY=="x", ENV{A}="1"\n', 'add', pciSyspath);
     expect(problems(report)).not.toEqual([]);
   });

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseExposure } from './systemd-analyze.js';
+import { assertPresent, skipWhenMissing } from '../../helpers/requires.js';
 
 const run = promisify(execFile);
 const UNIT = new URL('../../../units/vfkeeper.service', import.meta.url).pathname;
@@ -25,7 +26,8 @@ function commentAbove(setting: string): string {
 }
 
 describe('units/vfkeeper.service', () => {
-  it.skipIf(!hasAnalyze)('has an overall exposure of 4.0 or less by systemd-analyze security', async () => {
+  it.skipIf(skipWhenMissing(hasAnalyze))('has an overall exposure of 4.0 or less by systemd-analyze security', async () => {
+    assertPresent(hasAnalyze, 'systemd-analyze (Debian: systemd)');
     const { stdout } = await run('systemd-analyze', ['security', '--offline=true', '--no-pager', UNIT]);
     const exposure = parseExposure(stdout);
     expect(exposure).toBeLessThanOrEqual(4.0);

@@ -5,7 +5,15 @@ import { createSimState } from '../../../src/host/sim/state.js';
 import type { PciAddress } from '../../../src/model/pci.js';
 
 const VF = '0000:02:08.0' as PciAddress;
-const step = { kind: 'bind-driver' as const, pf: '0000:02:00.0' as PciAddress, vf: VF, index: 0, from: 'nfp_netvf', to: 'vfio-pci', why: 'test' };
+const step = {
+  kind: 'bind-driver' as const,
+  pf: '0000:02:00.0' as PciAddress,
+  vf: VF,
+  index: 0,
+  from: 'nfp_netvf',
+  to: 'vfio-pci',
+  why: 'test',
+};
 
 async function hostWith(iommu: boolean) {
   const state = createSimState({ pfs: 1, totalVfs: 4, numVfs: 0, firmware: 'sriov-2.1.14' });
@@ -20,7 +28,11 @@ describe('applyBindDriver', () => {
   it('moves a VF from nfp_netvf to vfio-pci through driver_override, unbind and drivers_probe', async () => {
     const host = await hostWith(true);
     expect(await applyBindDriver(step, { host, forwarder: null })).toEqual({ result: 'ok', detail: 'nfp_netvf' });
-    expect(host.kernel.state.writes.slice(-3).map((w) => w.path)).toEqual([`bus/pci/devices/${VF}/driver_override`, 'bus/pci/drivers/nfp_netvf/unbind', 'bus/pci/drivers_probe']);
+    expect(host.kernel.state.writes.slice(-3).map((w) => w.path)).toEqual([
+      `bus/pci/devices/${VF}/driver_override`,
+      'bus/pci/drivers/nfp_netvf/unbind',
+      'bus/pci/drivers_probe',
+    ]);
     expect(await applyBindDriver(step, { host, forwarder: null })).toEqual({ result: 'skipped', reason: 'already on vfio-pci' });
   });
 

@@ -25,7 +25,10 @@ describe('vfkeeper doctor', () => {
       expect(Object.keys(check)).toEqual(['id', 'status', 'evidence', 'fix']);
       expect(['pass', 'warn', 'fail', 'skip']).toContain(check['status']);
     }
-    expect(doc.checks.find((x) => x.id === 'iommu')).toMatchObject({ status: 'fail', evidence: expect.stringContaining('/proc/cmdline has no intel_iommu=on iommu=pt') });
+    expect(doc.checks.find((x) => x.id === 'iommu')).toMatchObject({
+      status: 'fail',
+      evidence: expect.stringContaining('/proc/cmdline has no intel_iommu=on iommu=pt'),
+    });
     // No PF observation wired by default: the firmware check says so instead of guessing.
     expect(doc.checks.find((x) => x.id === 'firmware')).toMatchObject({ status: 'skip' });
     expect(c.err()).toBe('');
@@ -47,7 +50,10 @@ describe('vfkeeper doctor', () => {
     await writeFreshHost(host.root);
     const tty = capture(['--root', host.root], { tty: true });
     expect(await doctorCommand.run(tty.ctx)).toBe(1);
-    const iommuLine = tty.out().split('\n').find((l) => l.startsWith('iommu '));
+    const iommuLine = tty
+      .out()
+      .split('\n')
+      .find((l) => l.startsWith('iommu '));
     expect(iommuLine).toContain('\x1b[31mFAIL  \x1b[0m  /proc/cmdline has no intel_iommu=on');
     expect(tty.out()).toContain('Fixes:\n');
     expect(tty.out()).toContain('  iommu: add intel_iommu=on iommu=pt to GRUB_CMDLINE_LINUX_DEFAULT');
@@ -64,7 +70,12 @@ describe('vfkeeper doctor', () => {
     expect(await doctorCommand.run(noDir.ctx)).toBe(2);
     const cfg = capture(['--root', host.root]);
     const failing = createDoctorCommand({
-      loadConfig: () => Promise.reject(new VfkeeperError('ERR_CONFIG', '/etc/vfkeeper/vfkeeper.yaml: firmware.guard: expected warn | fix | off', { hint: 'fix the file' })),
+      loadConfig: () =>
+        Promise.reject(
+          new VfkeeperError('ERR_CONFIG', '/etc/vfkeeper/vfkeeper.yaml: firmware.guard: expected warn | fix | off', {
+            hint: 'fix the file',
+          }),
+        ),
     });
     expect(await failing.run(cfg.ctx)).toBe(2);
     expect(cfg.err()).toBe('vfkeeper: /etc/vfkeeper/vfkeeper.yaml: firmware.guard: expected warn | fix | off\nhint: fix the file\n');

@@ -51,7 +51,13 @@ describe('vfkeeper firmware', () => {
     const c = capture(['--fix', '--root', host.root, '--json']);
     expect(await firmwareCommand.run(c.ctx)).toBe(0);
     const doc = JSON.parse(c.out()) as { links: Array<Record<string, unknown>>; driverReloaded: boolean; reload: string };
-    expect(doc).toMatchObject({ dir: DIR, flavour: 'nic-sriov', flavourPresent: true, driverReloaded: false, reload: 'modprobe -r nfp && modprobe nfp' });
+    expect(doc).toMatchObject({
+      dir: DIR,
+      flavour: 'nic-sriov',
+      flavourPresent: true,
+      driverReloaded: false,
+      reload: 'modprobe -r nfp && modprobe nfp',
+    });
     expect(doc.links).toContainEqual({
       name: 'nic_AMDA0058-0011_2x40.nffw',
       target: 'nic/nic_AMDA0058-0011_2x40.nffw',
@@ -60,13 +66,17 @@ describe('vfkeeper firmware', () => {
       want: 'nic-sriov/nic_AMDA0058-0011_2x40.nffw',
       result: 'fixed',
     });
-    expect(doc.links).toContainEqual(expect.objectContaining({ name: 'nic_AMDA0099-0001_2x25.nffw', kind: 'no-counterpart', result: 'kept' }));
+    expect(doc.links).toContainEqual(
+      expect.objectContaining({ name: 'nic_AMDA0099-0001_2x25.nffw', kind: 'no-counterpart', result: 'kept' }),
+    );
   });
 
   it('exits 1 with the reason and the hint when the directory is missing, 2 on bad usage', async () => {
     const c = capture(['--root', join(host.root, 'elsewhere')]);
     expect(await firmwareCommand.run(c.ctx)).toBe(1);
-    expect(c.err()).toMatch(/^vfkeeper: cannot read the firmware directory: \/lib\/firmware\/netronome does not exist\nhint: install the firmware/);
+    expect(c.err()).toMatch(
+      /^vfkeeper: cannot read the firmware directory: \/lib\/firmware\/netronome does not exist\nhint: install the firmware/,
+    );
     const bad = capture(['--fix=yes']);
     expect(await firmwareCommand.run(bad.ctx)).toBe(2);
   });

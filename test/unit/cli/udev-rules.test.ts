@@ -25,7 +25,11 @@ describe('vfkeeper udev-rules', () => {
 
   it('prints the rules of the configuration it is given', async () => {
     const config = { ...defaultConfig(), pfs: [defaultPfRule({ netdev: 'enp5s0np0' })], sources: ['/etc/vfkeeper/vfkeeper.yaml'] };
-    const r = await run([], false, makeUdevRulesCommand(() => Promise.resolve(config)));
+    const r = await run(
+      [],
+      false,
+      makeUdevRulesCommand(() => Promise.resolve(config)),
+    );
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('KERNEL=="enp5s0np0", TAG+="systemd", ENV{SYSTEMD_WANTS}+="vfkeeper.service"');
     expect(r.stdout).toContain('# Configuration: /etc/vfkeeper/vfkeeper.yaml');
@@ -45,14 +49,18 @@ describe('vfkeeper udev-rules', () => {
 
   it('exits 2 with the message and the hint when the configuration holds what udev cannot', async () => {
     const config = { ...defaultConfig(), pfs: [defaultPfRule({ netdev: 'bad"name' })] };
-    const r = await run([], false, makeUdevRulesCommand(() => Promise.resolve(config)));
+    const r = await run(
+      [],
+      false,
+      makeUdevRulesCommand(() => Promise.resolve(config)),
+    );
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/pfs\[0\]\.match\.netdev: "bad"name" cannot be matched by a udev rule\nhint: /);
   });
 
   it('exits 2 on an invalid configuration from the loader, and lets other failures through', async () => {
     const invalid: ReadConfig = () =>
-      Promise.reject(new VfkeeperError('ERR_CONFIG_INVALID', '/etc/vfkeeper/vfkeeper.yaml: pfs[0].vfs: expected a number or max'));
+      Promise.reject(new VfkeeperError('ERR_CONFIG', '/etc/vfkeeper/vfkeeper.yaml: pfs[0].vfs: expected a number or max'));
     expect((await run([], false, makeUdevRulesCommand(invalid))).status).toBe(2);
     const broken: ReadConfig = () => Promise.reject(new Error('EIO'));
     await expect(run([], false, makeUdevRulesCommand(broken))).rejects.toThrow('EIO');

@@ -8,7 +8,10 @@ describe('parseControlRequest', () => {
     expect(parseControlRequest('{"request":"reconcile"}')).toEqual({ request: 'reconcile', dryRun: false, force: false });
     expect(parseControlRequest('{"request":"reconcile","dryRun":true}')).toEqual({ request: 'reconcile', dryRun: true, force: false });
     expect(parseControlRequest('{"request":"hook","netdev":"eth0","action":"up","source":"networkmanager"}')).toEqual({
-      request: 'hook', netdev: 'eth0', action: 'up', source: 'networkmanager',
+      request: 'hook',
+      netdev: 'eth0',
+      action: 'up',
+      source: 'networkmanager',
     });
     expect(parseControlRequest('{"request":"pause","reason":"firmware update"}')).toEqual({ request: 'pause', reason: 'firmware update' });
     expect(parseControlRequest('{"request":"resume"}')).toEqual({ request: 'resume' });
@@ -38,9 +41,12 @@ describe('parseControlRequest', () => {
 
 describe('replies', () => {
   it('round-trips an error reply with its code and hint', () => {
-    const line = formatErrorReply(new VfkeeperError('ERR_GUARD', 'VF 0000:02:08.0 is in use', { hint: 'stop the VM first' }));
+    const line = formatErrorReply(new VfkeeperError('ERR_GUARD_VF_IN_USE', 'VF 0000:02:08.0 is in use', { hint: 'stop the VM first' }));
     expect(line.endsWith('\n')).toBe(true);
-    expect(parseControlReply(line.trim())).toEqual({ ok: false, error: { code: 'ERR_GUARD', message: 'VF 0000:02:08.0 is in use', hint: 'stop the VM first' } });
+    expect(parseControlReply(line.trim())).toEqual({
+      ok: false,
+      error: { code: 'ERR_GUARD_VF_IN_USE', message: 'VF 0000:02:08.0 is in use', hint: 'stop the VM first' },
+    });
   });
 
   it('refuses a reply that is not one of the two shapes', () => {

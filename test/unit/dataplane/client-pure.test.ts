@@ -12,7 +12,9 @@ const pci = (slot: number, fn: number) => ({ domain: 0, bus: 2, slot, function: 
 
 describe('formatPortControlRequest / formatStatsRequest', () => {
   it('names the op, relay, VF and unconditional-ness', () => {
-    expect(formatPortControlRequest({ op: 'ADD', pci_addrs: [pci(8, 3)], virtio_id: 7, conditional: true })).toBe('ADD relay 7 VF 0000:02:08.3');
+    expect(formatPortControlRequest({ op: 'ADD', pci_addrs: [pci(8, 3)], virtio_id: 7, conditional: true })).toBe(
+      'ADD relay 7 VF 0000:02:08.3',
+    );
     expect(formatPortControlRequest({ op: 'REMOVE', pci_addrs: [pci(8, 3)], virtio_id: 7, conditional: false })).toBe(
       'REMOVE relay 7 VF 0000:02:08.3 (unconditional)',
     );
@@ -26,7 +28,7 @@ describe('formatPortControlRequest / formatStatsRequest', () => {
 });
 
 describe('formatRefusalHint', () => {
-  it('knows the forwarder\'s codes and falls back to its journal', () => {
+  it("knows the forwarder's codes and falls back to its journal", () => {
     expect(formatRefusalHint('ADD', 8, 'virtio_forwarder_add_vf2()')).toMatch(/already has a VF/);
     expect(formatRefusalHint('REMOVE', 3, 'virtio_forwarder_remove_vf2()')).toMatch(/different VF/);
     expect(formatRefusalHint('ADD', 99, 'x()')).toBe('the forwarder logs its reason: journalctl -u virtio-forwarder');
@@ -47,13 +49,36 @@ describe('endpoints', () => {
 
 describe('parseObservedRelay', () => {
   const base: RelayState = {
-    id: 3, active: false, vhost: { vhost_socket_name: '/s/3.sock' }, socket_id: 0,
-    vf_to_vm: { active: false, internal_state: 'DPDK_UNINIT', pkt_rate_rx_from_vf: 0, byte_rate_rx_from_vf: 0, pkt_rate_tx_to_vm: 0, byte_rate_tx_to_vm: 0 },
-    vm_to_vf: { active: false, internal_state: 'VIRTIO_UNINIT', pkt_rate_rx_from_vm: 0, byte_rate_rx_from_vm: 0, pkt_rate_tx_to_vf: 0, byte_rate_tx_to_vf: 0 },
+    id: 3,
+    active: false,
+    vhost: { vhost_socket_name: '/s/3.sock' },
+    socket_id: 0,
+    vf_to_vm: {
+      active: false,
+      internal_state: 'DPDK_UNINIT',
+      pkt_rate_rx_from_vf: 0,
+      byte_rate_rx_from_vf: 0,
+      pkt_rate_tx_to_vm: 0,
+      byte_rate_tx_to_vm: 0,
+    },
+    vm_to_vf: {
+      active: false,
+      internal_state: 'VIRTIO_UNINIT',
+      pkt_rate_rx_from_vm: 0,
+      byte_rate_rx_from_vm: 0,
+      pkt_rate_tx_to_vf: 0,
+      byte_rate_tx_to_vf: 0,
+    },
   };
 
   it('a detached relay has no VF', () => {
-    expect(parseObservedRelay(base)).toMatchObject({ virtioId: 3, vf: null, vfState: 'DPDK_UNINIT', socket: '/s/3.sock', vmConnected: false });
+    expect(parseObservedRelay(base)).toMatchObject({
+      virtioId: 3,
+      vf: null,
+      vfState: 'DPDK_UNINIT',
+      socket: '/s/3.sock',
+      vmConnected: false,
+    });
   });
 
   it('an upper-case PCI address is canonicalised; a bond name is not a VF', () => {

@@ -54,7 +54,10 @@ describe('CoreSchedRequest / CoreSchedResponse', () => {
   it('ERROR with error_code -1 and its source', () => {
     const wire = bytes('20 00', '28 ff ff ff ff ff ff ff ff ff 01', '32 12', ascii('migrate_relay_cpus'));
     expect(decodeCoreSchedResponse(wire)).toEqual({
-      status: 'ERROR', error_code: -1, error_code_source: 'migrate_relay_cpus', eal_cores: [],
+      status: 'ERROR',
+      error_code: -1,
+      error_code_source: 'migrate_relay_cpus',
+      eal_cores: [],
     });
   });
 

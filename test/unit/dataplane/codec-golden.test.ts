@@ -68,7 +68,8 @@ describe('PortControlRequest on the wire', () => {
       '12 08  08 00 10 02 18 08 20 01',
       '18 03',
       '20 01',
-      '2a 05', ascii('bond0'),
+      '2a 05',
+      ascii('bond0'),
       '30 01',
     );
     expect(hex(encodePortControlRequest(req))).toBe(hex(wire));
@@ -140,12 +141,21 @@ const ONE_RELAY: StatsResponse = {
       vhost: { vhost_socket_name: '/tmp/v7.sock' },
       vf: { pci_addr_str: '0000:02:08.3' },
       vf_to_vm: {
-        active: true, internal_state: 'DPDK_ADDED', pkts_rx_from_vf: 300,
-        pkt_rate_rx_from_vf: 1.5, byte_rate_rx_from_vf: 0, pkt_rate_tx_to_vm: 0, byte_rate_tx_to_vm: 0,
+        active: true,
+        internal_state: 'DPDK_ADDED',
+        pkts_rx_from_vf: 300,
+        pkt_rate_rx_from_vf: 1.5,
+        byte_rate_rx_from_vf: 0,
+        pkt_rate_tx_to_vm: 0,
+        byte_rate_tx_to_vm: 0,
       },
       vm_to_vf: {
-        active: false, internal_state: 'VIRTIO_UNINIT',
-        pkt_rate_rx_from_vm: 0, byte_rate_rx_from_vm: 0, pkt_rate_tx_to_vf: 0, byte_rate_tx_to_vf: 0,
+        active: false,
+        internal_state: 'VIRTIO_UNINIT',
+        pkt_rate_rx_from_vm: 0,
+        byte_rate_rx_from_vm: 0,
+        pkt_rate_tx_to_vf: 0,
+        byte_rate_tx_to_vf: 0,
       },
       socket_id: 0,
     },
@@ -156,17 +166,21 @@ const ONE_RELAY_BYTES = bytes(
   '12 74', //                               relay, 116 bytes:
   '08 07', //                                 id = 7
   '10 00', //                                 active = false
-  '2a 0e  0a 0c', ascii('/tmp/v7.sock'), //   vhost { vhost_socket_name }
-  '32 0e  0a 0c', ascii('0000:02:08.3'), //   vf { pci_addr_str }
+  '2a 0e  0a 0c',
+  ascii('/tmp/v7.sock'), //   vhost { vhost_socket_name }
+  '32 0e  0a 0c',
+  ascii('0000:02:08.3'), //   vf { pci_addr_str }
   '3a 25', //                                 vf_to_vm, 37 bytes:
   '08 01', //                                   active = true
-  '12 0a', ascii('DPDK_ADDED'), //              internal_state
+  '12 0a',
+  ascii('DPDK_ADDED'), //              internal_state
   '18 ac 02', //                                pkts_rx_from_vf = 300
   '5d 00 00 c0 3f', //                          pkt_rate_rx_from_vf = 1.5 (float, fixed32)
   '65 00 00 00 00  6d 00 00 00 00  75 00 00 00 00', // the other three rates = 0
   '42 25', //                                 vm_to_vf, 37 bytes:
   '08 00', //                                   active = false
-  '12 0d', ascii('VIRTIO_UNINIT'),
+  '12 0d',
+  ascii('VIRTIO_UNINIT'),
   '5d 00 00 00 00  65 00 00 00 00  6d 00 00 00 00  75 00 00 00 00',
   '48 00', //                                 socket_id = 0
 );

@@ -14,9 +14,17 @@ describe('RelayTable', () => {
     const { t } = table();
     expect(t.readState(1)?.vf_to_vm.internal_state).toBe('DPDK_UNINIT');
     expect(t.addVf(1, '0000:02:08.0', true)).toBe(0);
-    expect(t.readState(1)).toMatchObject({ active: false, vf: { pci_addr_str: '0000:02:08.0' }, vf_to_vm: { active: true, internal_state: 'DPDK_ADDED' } });
+    expect(t.readState(1)).toMatchObject({
+      active: false,
+      vf: { pci_addr_str: '0000:02:08.0' },
+      vf_to_vm: { active: true, internal_state: 'DPDK_ADDED' },
+    });
     t.setVmConnected(1, true);
-    expect(t.readState(1)).toMatchObject({ active: true, vf_to_vm: { internal_state: 'DPDK_READY' }, vm_to_vf: { active: true, internal_state: 'VIRTIO_READY' } });
+    expect(t.readState(1)).toMatchObject({
+      active: true,
+      vf_to_vm: { internal_state: 'DPDK_READY' },
+      vm_to_vf: { active: true, internal_state: 'VIRTIO_READY' },
+    });
     t.setVmConnected(1, false);
     expect(t.readState(1)?.vf_to_vm.internal_state).toBe('DPDK_ADDED');
     expect(t.removeDevice(1, '0000:02:08.0', true)).toBe(0);
@@ -30,7 +38,7 @@ describe('RelayTable', () => {
     expect(t.readState(2)?.vf_to_vm.internal_state).toBe('DPDK_READY');
   });
 
-  it('returns the forwarder\'s codes', () => {
+  it("returns the forwarder's codes", () => {
     const { t } = table((pci) => pci !== '0000:02:08.7');
     expect(t.addVf(4, '0000:02:08.0', true)).toBe(1);
     expect(t.addVf(0, '0000:02:08.7', true)).toBe(2);

@@ -25,9 +25,15 @@ describe('firmware', () => {
   });
 
   it('skips when the version cannot be read, or the PFs cannot be observed', async () => {
-    expect(await host.check('firmware', { pfs: [pf(null)] })).toMatchObject({ status: 'skip', evidence: expect.stringMatching(/could not be read \(ethtool -i\)$/) });
+    expect(await host.check('firmware', { pfs: [pf(null)] })).toMatchObject({
+      status: 'skip',
+      evidence: expect.stringMatching(/could not be read \(ethtool -i\)$/),
+    });
     const broken = (): Promise<never> => Promise.reject(new Error('sysfs: permission denied'));
-    expect(await host.check('firmware', { pfs: broken })).toMatchObject({ status: 'skip', evidence: 'observing the PFs failed: sysfs: permission denied' });
+    expect(await host.check('firmware', { pfs: broken })).toMatchObject({
+      status: 'skip',
+      evidence: 'observing the PFs failed: sysfs: permission denied',
+    });
     const { pfs: _p, ...none } = inputsFor(host.root);
     expect(await runCheck(none, 'firmware')).toMatchObject({ status: 'skip', evidence: 'no PF observation was given to the doctor' });
   });
@@ -38,14 +44,20 @@ describe('firmware-links', () => {
     for (const board of BOARDS) await link(host.root, `/lib/firmware/netronome/${board}`, `nic/${board}`);
     const r = await host.check('firmware-links');
     expect(r.status).toBe('fail');
-    expect(r.evidence).toBe('3 of 3 links point into nic, not nic-sriov (e.g. nic_AMDA0058-0011_2x40.nffw -> nic/nic_AMDA0058-0011_2x40.nffw)');
+    expect(r.evidence).toBe(
+      '3 of 3 links point into nic, not nic-sriov (e.g. nic_AMDA0058-0011_2x40.nffw -> nic/nic_AMDA0058-0011_2x40.nffw)',
+    );
     expect(r.fix).toBe(
       'vfkeeper firmware --fix (or: ln -sf /lib/firmware/netronome/nic-sriov/* /lib/firmware/netronome/), then when no VF is in use: modprobe -r nfp && modprobe nfp',
     );
   });
 
   it('passes the support-site package links to /opt/netronome, saying they are left alone', async () => {
-    await link(host.root, '/lib/firmware/netronome/nic_AMDA0058-0011_2x40.nffw', '/opt/netronome/agilio-sriov-firmware/nic_AMDA0058-0011_2x40.nffw');
+    await link(
+      host.root,
+      '/lib/firmware/netronome/nic_AMDA0058-0011_2x40.nffw',
+      '/opt/netronome/agilio-sriov-firmware/nic_AMDA0058-0011_2x40.nffw',
+    );
     const r = await host.check('firmware-links');
     expect(r).toMatchObject({ status: 'pass', evidence: '2 links point into nic-sriov/, 1 outside /lib/firmware/netronome (left alone)' });
   });
@@ -54,7 +66,9 @@ describe('firmware-links', () => {
     await writeOrphanBoard(host.root);
     const r = await host.check('firmware-links');
     expect(r.status).toBe('warn');
-    expect(r.evidence).toBe('3 links point into nic-sriov/; nic_AMDA0099-0001_2x25.nffw -> nic/nic_AMDA0099-0001_2x25.nffw: no nic-sriov/ counterpart');
+    expect(r.evidence).toBe(
+      '3 links point into nic-sriov/; nic_AMDA0099-0001_2x25.nffw -> nic/nic_AMDA0099-0001_2x25.nffw: no nic-sriov/ counterpart',
+    );
   });
 
   it('fails when nic-sriov is missing, pointing at the support-site packages', async () => {
@@ -62,7 +76,9 @@ describe('firmware-links', () => {
     const r = await host.check('firmware-links');
     expect(r.status).toBe('fail');
     expect(r.evidence).toBe('/lib/firmware/netronome/nic-sriov/ is missing (3 links, none can point there)');
-    expect(r.fix).toMatch(/yum update linux-firmware .*dpkg -i agilio-sriov-firmware-2\.1\.x\.deb .*yum -y install agilio-sriov-firmware-2\.1\.x\.rpm/);
+    expect(r.fix).toMatch(
+      /yum update linux-firmware .*dpkg -i agilio-sriov-firmware-2\.1\.x\.deb .*yum -y install agilio-sriov-firmware-2\.1\.x\.rpm/,
+    );
   });
 
   it('follows the configured flavour and directory', async () => {
@@ -70,6 +86,9 @@ describe('firmware-links', () => {
     config.firmware = { dir: '/usr/lib/firmware/netronome', flavour: 'nic', guard: 'warn' };
     await link(host.root, '/usr/lib/firmware', '../../lib/firmware');
     const r = await host.check('firmware-links', { config });
-    expect(r).toMatchObject({ status: 'fail', evidence: '3 of 3 links point into nic-sriov, not nic (e.g. nic_AMDA0058-0011_2x40.nffw -> nic-sriov/nic_AMDA0058-0011_2x40.nffw)' });
+    expect(r).toMatchObject({
+      status: 'fail',
+      evidence: '3 of 3 links point into nic-sriov, not nic (e.g. nic_AMDA0058-0011_2x40.nffw -> nic-sriov/nic_AMDA0058-0011_2x40.nffw)',
+    });
   });
 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../../src/model/config.js';
 import { APPARMOR_GUIDE_LINES, QEMU, forwarderDefaults, isRoot, link, put, remove } from './fixture-host.js';
 import { useGuideHost } from './check-helpers.js';
+import { assertPresent, skipWhenMissing } from '../../helpers/requires.js';
 
 const host = useGuideHost();
 
@@ -65,7 +66,10 @@ describe('forwarder-installed', () => {
     config.forwarder.enabled = false;
     await remove(host.root, '/lib/systemd/system/virtio-forwarder.service');
     for (const id of ['forwarder-installed', 'forwarder-service', 'forwarder-mode', 'forwarder-ipc', 'socket-dir'] as const) {
-      expect(await host.check(id, { config })).toMatchObject({ status: 'skip', evidence: 'forwarder.enabled is false in the configuration' });
+      expect(await host.check(id, { config })).toMatchObject({
+        status: 'skip',
+        evidence: 'forwarder.enabled is false in the configuration',
+      });
     }
   });
 });
@@ -96,8 +100,13 @@ describe('forwarder-service', () => {
   });
 
   it('skips, saying why, when systemctl cannot answer', async () => {
-    const r = await host.check('forwarder-service', { readUnitActiveState: () => Promise.reject(new Error('System has not been booted with systemd')) });
-    expect(r).toMatchObject({ status: 'skip', evidence: expect.stringMatching(/systemctl is-active failed: System has not been booted with systemd$/) });
+    const r = await host.check('forwarder-service', {
+      readUnitActiveState: () => Promise.reject(new Error('System has not been booted with systemd')),
+    });
+    expect(r).toMatchObject({
+      status: 'skip',
+      evidence: expect.stringMatching(/systemctl is-active failed: System has not been booted with systemd$/),
+    });
   });
 });
 
@@ -112,13 +121,18 @@ describe('forwarder-mode', () => {
     await put(host.root, '/etc/default/virtioforwarder', `${forwarderDefaults('').replace('VIRTIOFWD_VHOST_CLIENT=', '#')}${line}\n`);
     const r = await host.check('forwarder-mode');
     expect(r.status).toBe(status);
-    if (status === 'fail') expect(r.fix).toBe('set "VIRTIOFWD_VHOST_CLIENT=" (blank) in /etc/default/virtioforwarder, then systemctl restart virtio-forwarder');
+    if (status === 'fail')
+      expect(r.fix).toBe('set "VIRTIOFWD_VHOST_CLIENT=" (blank) in /etc/default/virtioforwarder, then systemctl restart virtio-forwarder');
   });
 });
 
 describe('forwarder-ipc', () => {
   it('fails when port control is not on IPC', async () => {
-    await put(host.root, '/etc/default/virtioforwarder', forwarderDefaults('').replace('VIRTIOFWD_IPC_PORT_CONTROL=y', 'VIRTIOFWD_IPC_PORT_CONTROL='));
+    await put(
+      host.root,
+      '/etc/default/virtioforwarder',
+      forwarderDefaults('').replace('VIRTIOFWD_IPC_PORT_CONTROL=y', 'VIRTIOFWD_IPC_PORT_CONTROL='),
+    );
     const r = await host.check('forwarder-ipc');
     expect(r).toEqual({
       id: 'forwarder-ipc',
@@ -132,12 +146,18 @@ describe('forwarder-ipc', () => {
     const probe = (): Promise<unknown> => Promise.reject(new Error('ERR_FORWARDER_TIMEOUT: no reply within 2000 ms'));
     const r = await host.check('forwarder-ipc', { probeForwarder: probe });
     expect(r.status).toBe('fail');
-    expect(r.evidence).toMatch(/ipc:\/\/\/var\/run\/virtio-forwarder\/port_control does not answer: ERR_FORWARDER_TIMEOUT: no reply within 2000 ms$/);
+    expect(r.evidence).toMatch(
+      /ipc:\/\/\/var\/run\/virtio-forwarder\/port_control does not answer: ERR_FORWARDER_TIMEOUT: no reply within 2000 ms$/,
+    );
     expect(r.fix).toBe('systemctl start virtio-forwarder (and see journalctl -fu virtio-forwarder)');
   });
 
   it('fails when the forwarder listens elsewhere than vfkeeper is configured for', async () => {
-    await put(host.root, '/etc/default/virtioforwarder', forwarderDefaults('').replace('ipc:///var/run/virtio-forwarder/port_control', 'ipc:///run/vio/pc'));
+    await put(
+      host.root,
+      '/etc/default/virtioforwarder',
+      forwarderDefaults('').replace('ipc:///var/run/virtio-forwarder/port_control', 'ipc:///run/vio/pc'),
+    );
     const r = await host.check('forwarder-ipc');
     expect(r).toMatchObject({ status: 'fail', evidence: expect.stringMatching(/^the forwarder listens on ipc:\/\/\/run\/vio\/pc/) });
   });
@@ -152,28 +172,41 @@ describe('socket-dir', () => {
     expect(r.fix).toMatch(/chown -R libvirt-qemu:kvm \/tmp\/virtio-forwarder\//);
   });
 
-  it.skipIf(!isRoot)('fails when a socket belongs to host.root, with the guide chown', async () => {
+  it.skipIf(skipWhenMissing(isRoot))('fails when a socket belongs to host.root, with the guide chown', async () => {
+    assertPresent(isRoot, 'root');
     await chown(join(host.root, '/tmp/virtio-forwarder/virtio-forwarder1.sock'), 0, 0);
     const r = await host.check('socket-dir');
     expect(r.status).toBe('fail');
-    expect(r.evidence).toBe(`/tmp/virtio-forwarder/virtio-forwarder1.sock is owned by 0:0; want libvirt-qemu:kvm (${QEMU.uid}:${QEMU.gid})`);
+    expect(r.evidence).toBe(
+      `/tmp/virtio-forwarder/virtio-forwarder1.sock is owned by 0:0; want libvirt-qemu:kvm (${QEMU.uid}:${QEMU.gid})`,
+    );
     expect(r.fix).toBe("chown -R libvirt-qemu:kvm /tmp/virtio-forwarder/ (vfkeeper's daemon then keeps new sockets so)");
   });
 
   it('fails when the owner does not exist on the host', async () => {
     await put(host.root, '/etc/group', 'root:x:0:\n');
     const r = await host.check('socket-dir');
-    expect(r).toMatchObject({ status: 'fail', evidence: 'the socket owner libvirt-qemu:kvm cannot be resolved: group kvm does not exist (/etc/group)' });
+    expect(r).toMatchObject({
+      status: 'fail',
+      evidence: 'the socket owner libvirt-qemu:kvm cannot be resolved: group kvm does not exist (/etc/group)',
+    });
   });
 
   it('fails when the forwarder puts its sockets elsewhere', async () => {
-    await put(host.root, '/etc/default/virtioforwarder', forwarderDefaults('').replace('VIRTIOFWD_SOCKET_DIR=/tmp/virtio-forwarder', 'VIRTIOFWD_SOCKET_DIR=/run/vio'));
+    await put(
+      host.root,
+      '/etc/default/virtioforwarder',
+      forwarderDefaults('').replace('VIRTIOFWD_SOCKET_DIR=/tmp/virtio-forwarder', 'VIRTIOFWD_SOCKET_DIR=/run/vio'),
+    );
     const r = await host.check('socket-dir');
     expect(r).toMatchObject({ status: 'fail', fix: 'set forwarder.socket_dir: /run/vio in /etc/vfkeeper/vfkeeper.yaml' });
   });
 
   it('uses the resolver it is given', async () => {
     const r = await host.check('socket-dir', { resolveOwner: () => Promise.resolve({ uid: 4242, gid: 4242 }) });
-    expect(r).toMatchObject({ status: 'fail', evidence: expect.stringMatching(/^\/tmp\/virtio-forwarder is owned by \d+:\d+, .*want libvirt-qemu:kvm \(4242:4242\)$/) });
+    expect(r).toMatchObject({
+      status: 'fail',
+      evidence: expect.stringMatching(/^\/tmp\/virtio-forwarder is owned by \d+:\d+, .*want libvirt-qemu:kvm \(4242:4242\)$/),
+    });
   });
 });

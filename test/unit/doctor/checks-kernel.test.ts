@@ -9,7 +9,9 @@ describe('sriov-bios', () => {
     await put(host.root, '/var/log/kern.log', 'a\nJun  1 10:00:01 host kernel: nfp 0000:02:00.0: PCI SR-IOV:-12\nb\n');
     const r = await host.check('sriov-bios');
     expect(r.status).toBe('fail');
-    expect(r.evidence).toBe('/var/log/kern.log has "Jun  1 10:00:01 host kernel: nfp 0000:02:00.0: PCI SR-IOV:-12": SR-IOV is off in the BIOS');
+    expect(r.evidence).toBe(
+      '/var/log/kern.log has "Jun  1 10:00:01 host kernel: nfp 0000:02:00.0: PCI SR-IOV:-12": SR-IOV is off in the BIOS',
+    );
     expect(r.fix).toMatch(/^enable SR-IOV \(and VT-d \/ AMD-Vi\) in the BIOS\/UEFI setup, then reboot/);
   });
 
@@ -27,7 +29,9 @@ describe('sriov-bios', () => {
 
   it('skips, with each reason, when no log can be read', async () => {
     await remove(host.root, '/var/log/kern.log');
-    const r = await host.check('sriov-bios', { readKernelLog: () => Promise.reject(new Error('dmesg: read kernel buffer failed: Operation not permitted')) });
+    const r = await host.check('sriov-bios', {
+      readKernelLog: () => Promise.reject(new Error('dmesg: read kernel buffer failed: Operation not permitted')),
+    });
     expect(r.status).toBe('skip');
     expect(r.evidence).toBe(
       'no kernel log could be read: dmesg: dmesg: read kernel buffer failed: Operation not permitted; /var/log/kern.log does not exist; /var/log/messages does not exist',

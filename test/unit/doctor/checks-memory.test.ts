@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { QEMU, dir, isRoot, put, remove } from './fixture-host.js';
 import { useGuideHost } from './check-helpers.js';
+import { assertPresent, skipWhenMissing } from '../../helpers/requires.js';
 
 const host = useGuideHost();
 
@@ -11,7 +12,9 @@ describe('hugepages-2m', () => {
     await put(host.root, '/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages', '1024\n');
     const r = await host.check('hugepages-2m');
     expect(r.status).toBe('fail');
-    expect(r.evidence).toBe('1024 pages of 2M reserved (/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages), virtio-forwarder needs at least 1375');
+    expect(r.evidence).toBe(
+      '1024 pages of 2M reserved (/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages), virtio-forwarder needs at least 1375',
+    );
     expect(r.fix).toMatch(/^add hugepagesz=2M hugepages=1375 to GRUB_CMDLINE_LINUX_DEFAULT/);
     expect(r.fix).toContain('echo 2048 > /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages');
   });
@@ -19,7 +22,10 @@ describe('hugepages-2m', () => {
   it('skips when the count is garbage', async () => {
     await put(host.root, '/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages', 'lots\n');
     const r = await host.check('hugepages-2m');
-    expect(r).toMatchObject({ status: 'skip', evidence: '/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages holds "lots", not a count' });
+    expect(r).toMatchObject({
+      status: 'skip',
+      evidence: '/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages holds "lots", not a count',
+    });
   });
 });
 
@@ -44,11 +50,17 @@ describe('hugetlbfs', () => {
     const r = await host.check('hugetlbfs');
     expect(r.status).toBe('fail');
     expect(r.evidence).toBe('hugetlbfs mounts: /dev/hugepages (2M); in use: 2M, 1G; no mount for 1G');
-    expect(r.fix).toBe('mkdir -p /dev/hugepages-1G && mount nodev -t hugetlbfs -o rw,pagesize=1G /dev/hugepages-1G/ (and an fstab line to keep it)');
+    expect(r.fix).toBe(
+      'mkdir -p /dev/hugepages-1G && mount nodev -t hugetlbfs -o rw,pagesize=1G /dev/hugepages-1G/ (and an fstab line to keep it)',
+    );
   });
 
   it('takes a mount without pagesize= as the default size from /proc/meminfo', async () => {
-    await put(host.root, '/proc/mounts', 'hugetlbfs /dev/hugepages hugetlbfs rw,pagesize=2M 0 0\nnone /mnt/huge\\040pages hugetlbfs rw 0 0\n');
+    await put(
+      host.root,
+      '/proc/mounts',
+      'hugetlbfs /dev/hugepages hugetlbfs rw,pagesize=2M 0 0\nnone /mnt/huge\\040pages hugetlbfs rw 0 0\n',
+    );
     const r = await host.check('hugetlbfs');
     expect(r).toMatchObject({ status: 'pass', evidence: 'hugetlbfs mounts: /dev/hugepages (2M), /mnt/huge pages (1G); in use: 2M, 1G' });
   });
@@ -58,7 +70,9 @@ describe('hugetlbfs', () => {
     await put(host.root, '/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages', '0\n');
     const r = await host.check('hugetlbfs');
     expect(r.status).toBe('fail');
-    expect(r.fix).toBe('mkdir -p /dev/hugepages && mount nodev -t hugetlbfs -o rw,pagesize=2M /dev/hugepages/ (and an fstab line to keep it)');
+    expect(r.fix).toBe(
+      'mkdir -p /dev/hugepages && mount nodev -t hugetlbfs -o rw,pagesize=2M /dev/hugepages/ (and an fstab line to keep it)',
+    );
   });
 });
 
@@ -68,14 +82,22 @@ describe('libvirt-hugepage-dirs', () => {
     const r = await host.check('libvirt-hugepage-dirs');
     expect(r.status).toBe('fail');
     expect(r.evidence).toBe(`/dev/hugepages-1G/libvirt does not exist; want libvirt-qemu:kvm (${QEMU.uid}:${QEMU.gid})`);
-    expect(r.fix).toBe('mkdir -p /dev/hugepages-1G/libvirt && chown -R libvirt-qemu:kvm /dev/hugepages-1G/libvirt; then systemctl restart libvirtd');
+    expect(r.fix).toBe(
+      'mkdir -p /dev/hugepages-1G/libvirt && chown -R libvirt-qemu:kvm /dev/hugepages-1G/libvirt; then systemctl restart libvirtd',
+    );
   });
 
-  it.skipIf(!isRoot)('fails when the directory belongs to root', async () => {
+  it.skipIf(skipWhenMissing(isRoot))('fails when the directory belongs to root', async () => {
+    assertPresent(isRoot, 'root');
     await chown(join(host.root, '/dev/hugepages/libvirt'), 0, 0);
     const r = await host.check('libvirt-hugepage-dirs');
-    expect(r).toMatchObject({ status: 'fail', evidence: `/dev/hugepages/libvirt is owned by 0:0; want libvirt-qemu:kvm (${QEMU.uid}:${QEMU.gid})` });
-    expect(r.fix).toBe('mkdir -p /dev/hugepages/libvirt && chown -R libvirt-qemu:kvm /dev/hugepages/libvirt; then systemctl restart libvirtd');
+    expect(r).toMatchObject({
+      status: 'fail',
+      evidence: `/dev/hugepages/libvirt is owned by 0:0; want libvirt-qemu:kvm (${QEMU.uid}:${QEMU.gid})`,
+    });
+    expect(r.fix).toBe(
+      'mkdir -p /dev/hugepages/libvirt && chown -R libvirt-qemu:kvm /dev/hugepages/libvirt; then systemctl restart libvirtd',
+    );
   });
 
   it('uses the qemu user on RHEL, where there is no libvirt-qemu', async () => {
@@ -88,7 +110,9 @@ describe('libvirt-hugepage-dirs', () => {
     await put(host.root, '/etc/passwd', 'root:x:0:0::/root:/bin/bash\n');
     const r = await host.check('libvirt-hugepage-dirs');
     expect(r.status).toBe('skip');
-    expect(r.evidence).toBe('no QEMU user and kvm group: user libvirt-qemu does not exist (/etc/passwd); user qemu does not exist (/etc/passwd) (is libvirt installed?)');
+    expect(r.evidence).toBe(
+      'no QEMU user and kvm group: user libvirt-qemu does not exist (/etc/passwd); user qemu does not exist (/etc/passwd) (is libvirt installed?)',
+    );
   });
 
   it('fails when the path is a file, not a directory', async () => {

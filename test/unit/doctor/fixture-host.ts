@@ -113,10 +113,18 @@ export async function writeOrphanBoard(root: string): Promise<void> {
 /** What every host has: accounts, os-release, CPU, modules, the forwarder package. */
 async function writeCommon(root: string): Promise<void> {
   await put(root, '/etc/os-release', 'NAME="Ubuntu"\nVERSION_ID="22.04"\nID=ubuntu\nID_LIKE=debian\n');
-  await put(root, '/etc/passwd', `root:x:0:0:root:/root:/bin/bash\nlibvirt-qemu:x:${QEMU.uid}:108:Libvirt Qemu,,,:/var/lib/libvirt:/usr/sbin/nologin\n`);
+  await put(
+    root,
+    '/etc/passwd',
+    `root:x:0:0:root:/root:/bin/bash\nlibvirt-qemu:x:${QEMU.uid}:108:Libvirt Qemu,,,:/var/lib/libvirt:/usr/sbin/nologin\n`,
+  );
   await put(root, '/etc/group', `root:x:0:\nkvm:x:${QEMU.gid}:\nlibvirt:x:108:\n`);
   await put(root, '/proc/cpuinfo', 'processor\t: 0\nvendor_id\t: GenuineIntel\n');
-  await put(root, `/lib/modules/${KERNEL}/modules.dep`, 'kernel/drivers/vfio/pci/vfio-pci.ko.zst: kernel/drivers/vfio/pci/vfio-pci-core.ko.zst\n');
+  await put(
+    root,
+    `/lib/modules/${KERNEL}/modules.dep`,
+    'kernel/drivers/vfio/pci/vfio-pci.ko.zst: kernel/drivers/vfio/pci/vfio-pci-core.ko.zst\n',
+  );
   await put(root, `/lib/modules/${KERNEL}/modules.builtin`, 'kernel/drivers/vfio/vfio.ko\n');
   await put(root, '/lib/systemd/system/virtio-forwarder.service', '[Service]\nExecStart=/usr/lib/virtio-forwarder/vio4wd-start.sh\n');
   await dir(root, '/sys/kernel/iommu_groups');
@@ -141,9 +149,17 @@ export async function writeFreshHost(root: string): Promise<void> {
 /** Every step of the guide done. */
 export async function writeGuideHost(root: string): Promise<void> {
   await writeCommon(root);
-  await put(root, '/proc/cmdline', 'BOOT_IMAGE=/boot/vmlinuz-6.8.0-31-generic root=UUID=179b45a3 ro console=tty1 intel_iommu=on iommu=pt hugepagesz=2M hugepages=1375 default_hugepagesz=1G hugepagesz=1G hugepages=8\n');
+  await put(
+    root,
+    '/proc/cmdline',
+    'BOOT_IMAGE=/boot/vmlinuz-6.8.0-31-generic root=UUID=179b45a3 ro console=tty1 intel_iommu=on iommu=pt hugepagesz=2M hugepages=1375 default_hugepagesz=1G hugepagesz=1G hugepages=8\n',
+  );
   await put(root, '/proc/meminfo', 'MemTotal:       65843808 kB\nHugepagesize:    1048576 kB\n');
-  await put(root, '/proc/mounts', 'hugetlbfs /dev/hugepages hugetlbfs rw,relatime,pagesize=2M 0 0\nnodev /dev/hugepages-1G hugetlbfs rw,relatime,pagesize=1024M 0 0\n');
+  await put(
+    root,
+    '/proc/mounts',
+    'hugetlbfs /dev/hugepages hugetlbfs rw,relatime,pagesize=2M 0 0\nnodev /dev/hugepages-1G hugetlbfs rw,relatime,pagesize=1024M 0 0\n',
+  );
   await put(root, '/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages', '1375\n');
   await put(root, '/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages', '8\n');
   for (const g of ['0', '1', '17']) await dir(root, `/sys/kernel/iommu_groups/${g}/devices`);
@@ -151,13 +167,21 @@ export async function writeGuideHost(root: string): Promise<void> {
   await dir(root, '/dev/hugepages/libvirt', QEMU);
   await dir(root, '/dev/hugepages-1G/libvirt', QEMU);
   await writeFirmwareTree(root, 'nic-sriov');
-  await put(root, '/etc/apparmor.d/abstractions/libvirt-qemu', `${APPARMOR_STOCK.replace('/tmp/ r,', '/tmp/{,**} r,')}${APPARMOR_GUIDE_LINES.join('\n')}\n`);
+  await put(
+    root,
+    '/etc/apparmor.d/abstractions/libvirt-qemu',
+    `${APPARMOR_STOCK.replace('/tmp/ r,', '/tmp/{,**} r,')}${APPARMOR_GUIDE_LINES.join('\n')}\n`,
+  );
   await put(root, '/etc/default/virtioforwarder', forwarderDefaults(''));
   await link(root, '/etc/systemd/system/multi-user.target.wants/virtio-forwarder.service', '/lib/systemd/system/virtio-forwarder.service');
   await dir(root, '/tmp/virtio-forwarder', QEMU);
   await put(root, '/tmp/virtio-forwarder/virtio-forwarder1.sock', '');
   if (isRoot) await chown(join(root, '/tmp/virtio-forwarder/virtio-forwarder1.sock'), QEMU.uid, QEMU.gid);
-  await put(root, '/var/log/kern.log', 'Jun  1 10:00:01 host kernel: nfp 0000:02:00.0: Netronome Flow Processor NFP4000/NFP5000/NFP6000 PCIe Card Probe\n');
+  await put(
+    root,
+    '/var/log/kern.log',
+    'Jun  1 10:00:01 host kernel: nfp 0000:02:00.0: Netronome Flow Processor NFP4000/NFP5000/NFP6000 PCIe Card Probe\n',
+  );
 }
 
 /** Inputs for a fixture root: the guide's PF and a forwarder that answers, unless overridden. */

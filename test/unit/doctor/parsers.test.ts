@@ -81,7 +81,9 @@ describe('kernel text', () => {
 
 describe('accounts', () => {
   it('reads names and ids, first entry winning, ignoring garbage', () => {
-    const ids = parseIdFile('root:x:0:0::/root:/bin/bash\nlibvirt-qemu:x:64055:108::/:/bin/false\n#c:x:1:\nbad\nlibvirt-qemu:x:1:1\nx:x:notanumber:\n');
+    const ids = parseIdFile(
+      'root:x:0:0::/root:/bin/bash\nlibvirt-qemu:x:64055:108::/:/bin/false\n#c:x:1:\nbad\nlibvirt-qemu:x:1:1\nx:x:notanumber:\n',
+    );
     expect(Object.fromEntries(ids)).toEqual({ root: 0, 'libvirt-qemu': 64055 });
   });
 

@@ -81,7 +81,20 @@ describe('doctor on a root where nothing can be read', () => {
     const report = await runDoctor({ root: host.root, config: inputsFor(host.root).config });
     expect(report.checks).toHaveLength(CHECK_IDS.length);
     const c = byId(report.checks);
-    for (const id of ['sriov-bios', 'firmware', 'iommu', 'vfio', 'hugepages-2m', 'hugepages-1g', 'hugetlbfs', 'libvirt-hugepage-dirs', 'apparmor', 'forwarder-service', 'forwarder-mode', 'forwarder-ipc']) {
+    for (const id of [
+      'sriov-bios',
+      'firmware',
+      'iommu',
+      'vfio',
+      'hugepages-2m',
+      'hugepages-1g',
+      'hugetlbfs',
+      'libvirt-hugepage-dirs',
+      'apparmor',
+      'forwarder-service',
+      'forwarder-mode',
+      'forwarder-ipc',
+    ]) {
       expect(c.get(id)?.status, `${id}: ${c.get(id)?.evidence ?? ''}`).toBe('skip');
       expect(c.get(id)?.evidence, id).not.toBe('');
     }
@@ -99,9 +112,15 @@ describe('doctor on a root where nothing can be read', () => {
     for (const p of ['/proc/cmdline', '/proc/mounts', '/etc/default/virtioforwarder', '/etc/os-release']) await mkdir(`${host.root}${p}`);
     await writeFile(`${host.root}/sys/kernel/iommu_groups`, 'not a directory');
     const c = byId((await runDoctor(inputsFor(host.root))).checks);
-    expect(c.get('iommu')).toMatchObject({ status: 'skip', evidence: '/proc/cmdline: is a directory (EISDIR); /sys/kernel/iommu_groups: not a directory (ENOTDIR)' });
+    expect(c.get('iommu')).toMatchObject({
+      status: 'skip',
+      evidence: '/proc/cmdline: is a directory (EISDIR); /sys/kernel/iommu_groups: not a directory (ENOTDIR)',
+    });
     expect(c.get('hugetlbfs')).toMatchObject({ status: 'skip', evidence: '/proc/mounts: is a directory (EISDIR)' });
     expect(c.get('forwarder-mode')).toMatchObject({ status: 'skip', evidence: '/etc/default/virtioforwarder: is a directory (EISDIR)' });
-    expect(c.get('apparmor')).toMatchObject({ status: 'skip', evidence: expect.stringMatching(/^cannot tell the distribution: \/etc\/os-release: is a directory/) });
+    expect(c.get('apparmor')).toMatchObject({
+      status: 'skip',
+      evidence: expect.stringMatching(/^cannot tell the distribution: \/etc\/os-release: is a directory/),
+    });
   });
 });

@@ -9,7 +9,9 @@ function errorOf(r: HookResult): { code: string; message: string; hint: string |
 describe('vfkeeper hook networkmanager IFACE ACTION', () => {
   it.each(['up', 'pre-up'])('turns %s into a hook event for the interface', (action) => {
     expect(parseHookInvocation(['networkmanager', 'enp2s0np0', action], {})).toEqual({
-      kind: 'event', dispatcher: 'networkmanager', event: { source: 'hook', kind: 'netdev', netdev: 'enp2s0np0', action },
+      kind: 'event',
+      dispatcher: 'networkmanager',
+      event: { source: 'hook', kind: 'netdev', netdev: 'enp2s0np0', action },
     });
   });
 
@@ -58,7 +60,9 @@ describe('vfkeeper hook networkmanager IFACE ACTION', () => {
 describe('vfkeeper hook networkd STATE', () => {
   it.each(['routable', 'configured'])('turns %s with IFACE from the environment into a hook event', (state) => {
     expect(parseHookInvocation(['networkd', state], { IFACE: 'enp2s0np0', STATE: state })).toEqual({
-      kind: 'event', dispatcher: 'networkd', event: { source: 'hook', kind: 'netdev', netdev: 'enp2s0np0', action: state },
+      kind: 'event',
+      dispatcher: 'networkd',
+      event: { source: 'hook', kind: 'netdev', netdev: 'enp2s0np0', action: state },
     });
   });
 
@@ -68,7 +72,8 @@ describe('vfkeeper hook networkd STATE', () => {
 
   it.each(['degraded', 'carrier', 'no-carrier', 'off', 'configuring'])('ignores %s', (state) => {
     expect(parseHookInvocation(['networkd', state], { IFACE: 'eth1' })).toEqual({
-      kind: 'ignored', reason: `networkd action "${state}" is not routable or configured`,
+      kind: 'ignored',
+      reason: `networkd action "${state}" is not routable or configured`,
     });
   });
 

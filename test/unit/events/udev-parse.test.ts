@@ -44,7 +44,15 @@ describe('UdevParser on recorded monitor output', () => {
       ['bind', '0000:01:00.1', 'vfio-pci'],
       ['remove', '0000:01:00.1', null],
     ]);
-    expect(events[0]).toEqual({ source: 'udev', kind: 'pci', action: 'add', pci: '0000:01:00.1', driver: null, pciId: '1b36:0010', physfn: null });
+    expect(events[0]).toEqual({
+      source: 'udev',
+      kind: 'pci',
+      action: 'add',
+      pci: '0000:01:00.1',
+      driver: null,
+      pciId: '1b36:0010',
+      physfn: null,
+    });
   });
 
   it('sees a hot-added PF add before its bind, then its change', () => {
@@ -114,11 +122,18 @@ describe('UdevParser on recorded monitor output', () => {
   it('parses 1,000 records that arrive in one chunk, in order', () => {
     const hex = (n: number) => n.toString(16).padStart(2, '0');
     const addr = (i: number) => `0000:${hex(0x10 + (i >> 8))}:${hex((i >> 3) & 0x1f)}.${i & 7}`;
-    const record = (i: number) => [
-      `UDEV  [${100 + i}.000000] bind     /devices/pci0000:00/0000:00:02.0/${addr(i)} (pci)`,
-      'ACTION=bind', `DEVPATH=/devices/pci0000:00/0000:00:02.0/${addr(i)}`, 'SUBSYSTEM=pci', 'DRIVER=vfio-pci',
-      'PCI_ID=19EE:6003', `PCI_SLOT_NAME=${addr(i)}`, `SEQNUM=${5000 + i}`, '',
-    ].join('\n');
+    const record = (i: number) =>
+      [
+        `UDEV  [${100 + i}.000000] bind     /devices/pci0000:00/0000:00:02.0/${addr(i)} (pci)`,
+        'ACTION=bind',
+        `DEVPATH=/devices/pci0000:00/0000:00:02.0/${addr(i)}`,
+        'SUBSYSTEM=pci',
+        'DRIVER=vfio-pci',
+        'PCI_ID=19EE:6003',
+        `PCI_SLOT_NAME=${addr(i)}`,
+        `SEQNUM=${5000 + i}`,
+        '',
+      ].join('\n');
     const ids = Array.from({ length: 1000 }, (_, i) => i);
     const text = fixture('banner.txt') + ids.map(record).join('\n') + '\n';
     const { events, warnings } = parse(text);

@@ -2,7 +2,7 @@ import { lstat, readdir, readFile, readlink, stat, writeFile } from 'node:fs/pro
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyFirmwareLink, readFirmwareTree } from '../../../src/host/firmware-links.js';
-import { planFirmwareLinks, planFirmwareRepoints } from '../../../src/core/plan-firmware.js';
+import { planFirmwareLinks, planFirmwareRepoints } from '../../../src/plan/plan-firmware.js';
 import { BOARDS, link, put, useFixtureRoot, writeFirmwareTree, writeOrphanBoard } from '../doctor/fixture-host.js';
 
 const DIR = '/lib/firmware/netronome';

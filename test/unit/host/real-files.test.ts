@@ -34,7 +34,12 @@ describe('listSockets', () => {
     await mkdir(path.join(dir, 'subdir'));
     const st = await lstat(dir);
     const entries = await createRealFiles().listSockets(dir);
-    expect(entries.map((e) => path.basename(e.path))).toEqual(['sockets', 'virtio-forwarder1.sock', 'virtio-forwarder10.sock', 'virtio-forwarder2.sock']);
+    expect(entries.map((e) => path.basename(e.path))).toEqual([
+      'sockets',
+      'virtio-forwarder1.sock',
+      'virtio-forwarder10.sock',
+      'virtio-forwarder2.sock',
+    ]);
     expect(entries.every((e) => e.uid === st.uid && e.gid === st.gid)).toBe(true);
   });
 
@@ -66,7 +71,10 @@ describe('resolveOwner', () => {
   it('refuses an unknown user every time it is asked, naming it', async () => {
     const files = createRealFiles();
     for (let i = 0; i < 2; i++) {
-      await expect(files.resolveOwner('no-such-user-vfk:root')).rejects.toMatchObject({ code: 'ERR_NO_SUCH_USER', message: expect.stringContaining('no-such-user-vfk') });
+      await expect(files.resolveOwner('no-such-user-vfk:root')).rejects.toMatchObject({
+        code: 'ERR_NO_SUCH_USER',
+        message: expect.stringContaining('no-such-user-vfk'),
+      });
     }
   });
 });

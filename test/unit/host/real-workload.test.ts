@@ -31,4 +31,22 @@ describe('openVfioGroups', () => {
     proc('200', null, { '3': '/dev/vfio/7' });
     expect(Object.fromEntries(await createRealWorkload(t.path('.')).openVfioGroups())).toEqual({ '7': ['?[200]'] });
   });
+
+  it('fails the whole scan, naming the path and errno, when a process cannot be read: unknown is never "nobody"', async () => {
+    proc('300', 'qemu-system-x86', { '3': '/dev/vfio/9' });
+    // A process whose fd directory is not a directory (ENOTDIR): neither gone nor readable.
+    mkdirSync(t.path('301'));
+    writeFileSync(join(t.path('301'), 'fd'), '');
+    await expect(createRealWorkload(t.path('.')).openVfioGroups()).rejects.toMatchObject({
+      code: 'ERR_WORKLOAD_SCAN',
+      context: { errno: 'ENOTDIR', path: join(t.path('301'), 'fd') },
+    });
+  });
+
+  it('fails when /proc itself cannot be read', async () => {
+    await expect(createRealWorkload(t.path('no-proc')).openVfioGroups()).rejects.toMatchObject({
+      code: 'ERR_WORKLOAD_SCAN',
+      context: { errno: 'ENOENT' },
+    });
+  });
 });

@@ -11,7 +11,11 @@ const host = (numVfs = 0) => {
   if (numVfs > 0) void h.sysfs.write(NUMVFS, `${numVfs}\n`);
   return h;
 };
-const errno = (p: Promise<unknown>) => p.then(() => 'ok', (e: { context?: { errno?: string } }) => e.context?.errno);
+const errno = (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (e: { context?: { errno?: string } }) => e.context?.errno,
+  );
 
 describe('sriov_numvfs', () => {
   it('follows the kernel: same count no-op, non-zero to non-zero EBUSY, above total ERANGE, junk EINVAL', async () => {
@@ -23,7 +27,15 @@ describe('sriov_numvfs', () => {
     expect(await errno(h.sysfs.write(NUMVFS, '0\n'))).toBe('ok');
     expect(await h.sysfs.read(NUMVFS)).toBe('0\n');
     expect(await errno(h.sysfs.write(NUMVFS, '2\n'))).toBe('ok');
-    expect(h.kernel.state.writes.map((w) => `${w.value}:${w.result}`)).toEqual(['4:ok', '4:ok', '2:EBUSY', '9:ERANGE', 'two:EINVAL', '0:ok', '2:ok']);
+    expect(h.kernel.state.writes.map((w) => `${w.value}:${w.result}`)).toEqual([
+      '4:ok',
+      '4:ok',
+      '2:EBUSY',
+      '9:ERANGE',
+      'two:EINVAL',
+      '0:ok',
+      '2:ok',
+    ]);
   });
 
   it('is ENOENT with no PF driver bound (a hot-added PF before its bind)', async () => {
@@ -44,8 +56,15 @@ describe('sriov_numvfs', () => {
 
   it('emits udev-shaped events: VF add with an empty DRIVER, then bind with it, and a PF change', async () => {
     const h = host(1);
-    const events = h.kernel.state.events.map((e) => `${e.action} ${e.subsystem} ${e.properties['PCI_SLOT_NAME'] ?? e.properties['INTERFACE']} ${e.properties['DRIVER'] ?? ''}`.trim());
-    expect(events).toEqual(['add pci 0000:02:08.0', 'bind pci 0000:02:08.0 nfp_netvf', 'add net enp2s0np0v0', 'change pci 0000:02:00.0 nfp']);
+    const events = h.kernel.state.events.map((e) =>
+      `${e.action} ${e.subsystem} ${e.properties['PCI_SLOT_NAME'] ?? e.properties['INTERFACE']} ${e.properties['DRIVER'] ?? ''}`.trim(),
+    );
+    expect(events).toEqual([
+      'add pci 0000:02:08.0',
+      'bind pci 0000:02:08.0 nfp_netvf',
+      'add net enp2s0np0v0',
+      'change pci 0000:02:00.0 nfp',
+    ]);
   });
 
   it('blocks removing VFs while a VF group is open, as vfio does (reported by the write deadline)', async () => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../../src/model/config.js';
-import { observe } from '../../../src/core/observe.js';
+import { observe } from '../../../src/reconcile/observe.js';
 import { createRealSysfs } from '../../../src/host/real/sysfs.js';
 import { assertMayWrite } from '../../../src/host/real/sysfs-guard.js';
 import { createSimHost } from '../../../src/host/sim/sim-host.js';
@@ -22,8 +22,15 @@ writeSysfsTree(state, root);
 const real = createRealSysfs({ root, explicit: true, env: {} });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const implementations: Array<[string, Sysfs]> = [['simulated kernel', sim.sysfs], ['real adapter over a temp tree', real]];
-const errnoOf = async (p: Promise<unknown>) => p.then(() => 'ok', (e: { context?: { errno?: string } }) => e.context?.errno ?? 'no errno');
+const implementations: Array<[string, Sysfs]> = [
+  ['simulated kernel', sim.sysfs],
+  ['real adapter over a temp tree', real],
+];
+const errnoOf = async (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (e: { context?: { errno?: string } }) => e.context?.errno ?? 'no errno',
+  );
 
 describe.each(implementations)('Sysfs contract: %s', (_name, sysfs) => {
   it('lists PCI devices, PFs and VFs alike', async () => {
@@ -63,7 +70,10 @@ describe('observe over both implementations', () => {
     const a = await observe(sim, config, null);
     const b = await observe(overTree, config, null);
     expect(b).toEqual(a);
-    expect(a.observed.pfs.map((p) => [p.pci, p.numVfs, p.vfs.length])).toEqual([['0000:02:00.0', 3, 3], ['0000:03:00.0', 0, 0]]);
+    expect(a.observed.pfs.map((p) => [p.pci, p.numVfs, p.vfs.length])).toEqual([
+      ['0000:02:00.0', 3, 3],
+      ['0000:03:00.0', 0, 0],
+    ]);
   });
 });
 

@@ -12,8 +12,18 @@ const entries = parseCatalog(readFileSync(catalogPath, 'utf8'));
 // Fields vfkeeper's entries carry (the reconciler's step and refusal entries);
 // a @NAME@ outside this list is a typo that journalctl would print as NAME.
 const KNOWN_FIELDS = new Set([
-  'PCI_SLOT', 'VF_PCI_SLOT', 'NETDEV', 'VIRTIO_ID', 'SOCKET_PATH', 'FIRMWARE_LINK', 'ERRNO',
-  'VFKEEPER_RUN', 'VFKEEPER_EVENT', 'VFKEEPER_WHY', 'VFKEEPER_ERROR', 'VFKEEPER_HINT',
+  'PCI_SLOT',
+  'VF_PCI_SLOT',
+  'NETDEV',
+  'VIRTIO_ID',
+  'SOCKET_PATH',
+  'FIRMWARE_LINK',
+  'ERRNO',
+  'VFKEEPER_RUN',
+  'VFKEEPER_EVENT',
+  'VFKEEPER_WHY',
+  'VFKEEPER_ERROR',
+  'VFKEEPER_HINT',
 ]);
 
 describe('units/vfkeeper.catalog', () => {
@@ -30,7 +40,9 @@ describe('units/vfkeeper.catalog', () => {
   });
 
   it('labels each entry with the key its id belongs to', () => {
-    const wrong = entries.filter((e) => e.label !== messageKeyFor(e.id)).map((e) => `line ${e.line}: "${e.label}" is ${messageKeyFor(e.id)}`);
+    const wrong = entries
+      .filter((e) => e.label !== messageKeyFor(e.id))
+      .map((e) => `line ${e.line}: "${e.label}" is ${messageKeyFor(e.id)}`);
     expect(wrong).toEqual([]);
   });
 

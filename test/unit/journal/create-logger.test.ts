@@ -19,7 +19,11 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const failure = { priority: Priority.err, message: 'Failed to bind VF 0000:02:08.1 to vfio-pci', fields: { VF_PCI_SLOT: '0000:02:08.1', ERRNO: 'ENODEV' } };
+const failure = {
+  priority: Priority.err,
+  message: 'Failed to bind VF 0000:02:08.1 to vfio-pci',
+  fields: { VF_PCI_SLOT: '0000:02:08.1', ERRNO: 'ENODEV' },
+};
 const failureLine = '<3>Failed to bind VF 0000:02:08.1 to vfio-pci [VF_PCI_SLOT=0000:02:08.1 ERRNO=ENODEV]';
 
 describe('observeJournalSocket', () => {
@@ -80,7 +84,10 @@ describe('createLogger without a listening journald', () => {
   it('takes `journal` from VFKEEPER_LOG, and the mode option over it', async () => {
     const bindingPath = join(dir, 'absent.node');
     expect(await chooseLogSink({ env: { VFKEEPER_LOG: 'journal' }, bindingPath })).toHaveProperty('warning');
-    expect(await chooseLogSink({ env: { VFKEEPER_LOG: 'journal' }, mode: 'stderr', bindingPath })).toEqual({ sink: 'stderr', reason: 'stderr was asked for' });
+    expect(await chooseLogSink({ env: { VFKEEPER_LOG: 'journal' }, mode: 'stderr', bindingPath })).toEqual({
+      sink: 'stderr',
+      reason: 'stderr was asked for',
+    });
   });
 
   it('warns about a VFKEEPER_LOG it does not know and goes on as auto', async () => {

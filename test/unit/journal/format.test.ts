@@ -33,7 +33,11 @@ describe('formatJournalFields', () => {
   });
 
   it('does not let fields override the entry’s own identifier, priority, message or id', () => {
-    const entry: LogEntry = { priority: Priority.info, message: 'm', fields: { MESSAGE: 'x', priority: 0, SYSLOG_IDENTIFIER: 'y', MESSAGE_ID: 'z' } };
+    const entry: LogEntry = {
+      priority: Priority.info,
+      message: 'm',
+      fields: { MESSAGE: 'x', priority: 0, SYSLOG_IDENTIFIER: 'y', MESSAGE_ID: 'z' },
+    };
     expect(formatJournalFields(entry, 'vfkeeper')).toEqual(['SYSLOG_IDENTIFIER=vfkeeper', 'MESSAGE=m']);
   });
 

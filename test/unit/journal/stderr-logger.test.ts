@@ -11,7 +11,10 @@ describe('the stderr logger', () => {
     logger.log({ priority: Priority.info, message: 'VF 0000:02:08.0 bound to vfio-pci', fields: { VF_PCI_SLOT: '0000:02:08.0' } });
     logger.log({ priority: Priority.err, message: 'relay 1: forwarder did not answer' });
     await logger.flush();
-    expect(out.lines()).toEqual(['<6>VF 0000:02:08.0 bound to vfio-pci [VF_PCI_SLOT=0000:02:08.0]', '<3>relay 1: forwarder did not answer']);
+    expect(out.lines()).toEqual([
+      '<6>VF 0000:02:08.0 bound to vfio-pci [VF_PCI_SLOT=0000:02:08.0]',
+      '<3>relay 1: forwarder did not answer',
+    ]);
   });
 
   it('leaves out entries less severe than maxPriority', async () => {

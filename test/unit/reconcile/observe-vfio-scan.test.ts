@@ -2,10 +2,11 @@
 // only when there is a VF to be held, and at most once per observation: on
 // a hypervisor that read is the costly part of a run.
 import { describe, expect, it } from 'vitest';
-import { observe } from '../../../src/core/observe.js';
-import { reconcile } from '../../../src/core/reconcile.js';
+import { observe } from '../../../src/reconcile/observe.js';
+import { reconcile } from '../../../src/reconcile/run.js';
 import { createSimHost } from '../../../src/host/sim/sim-host.js';
 import { createSimState } from '../../../src/host/sim/state.js';
+import { HostError } from '../../../src/host/host-error.js';
 import type { Host } from '../../../src/host/types.js';
 import { defaultConfig } from '../../../src/model/config.js';
 import { MemoryLogger } from '../../helpers/events/memory-logger.js';
@@ -36,5 +37,22 @@ describe('the vfio holder scan', () => {
     const held = (await observe(host, config, null)).observed.pfs[0]?.vfs[1];
     expect(held?.vfioHolders).toEqual(['qemu-system-x86[4242]']);
     expect(scans() - before).toBe(2);
+  });
+});
+
+describe('a vfio holder scan that fails', () => {
+  it('is not read as "nobody holds a VF": the PF is observed with the reason, and a run refuses the count change', async () => {
+    const sim = createSimHost(createSimState({ pfs: 1, totalVfs: 8, numVfs: 0, firmware: 'sriov-2.1.14' }));
+    await sim.sysfs.write('bus/pci/devices/0000:02:00.0/sriov_numvfs', '2\n');
+    const written = sim.kernel.state.writes.length;
+    const denied = new HostError('ERR_WORKLOAD_SCAN', 'Could not read /proc/4242/fd (EACCES)', { path: '/proc/4242/fd', errno: 'EACCES' });
+    const host: Host = { ...sim, workload: { openVfioGroups: () => Promise.reject(denied) } };
+    const pf = (await observe(host, config, null)).observed.pfs[0];
+    expect(pf?.vfs).toHaveLength(2);
+    expect(pf?.workloadError).toContain('EACCES');
+    const report = await reconcile({ host, forwarder: null, config, logger: new MemoryLogger() }, { event: 'cli' });
+    expect(report.refusals).toEqual([expect.objectContaining({ kind: 'guard', code: 'ERR_GUARD_WORKLOAD_UNKNOWN' })]);
+    expect(sim.kernel.state.pfs[0]?.numVfs).toBe(2);
+    expect(sim.kernel.state.writes.slice(written).filter((w) => w.path.endsWith('sriov_numvfs'))).toEqual([]);
   });
 });

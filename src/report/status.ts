@@ -4,7 +4,7 @@
 import type { Config } from '../model/config.js';
 import { isRelayAttached, type Observed, type ObservedRelay, type RelayCounters } from '../model/observed.js';
 import type { PciAddress } from '../model/pci.js';
-import { wantedRelays } from './plan-relays.js';
+import { wantedRelays } from '../plan/plan-relays.js';
 
 export type RelayState = 'absent' | 'detached' | 'attached' | 'vm-connected' | 'unknown';
 

@@ -14,24 +14,42 @@ export function describeStep(step: Step, detail?: string): StepWords {
     case 'set-link-up':
       return { done: `Set ${step.netdev} (${step.pf}) up`, todo: `set ${step.netdev} (${step.pf}) up` };
     case 'set-mtu':
-      return { done: `Set the MTU of ${step.netdev} to ${step.to} (was ${step.from})`, todo: `set the MTU of ${step.netdev} to ${step.to}` };
+      return {
+        done: `Set the MTU of ${step.netdev} to ${step.to} (was ${step.from})`,
+        todo: `set the MTU of ${step.netdev} to ${step.to}`,
+      };
     case 'set-autoprobe':
-      return { done: `Turned sriov_drivers_autoprobe of ${step.pf} ${step.to ? 'on' : 'off'}`, todo: `turn sriov_drivers_autoprobe of ${step.pf} ${step.to ? 'on' : 'off'}` };
+      return {
+        done: `Turned sriov_drivers_autoprobe of ${step.pf} ${step.to ? 'on' : 'off'}`,
+        todo: `turn sriov_drivers_autoprobe of ${step.pf} ${step.to ? 'on' : 'off'}`,
+      };
     case 'set-numvfs':
-      return { done: `Set sriov_numvfs of ${step.pf} to ${step.to} (was ${step.from})`, todo: `set sriov_numvfs of ${step.pf} to ${step.to}` };
+      return {
+        done: `Set sriov_numvfs of ${step.pf} to ${step.to} (was ${step.from})`,
+        todo: `set sriov_numvfs of ${step.pf} to ${step.to}`,
+      };
     case 'load-module':
       return { done: `Loaded the ${step.module} module`, todo: `load the ${step.module} module` };
     case 'set-vf-mac':
-      return { done: `Set the MAC of VF ${step.index} (${step.vf}) to ${step.to}`, todo: `set the MAC of VF ${step.index} (${step.vf}) to ${step.to}` };
+      return {
+        done: `Set the MAC of VF ${step.index} (${step.vf}) to ${step.to}`,
+        todo: `set the MAC of VF ${step.index} (${step.vf}) to ${step.to}`,
+      };
     case 'bind-driver':
       return { done: `Bound ${step.vf} to ${step.to} (was ${detail ?? step.from ?? 'unbound'})`, todo: `bind ${step.vf} to ${step.to}` };
     case 'attach-relay':
       return { done: `Attached ${step.vf} to relay ${step.virtioId}`, todo: `attach ${step.vf} to relay ${step.virtioId}` };
     case 'detach-relay':
-      return { done: `Detached ${step.vf ?? 'nothing'} from relay ${step.virtioId}`, todo: `detach ${step.vf ?? 'nothing'} from relay ${step.virtioId}` };
+      return {
+        done: `Detached ${step.vf ?? 'nothing'} from relay ${step.virtioId}`,
+        todo: `detach ${step.vf ?? 'nothing'} from relay ${step.virtioId}`,
+      };
     case 'chown-socket':
       return { done: `Gave ${step.path} to ${step.owner}`, todo: `give ${step.path} to ${step.owner}` };
     case 'repoint-firmware-link':
-      return { done: `Re-pointed firmware link ${step.dir}/${step.name} to ${step.to} (was ${step.from})`, todo: `re-point firmware link ${step.dir}/${step.name} to ${step.to}` };
+      return {
+        done: `Re-pointed firmware link ${step.dir}/${step.name} to ${step.to} (was ${step.from})`,
+        todo: `re-point firmware link ${step.dir}/${step.name} to ${step.to}`,
+      };
   }
 }

@@ -48,7 +48,8 @@ export function wantedRelays(config: Config, pfs: ObservedPf[], vfsAfter: RelayP
 export function planRelays(input: RelayPlanInput): { steps: Step[]; refusals: Refusal[] } {
   const wanted = wantedRelays(input.config, input.pfs, input.vfsAfter);
   const ready = wanted.filter(
-    (w): w is WantedRelay & { vf: PciAddress; pf: PciAddress } => w.vf !== null && w.pf !== null && input.vfsAfter.get(w.vf)?.driver === 'vfio-pci',
+    (w): w is WantedRelay & { vf: PciAddress; pf: PciAddress } =>
+      w.vf !== null && w.pf !== null && input.vfsAfter.get(w.vf)?.driver === 'vfio-pci',
   );
   const steps: Step[] = [];
   const refusals: Refusal[] = [];
@@ -61,11 +62,27 @@ export function planRelays(input: RelayPlanInput): { steps: Step[]; refusals: Re
     // detach every relay).
     if (r.vf !== null && input.othersVfs.has(r.vf) && !wantedIds.has(r.virtioId)) continue;
     if (r.vmConnected && !input.force) {
-      refusals.push({ kind: 'guard', pf: null, virtioId: r.virtioId, code: 'ERR_GUARD_VM_CONNECTED', why: `Not detaching relay ${r.virtioId} from ${r.vf}: a VM is connected`, hint: 'shut the VM down first, or use --force' });
+      refusals.push({
+        kind: 'guard',
+        pf: null,
+        virtioId: r.virtioId,
+        code: 'ERR_GUARD_VM_CONNECTED',
+        why: `Not detaching relay ${r.virtioId} from ${r.vf}: a VM is connected`,
+        hint: 'shut the VM down first, or use --force',
+      });
       continue;
     }
-    const why = r.vf !== null && input.vfsAfter.get(r.vf)?.driver === 'vfio-pci' ? `relay ${r.virtioId} is not wanted on ${r.vf}` : `its VF ${r.vf} is gone or not on vfio-pci`;
-    steps.push({ kind: 'detach-relay', virtioId: r.virtioId, vf: r.vf, pf: r.vf === null ? null : (input.vfsAfter.get(r.vf)?.pf ?? null), why });
+    const why =
+      r.vf !== null && input.vfsAfter.get(r.vf)?.driver === 'vfio-pci'
+        ? `relay ${r.virtioId} is not wanted on ${r.vf}`
+        : `its VF ${r.vf} is gone or not on vfio-pci`;
+    steps.push({
+      kind: 'detach-relay',
+      virtioId: r.virtioId,
+      vf: r.vf,
+      pf: r.vf === null ? null : (input.vfsAfter.get(r.vf)?.pf ?? null),
+      why,
+    });
   }
   const blockedIds = new Set(refusals.map((r) => r.virtioId));
   for (const w of ready) {

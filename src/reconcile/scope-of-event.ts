@@ -1,6 +1,6 @@
 // Which lane an event wakes: a PF's, all of them, or none (not ours). Pure:
 // events are hints; the topology is what the last run observed.
-import { ALL, type LaneKey } from '../core/queue.js';
+import { ALL, type LaneKey } from './queue.js';
 import type { WakeEvent } from '../events/types.js';
 import type { Config } from '../model/config.js';
 import { findRule } from '../model/match.js';

@@ -6,7 +6,7 @@ import { Priority, type LogEntry } from '../journal/types.js';
 import { messageIdFor } from '../journal/message-ids.js';
 import type { VfkeeperError } from '../model/errors.js';
 import type { Refusal, Step } from '../model/step.js';
-import { describeStep } from './describe-step.js';
+import { describeStep } from '../plan/describe-step.js';
 
 export type StepResult = 'planned' | 'ok' | 'skipped' | 'failed';
 
@@ -45,10 +45,9 @@ function stepFields(step: Step): Record<string, string | number | null> {
   return f;
 }
 
-/** The catalog key's last part: the errno for a sysfs failure (EBUSY...), else the error code. */
+/** The catalog key's last part: the errno the kernel answered a sysfs write with (EBUSY...), else the error code. */
 function causeOf(e: VfkeeperError): string {
-  if (e.code.startsWith('ERR_SYSFS_') && e.code !== 'ERR_SYSFS_TIMEOUT') return e.context.errno ?? e.code;
-  return e.code;
+  return e.code === `ERR_SYSFS_${e.context.errno ?? ''}` ? (e.context.errno ?? e.code) : e.code;
 }
 
 export function stepEntry(ids: RunIds, rec: StepRecord): LogEntry {
@@ -71,13 +70,28 @@ export function stepEntry(ids: RunIds, rec: StepRecord): LogEntry {
   };
 }
 
+/** The catalog key of a refusal: its own where the catalog explains its code, else its kind's. */
+function refusalKey(r: Refusal): string {
+  if (r.code === 'ERR_FORWARDER_UNREACHABLE') return 'forwarder.unreachable';
+  if (r.code === 'ERR_FIRMWARE_LINKS') return 'firmware-link.wrong';
+  return r.kind === 'guard' ? `refusal.guard.${r.code}` : `refusal.blocked.${r.code}`;
+}
+
 export function refusalEntry(ids: RunIds, r: Refusal): LogEntry {
-  const key = r.code === 'ERR_FORWARDER_UNREACHABLE' ? 'forwarder.unreachable' : r.code === 'ERR_FIRMWARE_LINKS' ? 'firmware-link.wrong' : r.kind === 'guard' ? 'refusal.guard' : `refusal.blocked.${r.code}`;
+  const key = refusalKey(r);
   return {
     priority: r.kind === 'blocked' ? Priority.err : Priority.warning,
     message: r.why,
     messageId: messageIdFor(key),
-    fields: { VFKEEPER_RUN: ids.run, VFKEEPER_EVENT: ids.event, VFKEEPER_RESULT: r.kind === 'guard' ? 'refused' : r.kind === 'warning' ? 'warning' : 'failed', VFKEEPER_ERROR: r.code, VFKEEPER_HINT: r.hint, PCI_SLOT: r.pf, VIRTIO_ID: r.virtioId },
+    fields: {
+      VFKEEPER_RUN: ids.run,
+      VFKEEPER_EVENT: ids.event,
+      VFKEEPER_RESULT: r.kind === 'guard' ? 'refused' : r.kind === 'warning' ? 'warning' : 'failed',
+      VFKEEPER_ERROR: r.code,
+      VFKEEPER_HINT: r.hint,
+      PCI_SLOT: r.pf,
+      VIRTIO_ID: r.virtioId,
+    },
   };
 }
 
@@ -89,16 +103,31 @@ export function runStartEntry(ids: RunIds, scope: string, dryRun: boolean): LogE
     priority: Priority.info,
     message: `Reconcile run ${ids.run.slice(0, 8)} started (${scope}, woken by ${sources.join(' and ')}${dryRun ? ', dry run' : ''})`,
     messageId: messageIdFor('run.start'),
-    fields: { VFKEEPER_RUN: ids.run, VFKEEPER_EVENT: ids.event, VFKEEPER_EVENTS: sources.length > 1 ? sources.join(' ') : undefined, VFKEEPER_SCOPE: scope },
+    fields: {
+      VFKEEPER_RUN: ids.run,
+      VFKEEPER_EVENT: ids.event,
+      VFKEEPER_EVENTS: sources.length > 1 ? sources.join(' ') : undefined,
+      VFKEEPER_SCOPE: scope,
+    },
   };
 }
 
-export function runEndEntry(ids: RunIds, s: { done: number; failed: number; refused: number; converged: boolean; durationUsec: number }): LogEntry {
+export function runEndEntry(
+  ids: RunIds,
+  s: { done: number; failed: number; refused: number; converged: boolean; durationUsec: number },
+): LogEntry {
   const state = s.converged ? 'converged' : 'not converged';
   return {
     priority: s.failed > 0 ? Priority.err : s.converged ? Priority.info : Priority.warning,
     message: `Reconcile run ${ids.run.slice(0, 8)} finished: ${s.done} steps done, ${s.failed} failed, ${s.refused} refused, ${state}`,
     messageId: messageIdFor('run.end'),
-    fields: { VFKEEPER_RUN: ids.run, VFKEEPER_EVENT: ids.event, VFKEEPER_STEPS_DONE: s.done, VFKEEPER_STEPS_FAILED: s.failed, VFKEEPER_CONVERGED: s.converged ? 1 : 0, DURATION_USEC: s.durationUsec },
+    fields: {
+      VFKEEPER_RUN: ids.run,
+      VFKEEPER_EVENT: ids.event,
+      VFKEEPER_STEPS_DONE: s.done,
+      VFKEEPER_STEPS_FAILED: s.failed,
+      VFKEEPER_CONVERGED: s.converged ? 1 : 0,
+      DURATION_USEC: s.durationUsec,
+    },
   };
 }

@@ -1,5 +1,5 @@
 // `vfkeeper status` for a person: one block per PF, one line per VF.
-import type { PfStatus, StatusView, VfStatus } from '../core/status.js';
+import type { PfStatus, StatusView, VfStatus } from './status.js';
 
 function pfLine(pf: PfStatus): string {
   const link = pf.link ? `${pf.link.up ? 'up' : 'DOWN'} mtu ${pf.link.mtu}` : 'no netdev';

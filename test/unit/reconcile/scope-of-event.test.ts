@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scopeOf, topologyOf } from '../../../src/daemon/scope-of-event.js';
+import { scopeOf, topologyOf } from '../../../src/reconcile/scope-of-event.js';
 import { defaultConfig } from '../../../src/model/config.js';
 import type { PciAddress } from '../../../src/model/pci.js';
 import { observed, pf, vf } from '../../helpers/observed.js';
@@ -16,8 +16,16 @@ describe('scopeOf', () => {
     ['a known VF wakes its PF', udev('0000:02:08.1'), { lane: '0000:02:00.0' }],
     ['a new VF with a known physfn wakes its PF', udev('0000:02:09.0', '19EE:6003', '0000:02:00.0'), { lane: '0000:02:00.0' }],
     ['an unknown Netronome PF wakes a full run', udev('0000:05:00.0', '19EE:4000'), { lane: 'all' }],
-    ['a netdev-up hook for the PF wakes its PF', { source: 'hook', kind: 'netdev', netdev: 'enp2s0np0', action: 'up' } as const, { lane: '0000:02:00.0' }],
-    ['the forwarder coming back wakes everything', { source: 'unit', kind: 'forwarder-active', unit: 'virtio-forwarder.service' } as const, { lane: 'all' }],
+    [
+      'a netdev-up hook for the PF wakes its PF',
+      { source: 'hook', kind: 'netdev', netdev: 'enp2s0np0', action: 'up' } as const,
+      { lane: '0000:02:00.0' },
+    ],
+    [
+      'the forwarder coming back wakes everything',
+      { source: 'unit', kind: 'forwarder-active', unit: 'virtio-forwarder.service' } as const,
+      { lane: 'all' },
+    ],
   ])('%s', (_name, event, expected) => {
     expect(scopeOf(event, topology, config)).toEqual(expected);
   });

@@ -2,7 +2,7 @@
 // every source of the events coalesced into it (a forwarder restart wakes
 // vfkeeper through its unit and through its sockets reappearing).
 import { describe, expect, it } from 'vitest';
-import { runStartEntry } from '../../../src/core/run-entries.js';
+import { runStartEntry } from '../../../src/reconcile/run-entries.js';
 import { messageIdFor } from '../../../src/journal/message-ids.js';
 
 const RUN = '0c2c3cf0e990458e853a2c94d00edf9a';
@@ -21,6 +21,8 @@ describe('runStartEntry', () => {
   });
 
   it('without the list (a command line run), names its own source', () => {
-    expect(runStartEntry({ run: RUN, event: 'cli' }, '0000:02:00.0', true).message).toBe('Reconcile run 0c2c3cf0 started (0000:02:00.0, woken by cli, dry run)');
+    expect(runStartEntry({ run: RUN, event: 'cli' }, '0000:02:00.0', true).message).toBe(
+      'Reconcile run 0c2c3cf0 started (0000:02:00.0, woken by cli, dry run)',
+    );
   });
 });

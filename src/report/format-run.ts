@@ -1,11 +1,22 @@
 // Output of a run: cli.md's JSON shape, and lines for a person.
-import type { RunReport } from '../core/reconcile.js';
-import type { StepRecord } from '../core/run-entries.js';
+import type { RunReport } from '../reconcile/run.js';
+import type { StepRecord } from '../reconcile/run-entries.js';
 import { stepTarget, type Refusal } from '../model/step.js';
 
 export interface RunJson {
   run: string;
-  steps: Array<{ kind: string; target: string; result: string; why: string; message: string; error?: string; errno?: string | null; hint?: string | null; reason?: string; duration_usec: number }>;
+  steps: Array<{
+    kind: string;
+    target: string;
+    result: string;
+    why: string;
+    message: string;
+    error?: string;
+    errno?: string | null;
+    hint?: string | null;
+    reason?: string;
+    duration_usec: number;
+  }>;
   refusals: Array<{ kind: string; pf: string | null; code: string; why: string; hint: string }>;
   unreadable: Array<{ pci: string; error: string }>;
   converged: boolean;
@@ -47,7 +58,15 @@ export function formatSummary(report: RunReport, dryRun: boolean): string {
   const lines = report.refusals.map(formatRefusal);
   for (const u of report.unreadable) lines.push(`  FAIL   could not read ${u.pci}: ${u.error.message}\n`);
   const n = (r: StepRecord['result']) => report.steps.filter((s) => s.result === r).length;
-  if (dryRun) lines.push(report.steps.length === 0 ? 'Nothing to do: the host is as configured.\n' : `${report.steps.length} steps planned; nothing was changed.\n`);
-  else lines.push(`${n('ok')} steps done, ${n('skipped')} skipped, ${n('failed')} failed; ${report.converged ? 'converged' : 'not converged'}.\n`);
+  if (dryRun)
+    lines.push(
+      report.steps.length === 0
+        ? 'Nothing to do: the host is as configured.\n'
+        : `${report.steps.length} steps planned; nothing was changed.\n`,
+    );
+  else
+    lines.push(
+      `${n('ok')} steps done, ${n('skipped')} skipped, ${n('failed')} failed; ${report.converged ? 'converged' : 'not converged'}.\n`,
+    );
   return lines.join('');
 }

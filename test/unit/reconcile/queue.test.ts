@@ -1,7 +1,7 @@
 // The per-PF queue, driven with real promises: runs are gated by the test,
-// never by sleeps.
-import { describe, expect, it } from 'vitest';
-import { ALL, createQueue, type RunOutcome } from '../../../src/core/queue.js';
+// back-offs by fake timers; never by sleeps.
+import { describe, expect, it, vi } from 'vitest';
+import { ALL, createQueue, type RunOutcome } from '../../../src/reconcile/queue.js';
 import type { WakeEvent } from '../../../src/events/types.js';
 
 const ev: WakeEvent = { source: 'timer', kind: 'resync' };
@@ -68,27 +68,55 @@ describe('createQueue', () => {
     expect(g.maxActive()).toBe(2);
   });
 
-  it('retries a failed run after a back-off, and sooner when news arrives', async () => {
-    const g = gatedRunner();
-    const q = createQueue({ run: g.run, retryBaseMs: 20 });
-    q.enqueue('A', ev);
-    await new Promise((r) => setImmediate(r));
-    await g.finish('A', 'failed');
-    await expect.poll(() => g.log.length, { timeout: 2000 }).toBe(3);
-    expect(g.log[2]).toBe('start A x1');
-    await g.finish('A', 'ok');
-    await q.idle();
+  // Back-offs run on fake timers: the test moves the clock, nothing sleeps.
+  const tick = () => new Promise((r) => setImmediate(r));
+
+  it('retries a failed run after a back-off that doubles, and at once when news arrives', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const g = gatedRunner();
+      const q = createQueue({ run: g.run, retryBaseMs: 1000 });
+      q.enqueue('A', ev);
+      await tick();
+      await g.finish('A', 'failed');
+      await vi.advanceTimersByTimeAsync(999);
+      expect(g.log).toEqual(['start A x1', 'end A']);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(g.log.slice(2)).toEqual(['start A x1']);
+      await g.finish('A', 'failed');
+      // The second failure waits twice as long...
+      await vi.advanceTimersByTimeAsync(1999);
+      expect(g.log).toHaveLength(4);
+      // ...unless an event brings news: then it runs at once.
+      q.enqueue('A', ev);
+      await tick();
+      // The failed run's event is carried into the retry, with the news.
+      expect(g.log.slice(4)).toEqual(['start A x2']);
+      await g.finish('A', 'ok');
+      await q.idle();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
-  it('does not hammer a stuck PF: events wait for its back-off', async () => {
-    const g = gatedRunner();
-    const q = createQueue({ run: g.run, retryBaseMs: 60_000, stuckMaxMs: 60_000 });
-    q.enqueue('A', ev);
-    await new Promise((r) => setImmediate(r));
-    await g.finish('A', 'stuck');
-    for (let i = 0; i < 10; i++) q.enqueue('A', ev);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(g.log).toEqual(['start A x1', 'end A']);
-    await q.stop();
+  it('does not hammer a stuck PF: events wait for its back-off, then make one run', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const g = gatedRunner();
+      const q = createQueue({ run: g.run, retryBaseMs: 60_000, stuckMaxMs: 60_000 });
+      q.enqueue('A', ev);
+      await tick();
+      await g.finish('A', 'stuck');
+      for (let i = 0; i < 10; i++) q.enqueue('A', ev);
+      await vi.advanceTimersByTimeAsync(59_999);
+      expect(g.log).toEqual(['start A x1', 'end A']);
+      await vi.advanceTimersByTimeAsync(1);
+      // The ten events and the stuck run's own, in one run.
+      expect(g.log.slice(2)).toEqual(['start A x11']);
+      await g.finish('A', 'ok');
+      await q.stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -7,6 +7,7 @@
 // pass and changes nothing.
 import { randomUUID } from 'node:crypto';
 import { applyStep } from '../actions/index.js';
+import { isForwarderGone } from '../dataplane/forwarder-error.js';
 import type { Forwarder } from '../dataplane/types.js';
 import type { EventSource } from '../events/types.js';
 import type { Host } from '../host/types.js';
@@ -16,8 +17,9 @@ import { asVfkeeperError, type VfkeeperError } from '../model/errors.js';
 import type { Observed } from '../model/observed.js';
 import type { PciAddress } from '../model/pci.js';
 import { stepPf, type Plan, type Refusal, type Step } from '../model/step.js';
+import { runExitStatus, type RunExitStatus } from './exit-status.js';
 import { observe, type ObserveResult } from './observe.js';
-import { plan } from './plan.js';
+import { plan } from '../plan/plan.js';
 import { refusalEntry, runEndEntry, runStartEntry, stepEntry, stepMessage, type RunIds, type StepRecord } from './run-entries.js';
 
 const MAX_PASSES = 4;
@@ -53,11 +55,15 @@ export interface RunReport {
   observed: Observed | null;
   converged: boolean;
   /** cli.md: 0 converged, 1 a step or prerequisite failed, 3 refused by the workload guard. */
-  exitStatus: number;
+  exitStatus: RunExitStatus;
 }
 
 export async function reconcile(ctx: RunContext, options: RunOptions): Promise<RunReport> {
-  const ids: RunIds = { run: randomUUID().replaceAll('-', ''), event: options.event, ...(options.events ? { events: options.events } : {}) };
+  const ids: RunIds = {
+    run: randomUUID().replaceAll('-', ''),
+    event: options.event,
+    ...(options.events ? { events: options.events } : {}),
+  };
   const started = process.hrtime.bigint();
   ctx.logger.log(runStartEntry(ids, options.only ? options.only.join(' ') : 'all PFs', options.dryRun === true));
   const records: StepRecord[] = [];
@@ -70,7 +76,8 @@ export async function reconcile(ctx: RunContext, options: RunOptions): Promise<R
       const p = narrow(plan(ctx.config, seen.observed, { force: options.force === true }), options.only);
       last = { refusals: p.refusals, unreadable: seen.unreadable, empty: p.steps.length === 0, observed: seen.observed };
       if (options.dryRun) {
-        for (const step of p.steps) record(ctx, ids, records, options, { step, result: 'planned', message: stepMessage(step, 'planned', {}), durationUsec: 0 });
+        for (const step of p.steps)
+          record(ctx, ids, records, options, { step, result: 'planned', message: stepMessage(step, 'planned', {}), durationUsec: 0 });
         break;
       }
       if (p.steps.length === 0) break;
@@ -86,10 +93,19 @@ export async function reconcile(ctx: RunContext, options: RunOptions): Promise<R
 function narrow(p: Plan, only: PciAddress[] | undefined): Plan {
   if (only === undefined) return p;
   const mine = (pf: PciAddress | null) => pf === null || only.includes(pf);
-  return { steps: p.steps.filter((s) => mine(s.kind === 'detach-relay' || s.kind === 'attach-relay' ? s.pf : stepPf(s))), refusals: p.refusals.filter((r) => mine(r.pf)) };
+  return {
+    steps: p.steps.filter((s) => mine(s.kind === 'detach-relay' || s.kind === 'attach-relay' ? s.pf : stepPf(s))),
+    refusals: p.refusals.filter((r) => mine(r.pf)),
+  };
 }
 
-async function applyAll(ctx: RunContext, ids: RunIds, records: StepRecord[], options: RunOptions, steps: StepRecord['step'][]): Promise<boolean> {
+async function applyAll(
+  ctx: RunContext,
+  ids: RunIds,
+  records: StepRecord[],
+  options: RunOptions,
+  steps: StepRecord['step'][],
+): Promise<boolean> {
   const failedPfs = new Set<string | null>();
   let anyFailed = false;
   for (const step of steps) {
@@ -97,7 +113,13 @@ async function applyAll(ctx: RunContext, ids: RunIds, records: StepRecord[], opt
     const lane = isRelayStep(step) && failedPfs.has(FORWARDER) ? FORWARDER : pf;
     if (lane !== null && failedPfs.has(lane)) {
       const reason = lane === FORWARDER ? 'the forwarder did not answer an earlier request' : `an earlier step for ${pf} failed`;
-      record(ctx, ids, records, options, { step, result: 'skipped', reason, message: stepMessage(step, 'skipped', { reason }), durationUsec: 0 });
+      record(ctx, ids, records, options, {
+        step,
+        result: 'skipped',
+        reason,
+        message: stepMessage(step, 'skipped', { reason }),
+        durationUsec: 0,
+      });
       continue;
     }
     const t0 = process.hrtime.bigint();
@@ -105,13 +127,19 @@ async function applyAll(ctx: RunContext, ids: RunIds, records: StepRecord[], opt
       const r = await applyStep(step, { host: ctx.host, forwarder: ctx.forwarder });
       const durationUsec = Number((process.hrtime.bigint() - t0) / 1000n);
       const extra = r.result === 'ok' ? (r.detail === undefined ? {} : { detail: r.detail }) : { reason: r.reason };
-      record(ctx, ids, records, options, { step, result: r.result, ...(r.result === 'skipped' ? { reason: r.reason } : {}), message: stepMessage(step, r.result, extra), durationUsec });
+      record(ctx, ids, records, options, {
+        step,
+        result: r.result,
+        ...(r.result === 'skipped' ? { reason: r.reason } : {}),
+        message: stepMessage(step, r.result, extra),
+        durationUsec,
+      });
     } catch (e) {
       const error: VfkeeperError = asVfkeeperError(e);
       anyFailed = true;
       failedPfs.add(pf);
       // One unreachable forwarder is enough to know: do not wait out a deadline per relay.
-      if (isRelayStep(step) && /^ERR_FORWARDER_(UNREACHABLE|TIMEOUT)$/.test(error.code)) failedPfs.add(FORWARDER);
+      if (isRelayStep(step) && isForwarderGone(error)) failedPfs.add(FORWARDER);
       const durationUsec = Number((process.hrtime.bigint() - t0) / 1000n);
       record(ctx, ids, records, options, { step, result: 'failed', error, message: stepMessage(step, 'failed', { error }), durationUsec });
     }
@@ -135,7 +163,15 @@ interface Last {
 function finish(ctx: RunContext, ids: RunIds, steps: StepRecord[], last: Last, dryRun: boolean, started: bigint): RunReport {
   for (const r of last.refusals) ctx.logger.log(refusalEntry(ids, r));
   for (const u of last.unreadable) {
-    ctx.logger.log(refusalEntry(ids, { kind: 'blocked', pf: u.pci, code: u.error.code, why: `Could not read ${u.pci}: ${u.error.message}`, hint: u.error.hint ?? 'the device may have been removed; the next event or resync retries' }));
+    ctx.logger.log(
+      refusalEntry(ids, {
+        kind: 'blocked',
+        pf: u.pci,
+        code: u.error.code,
+        why: `Could not read ${u.pci}: ${u.error.message}`,
+        hint: u.error.hint ?? 'the device may have been removed; the next event or resync retries',
+      }),
+    );
   }
   const failed = steps.filter((s) => s.result === 'failed').length;
   const blocked = last.refusals.some((r) => r.kind === 'blocked') || last.unreadable.length > 0;
@@ -143,8 +179,19 @@ function finish(ctx: RunContext, ids: RunIds, steps: StepRecord[], last: Last, d
   const refused = last.refusals.filter((r) => r.kind !== 'warning').length;
   const converged = !dryRun && failed === 0 && last.empty && refused === 0 && last.unreadable.length === 0;
   const convergedOrPlanned = dryRun ? failed === 0 && !blocked && !guarded && steps.length === 0 : converged;
-  const exitStatus = failed > 0 || blocked ? 1 : guarded ? 3 : convergedOrPlanned || dryRun ? 0 : 1;
+  const exitStatus = runExitStatus({ failedSteps: failed, blocked, guarded, dryRun, converged: convergedOrPlanned });
   const durationUsec = Number((process.hrtime.bigint() - started) / 1000n);
-  ctx.logger.log(runEndEntry(ids, { done: steps.filter((s) => s.result === 'ok').length, failed, refused, converged: convergedOrPlanned, durationUsec }));
-  return { run: ids.run, event: ids.event, steps, refusals: last.refusals, unreadable: last.unreadable, observed: last.observed, converged: convergedOrPlanned, exitStatus };
+  ctx.logger.log(
+    runEndEntry(ids, { done: steps.filter((s) => s.result === 'ok').length, failed, refused, converged: convergedOrPlanned, durationUsec }),
+  );
+  return {
+    run: ids.run,
+    event: ids.event,
+    steps,
+    refusals: last.refusals,
+    unreadable: last.unreadable,
+    observed: last.observed,
+    converged: convergedOrPlanned,
+    exitStatus,
+  };
 }

@@ -8,9 +8,12 @@ import { parsePciAddress, type PciAddress } from '../model/pci.js';
 import { asVfkeeperError, type VfkeeperError } from '../model/errors.js';
 import type { Forwarder } from '../dataplane/types.js';
 import type { Host } from '../host/types.js';
+import { ifAbsent } from '../model/errno.js';
+import type { FirmwareTree } from '../model/firmware.js';
+import { PCI_DEVICES, pciAttr, pciDevice, pciDriver } from '../host/sysfs-paths.js';
+import { basename, readInt } from '../host/sysfs-read.js';
 import { observePf, type ReadVfioGroups } from './observe-pf.js';
-import { readFirmwareTree } from '../host/firmware-links.js';
-import { readInt, readNetdev } from '../host/read-device.js';
+import { readNetdev } from './read-device.js';
 
 export interface ObserveResult {
   observed: Observed;
@@ -22,17 +25,17 @@ export interface ObserveResult {
 // trip through libuv's thread pool, and the run's first write waits for
 // them (the real-kernel floor bench, bench/RESULTS.md section 5).
 export async function findManagedPfs(host: Host, config: Config): Promise<PciAddress[]> {
-  const names = await host.sysfs.list('bus/pci/devices').catch(() => []);
+  const names = await ifAbsent(() => host.sysfs.list(PCI_DEVICES), []);
   const managed = await Promise.all(names.map((name) => isManagedPf(host, config, name)));
   return names.flatMap((name, i) => (managed[i] ? [parsePciAddress(name)] : []));
 }
 
 async function isManagedPf(host: Host, config: Config, name: string): Promise<boolean> {
-  if (!(await host.sysfs.exists(`bus/pci/devices/${name}/sriov_totalvfs`))) return false;
+  if (!(await host.sysfs.exists(pciAttr(name, 'sriov_totalvfs')))) return false;
   const pci = parsePciAddress(name);
   const [vendor, device, netdev] = await Promise.all([
-    readInt(host, `bus/pci/devices/${pci}/vendor`).catch(() => -1),
-    readInt(host, `bus/pci/devices/${pci}/device`).catch(() => -1),
+    ifAbsent(() => readInt(host, pciAttr(pci, 'vendor')), -1),
+    ifAbsent(() => readInt(host, pciAttr(pci, 'device')), -1),
     readNetdev(host, pci),
   ]);
   return findRule(config, { pci, vendor, device, netdev }) !== undefined;
@@ -43,25 +46,43 @@ async function isManagedPf(host: Host, config: Config, name: string): Promise<bo
  * the socket directory and the firmware links, whose own file watches wake
  * a full run. That keeps the cost of one udev event to the PF's own reads.
  */
-export async function observe(host: Host, config: Config, forwarder: Forwarder | null, options: { hostWide: boolean } = { hostWide: true }): Promise<ObserveResult> {
+export async function observe(
+  host: Host,
+  config: Config,
+  forwarder: Forwarder | null,
+  options: { hostWide: boolean } = { hostWide: true },
+): Promise<ObserveResult> {
   // Every process's descriptors are read only when there is a VF (a PF that
-  // just appeared has none), and once per observation.
+  // just appeared has none), and once per observation. A scan that fails is
+  // passed on as failed (observe-pf.ts): the guard must not read it as idle.
   let scan: Promise<Map<string, string[]>> | null = null;
-  const groups = (): Promise<Map<string, string[]>> => (scan ??= host.workload.openVfioGroups().catch(() => new Map<string, string[]>()));
-  const [{ pfs, unreadable }, firmwareLinks, vfioLoaded, forwarderState, sockets] = await Promise.all([
+  const groups: ReadVfioGroups = () => (scan ??= host.workload.openVfioGroups());
+  const [{ pfs, unreadable }, firmware, vfioLoaded, forwarderState, sockets] = await Promise.all([
     observePfs(host, config, groups),
-    config.firmware.guard === 'off' || !options.hostWide ? null : readFirmwareTree(config.firmware.dir, config.firmware.flavour).catch(() => null),
-    host.sysfs.exists('bus/pci/drivers/vfio-pci'),
+    config.firmware.guard === 'off' || !options.hostWide ? { tree: null, error: null } : observeFirmware(host, config),
+    host.sysfs.exists(pciDriver('vfio-pci')),
     observeForwarder(config, forwarder),
     config.forwarder.enabled && options.hostWide ? observeSockets(host, config) : null,
   ]);
   return {
-    observed: { pfs, firmwareLinks, vfioLoaded, forwarder: forwarderState, sockets, othersVfs: await findOthersVfs(host, pfs, forwarderState) },
+    observed: {
+      pfs,
+      firmwareLinks: firmware.tree,
+      firmwareError: firmware.error,
+      vfioLoaded,
+      forwarder: forwarderState,
+      sockets,
+      othersVfs: await findOthersVfs(host, pfs, forwarderState),
+    },
     unreadable,
   };
 }
 
-async function observePfs(host: Host, config: Config, groups: ReadVfioGroups): Promise<{ pfs: ObservedPf[]; unreadable: ObserveResult['unreadable'] }> {
+async function observePfs(
+  host: Host,
+  config: Config,
+  groups: ReadVfioGroups,
+): Promise<{ pfs: ObservedPf[]; unreadable: ObserveResult['unreadable'] }> {
   const pfs: ObservedPf[] = [];
   const unreadable: ObserveResult['unreadable'] = [];
   const read = (pci: PciAddress) =>
@@ -77,7 +98,8 @@ async function observePfs(host: Host, config: Config, groups: ReadVfioGroups): P
 }
 
 export async function observeForwarder(config: Config, forwarder: Forwarder | null): Promise<ObservedForwarder> {
-  if (!config.forwarder.enabled || forwarder === null) return { reachable: false, reason: 'relay management is off (forwarder.enabled: false)' };
+  if (!config.forwarder.enabled || forwarder === null)
+    return { reachable: false, reason: 'relay management is off (forwarder.enabled: false)' };
   try {
     return { reachable: true, relays: await forwarder.readRelays() };
   } catch (e) {
@@ -100,19 +122,37 @@ async function findOthersVfs(host: Host, pfs: ObservedPf[], forwarder: ObservedF
 }
 
 async function isOthersDevice(host: Host, pci: PciAddress): Promise<boolean> {
-  if (!(await host.sysfs.exists(`bus/pci/devices/${pci}`))) return false;
-  const physfn = await host.sysfs.readLink(`bus/pci/devices/${pci}/physfn`).catch(() => null);
+  if (!(await host.sysfs.exists(pciDevice(pci)))) return false;
+  const physfn = await ifAbsent(() => host.sysfs.readLink(pciAttr(pci, 'physfn')), null);
   // Not a VF (a relay on some other device): not ours either way.
   if (physfn === null) return true;
-  return host.sysfs.exists(`bus/pci/devices/${physfn.split('/').pop() ?? ''}`);
+  return host.sysfs.exists(pciDevice(basename(physfn)));
 }
 
 async function observeSockets(host: Host, config: Config): Promise<ObservedSockets> {
   const dir = config.forwarder.socketDir;
-  const entries = await host.files.listSockets(dir).catch(() => []);
+  let entries: ObservedSockets['entries'];
   try {
-    return { dir, entries, owner: await host.files.resolveOwner(config.forwarder.socketOwner), ownerError: null };
+    entries = await host.files.listSockets(dir);
   } catch (e) {
-    return { dir, entries, owner: null, ownerError: asVfkeeperError(e).message };
+    return { dir, entries: [], owner: null, ownerError: null, listError: asVfkeeperError(e).message };
+  }
+  try {
+    return { dir, entries, owner: await host.files.resolveOwner(config.forwarder.socketOwner), ownerError: null, listError: null };
+  } catch (e) {
+    return { dir, entries, owner: null, ownerError: asVfkeeperError(e).message, listError: null };
+  }
+}
+
+/**
+ * The firmware links, or why they could not be read. An absent directory is
+ * nothing to guard (this NIC's firmware is installed elsewhere, or none is);
+ * an unreadable one is reported, and the VF work goes on without it.
+ */
+async function observeFirmware(host: Host, config: Config): Promise<{ tree: FirmwareTree | null; error: string | null }> {
+  try {
+    return { tree: await ifAbsent(() => host.firmware.readTree(config.firmware.dir, config.firmware.flavour), null), error: null };
+  } catch (e) {
+    return { tree: null, error: asVfkeeperError(e).message };
   }
 }

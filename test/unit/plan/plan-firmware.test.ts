@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalisePath, planFirmwareLinks, planFirmwareRepoints } from '../../../src/core/plan-firmware.js';
+import { normalisePath, planFirmwareLinks, planFirmwareRepoints } from '../../../src/plan/plan-firmware.js';
 import type { FirmwareTree } from '../../../src/model/firmware.js';
 
 const DIR = '/lib/firmware/netronome';
@@ -33,8 +33,13 @@ describe('planFirmwareLinks', () => {
   });
 
   it('leaves a wrong link alone when the flavour has no file of that name', () => {
-    const plan = planFirmwareLinks(tree([['nic_AMDA0099-0001_2x25.nffw', 'nic/nic_AMDA0099-0001_2x25.nffw']], ['nic_AMDA0058-0011_2x40.nffw']), 'nic-sriov');
-    expect(plan.verdicts).toEqual([{ kind: 'no-counterpart', link: { name: 'nic_AMDA0099-0001_2x25.nffw', target: 'nic/nic_AMDA0099-0001_2x25.nffw' }, flavour: 'nic' }]);
+    const plan = planFirmwareLinks(
+      tree([['nic_AMDA0099-0001_2x25.nffw', 'nic/nic_AMDA0099-0001_2x25.nffw']], ['nic_AMDA0058-0011_2x40.nffw']),
+      'nic-sriov',
+    );
+    expect(plan.verdicts).toEqual([
+      { kind: 'no-counterpart', link: { name: 'nic_AMDA0099-0001_2x25.nffw', target: 'nic/nic_AMDA0099-0001_2x25.nffw' }, flavour: 'nic' },
+    ]);
     expect(planFirmwareRepoints(plan)).toEqual([]);
   });
 

@@ -6,8 +6,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { observe } from '../../../src/core/observe.js';
-import { plan } from '../../../src/core/plan.js';
+import { observe } from '../../../src/reconcile/observe.js';
+import { plan } from '../../../src/plan/plan.js';
 import type { Forwarder } from '../../../src/dataplane/types.js';
 import { createRealSysfs } from '../../../src/host/real/sysfs.js';
 import { createSimHost } from '../../../src/host/sim/sim-host.js';
@@ -33,8 +33,18 @@ device('0000:07:00.0'); // a device that is no VF
 const host: Host = { ...createSimHost(state), sysfs: createRealSysfs({ root, explicit: true, env: {} }) };
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const relays = [relay(11, '0000:05:00.1' as PciAddress), relay(12, '0000:06:00.1' as PciAddress), relay(13, '0000:07:00.0' as PciAddress), relay(14, '0000:09:00.1' as PciAddress)];
-const forwarder: Forwarder = { readRelays: () => Promise.resolve(relays), attach: () => Promise.resolve(), detach: () => Promise.resolve(), close: () => Promise.resolve() };
+const relays = [
+  relay(11, '0000:05:00.1' as PciAddress),
+  relay(12, '0000:06:00.1' as PciAddress),
+  relay(13, '0000:07:00.0' as PciAddress),
+  relay(14, '0000:09:00.1' as PciAddress),
+];
+const forwarder: Forwarder = {
+  readRelays: () => Promise.resolve(relays),
+  attach: () => Promise.resolve(),
+  detach: () => Promise.resolve(),
+  close: () => Promise.resolve(),
+};
 const config = { ...defaultConfig(), firmware: { ...defaultConfig().firmware, guard: 'off' as const } };
 
 describe("relays on other PFs' devices", () => {

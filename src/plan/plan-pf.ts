@@ -12,6 +12,7 @@ import { isSriovFirmware, parseFirmwareApp } from '../model/firmware.js';
 import { deriveVfMac } from '../model/mac.js';
 import { isRelayAttached, type ObservedPf, type ObservedRelay } from '../model/observed.js';
 import { vfAddress, type PciAddress } from '../model/pci.js';
+import type { ErrorCode } from '../model/error-codes.js';
 import type { Refusal, Step } from '../model/step.js';
 
 export interface PfPlan {
@@ -34,7 +35,7 @@ export function planPf({ pf, rule, relays, force }: PfPlanInput): PfPlan {
   const wanted = rule.vfs === 'max' ? pf.totalVfs : rule.vfs;
   const steps: Step[] = [...planLink(pf, rule)];
   if (pf.autoprobe === true) {
-    steps.push({ kind: 'set-autoprobe', pf: pf.pci, from: true, to: false, why: 'new VFs must not be probed by the NIC\'s VF driver' });
+    steps.push({ kind: 'set-autoprobe', pf: pf.pci, from: true, to: false, why: "new VFs must not be probed by the NIC's VF driver" });
   }
   if (pf.numVfs !== wanted) {
     const count = planCount(pf, wanted, relays, force);
@@ -47,16 +48,28 @@ export function planPf({ pf, rule, relays, force }: PfPlanInput): PfPlan {
 }
 
 function checkPrerequisites(pf: ObservedPf, rule: PfRule): Refusal | null {
-  const refuse = (code: string, why: string, hint: string): Refusal => ({ kind: 'blocked', pf: pf.pci, code, why, hint });
+  const refuse = (code: ErrorCode, why: string, hint: string): Refusal => ({ kind: 'blocked', pf: pf.pci, code, why, hint });
   if (pf.driver === null) {
-    return refuse('ERR_NO_PF_DRIVER', `${pf.pci} has no driver bound, so its VFs cannot be created`, 'wait for the driver to bind (hotplug), or load it: modprobe nfp');
+    return refuse(
+      'ERR_NO_PF_DRIVER',
+      `${pf.pci} has no driver bound, so its VFs cannot be created`,
+      'wait for the driver to bind (hotplug), or load it: modprobe nfp',
+    );
   }
   if (rule.firmware === 'any') return null;
   if (pf.firmware === null) {
-    return refuse('ERR_FIRMWARE_UNKNOWN', `The firmware of ${pf.pci} cannot be read${pf.netdev ? ` (ethtool -i ${pf.netdev})` : ' (it has no netdev)'}`, 'set `firmware: any` for this PF if it is not a Netronome NIC');
+    return refuse(
+      'ERR_FIRMWARE_UNKNOWN',
+      `The firmware of ${pf.pci} cannot be read${pf.netdev ? ` (ethtool -i ${pf.netdev})` : ' (it has no netdev)'}`,
+      'set `firmware: any` for this PF if it is not a Netronome NIC',
+    );
   }
   if (!isSriovFirmware(parseFirmwareApp(pf.firmware))) {
-    return refuse('ERR_FIRMWARE_NOT_SRIOV', `${pf.pci} runs firmware ${pf.firmware}, not the SR-IOV build (sriov-2.1 or later)`, 'point /lib/firmware/netronome at nic-sriov (`vfkeeper firmware --fix`), then reload the driver: modprobe -r nfp && modprobe nfp');
+    return refuse(
+      'ERR_FIRMWARE_NOT_SRIOV',
+      `${pf.pci} runs firmware ${pf.firmware}, not the SR-IOV build (sriov-2.1 or later)`,
+      'point /lib/firmware/netronome at nic-sriov (`vfkeeper firmware --fix`), then reload the driver: modprobe -r nfp && modprobe nfp',
+    );
   }
   return null;
 }
@@ -66,7 +79,14 @@ function planLink(pf: ObservedPf, rule: PfRule): Step[] {
   const steps: Step[] = [];
   if (!pf.link.up) steps.push({ kind: 'set-link-up', pf: pf.pci, netdev: pf.netdev, why: `${pf.netdev} is down` });
   if (rule.mtu !== null && pf.link.mtu !== rule.mtu) {
-    steps.push({ kind: 'set-mtu', pf: pf.pci, netdev: pf.netdev, from: pf.link.mtu, to: rule.mtu, why: `MTU ${pf.link.mtu}, want ${rule.mtu}` });
+    steps.push({
+      kind: 'set-mtu',
+      pf: pf.pci,
+      netdev: pf.netdev,
+      from: pf.link.mtu,
+      to: rule.mtu,
+      why: `MTU ${pf.link.mtu}, want ${rule.mtu}`,
+    });
   }
   return steps;
 }
@@ -82,6 +102,17 @@ function planCount(pf: ObservedPf, wanted: number, relays: ObservedRelay[], forc
     ...pf.vfs.filter((v) => v.vfioHolders.length > 0).map((v) => `${v.pci} is open by ${v.vfioHolders.join(', ')}`),
     ...attached.filter((r) => r.vmConnected).map((r) => `relay ${r.virtioId} (${r.vf}) has a VM connected`),
   ];
+  if (pf.workloadError !== null && !force) {
+    return {
+      refusal: {
+        kind: 'guard',
+        pf: pf.pci,
+        code: 'ERR_GUARD_WORKLOAD_UNKNOWN',
+        why: `Not changing the VF count of ${pf.pci} from ${pf.numVfs} to ${wanted}: cannot tell whether its VFs are in use (${pf.workloadError})`,
+        hint: 'vfkeeper reads /proc/*/fd to find VMs holding /dev/vfio groups: it needs CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE (see units/vfkeeper.service and any drop-in); or run `vfkeeper reconcile --force` if you know no VF is in use',
+      },
+    };
+  }
   if (inUse.length > 0 && !force) {
     return {
       refusal: {
@@ -93,7 +124,13 @@ function planCount(pf: ObservedPf, wanted: number, relays: ObservedRelay[], forc
       },
     };
   }
-  const detach = attached.map((r): Step => ({ kind: 'detach-relay', virtioId: r.virtioId, vf: r.vf, pf: pf.pci, why: `its VF goes away: numvfs ${pf.numVfs} -> ${wanted}` }));
+  const detach = attached.map((r): Step => ({
+    kind: 'detach-relay',
+    virtioId: r.virtioId,
+    vf: r.vf,
+    pf: pf.pci,
+    why: `its VF goes away: numvfs ${pf.numVfs} -> ${wanted}`,
+  }));
   const steps = [...detach, set(pf.numVfs, 0, `numvfs ${pf.numVfs}, want ${wanted}: the kernel takes a new count only from 0`)];
   if (wanted > 0) steps.push(set(0, wanted, `numvfs 0, want ${wanted}`));
   return { steps };
@@ -133,10 +170,27 @@ function planVf(pf: ObservedPf, rule: PfRule, vf: ObservedPf['vfs'][number]): St
   const steps: Step[] = [];
   const mac = wantedMac(pf, rule, vf.index);
   if (pf.netdev !== null && mac !== null && vf.mac !== mac) {
-    steps.push({ kind: 'set-vf-mac', pf: pf.pci, netdev: pf.netdev, vf: vf.pci, index: vf.index, from: vf.mac, to: mac, why: `VF ${vf.index} MAC ${vf.mac ?? 'unset'}, want ${mac}` });
+    steps.push({
+      kind: 'set-vf-mac',
+      pf: pf.pci,
+      netdev: pf.netdev,
+      vf: vf.pci,
+      index: vf.index,
+      from: vf.mac,
+      to: mac,
+      why: `VF ${vf.index} MAC ${vf.mac ?? 'unset'}, want ${mac}`,
+    });
   }
   if (vf.driver !== rule.vfDriver) {
-    steps.push({ kind: 'bind-driver', pf: pf.pci, vf: vf.pci, index: vf.index, from: vf.driver, to: rule.vfDriver, why: `VF ${vf.index} is ${vf.driver === null ? 'unbound' : `on ${vf.driver}`}, want ${rule.vfDriver}` });
+    steps.push({
+      kind: 'bind-driver',
+      pf: pf.pci,
+      vf: vf.pci,
+      index: vf.index,
+      from: vf.driver,
+      to: rule.vfDriver,
+      why: `VF ${vf.index} is ${vf.driver === null ? 'unbound' : `on ${vf.driver}`}, want ${rule.vfDriver}`,
+    });
   }
   return steps;
 }

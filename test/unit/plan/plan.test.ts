@@ -1,6 +1,6 @@
 // The planner, branch by branch: observed state + configuration in, steps out.
 import { describe, expect, it } from 'vitest';
-import { plan } from '../../../src/core/plan.js';
+import { plan } from '../../../src/plan/plan.js';
 import { deriveVfMac } from '../../../src/model/mac.js';
 import type { PciAddress } from '../../../src/model/pci.js';
 import type { Step } from '../../../src/model/step.js';
@@ -14,7 +14,11 @@ describe('plan: the VF count', () => {
   it.each([
     ['from 0 writes the count once', pf({ numVfs: 0 }), ['set-numvfs 0->4', 'bind-driver', 'bind-driver', 'bind-driver', 'bind-driver']],
     ['an already-right count is never reset', pf({ numVfs: 4, vfs: [0, 1, 2, 3].map((i) => vf(i)) }), []],
-    ['another non-zero count goes through an explicit 0', pf({ numVfs: 2, vfs: [vf(0), vf(1)] }), ['set-numvfs 2->0', 'set-numvfs 0->4', 'bind-driver', 'bind-driver', 'bind-driver', 'bind-driver']],
+    [
+      'another non-zero count goes through an explicit 0',
+      pf({ numVfs: 2, vfs: [vf(0), vf(1)] }),
+      ['set-numvfs 2->0', 'set-numvfs 0->4', 'bind-driver', 'bind-driver', 'bind-driver', 'bind-driver'],
+    ],
   ])('%s', (_name, observedPf, expected) => {
     expect(kinds(plan(noFwd, observed([observedPf]), { force: false }).steps)).toEqual(expected);
   });
@@ -27,14 +31,38 @@ describe('plan: the VF count', () => {
   it('turns autoprobe off before creating VFs, and predicts the new VFs from offset and stride', () => {
     const p = plan(noFwd, observed([pf({ autoprobe: true, numVfs: 0, totalVfs: 2 })]), { force: false });
     expect(kinds(p.steps)).toEqual(['set-autoprobe', 'set-numvfs 0->2', 'bind-driver', 'bind-driver']);
-    expect(p.steps.filter((s) => s.kind === 'bind-driver').map((s) => (s.kind === 'bind-driver' ? s.vf : ''))).toEqual(['0000:02:08.0', '0000:02:08.1']);
+    expect(p.steps.filter((s) => s.kind === 'bind-driver').map((s) => (s.kind === 'bind-driver' ? s.vf : ''))).toEqual([
+      '0000:02:08.0',
+      '0000:02:08.1',
+    ]);
+  });
+
+  it('the workload guard refuses a count change when it cannot tell whether a VF is in use (the scan failed)', () => {
+    const unknown = pf({ numVfs: 2, vfs: [vf(0), vf(1)], workloadError: 'Could not read /proc/4242/fd (EACCES)' });
+    const p = plan(noFwd, observed([unknown]), { force: false });
+    expect(p.steps).toEqual([]);
+    expect(p.refusals).toEqual([
+      expect.objectContaining({ kind: 'guard', pf: PF, code: 'ERR_GUARD_WORKLOAD_UNKNOWN', why: expect.stringContaining('EACCES') }),
+    ]);
+    // The same PF with a scan that worked and found nobody: the count changes.
+    expect(kinds(plan(noFwd, observed([{ ...unknown, workloadError: null }]), { force: false }).steps)).toContain('set-numvfs 2->0');
+    // What does not touch VFs in use goes on: a PF already at its count is only brought up to date.
+    const settled = pf({ numVfs: 4, link: { up: false, mtu: 1500 }, vfs: [vf(0), vf(1), vf(2), vf(3)], workloadError: 'EACCES' });
+    expect(kinds(plan(noFwd, observed([settled]), { force: false }).steps)).toEqual(['set-link-up']);
   });
 
   it('the workload guard refuses a count change while a VF is open, and plans nothing for that PF', () => {
     const busy = pf({ numVfs: 2, link: { up: false, mtu: 1500 }, vfs: [vf(0), vf(1, { vfioHolders: ['qemu-system-x86[99]'] })] });
     const p = plan(noFwd, observed([busy]), { force: false });
     expect(p.steps).toEqual([]);
-    expect(p.refusals).toEqual([expect.objectContaining({ kind: 'guard', pf: PF, code: 'ERR_GUARD_VF_IN_USE', why: expect.stringContaining('0000:02:08.1 is open by qemu-system-x86[99]') })]);
+    expect(p.refusals).toEqual([
+      expect.objectContaining({
+        kind: 'guard',
+        pf: PF,
+        code: 'ERR_GUARD_VF_IN_USE',
+        why: expect.stringContaining('0000:02:08.1 is open by qemu-system-x86[99]'),
+      }),
+    ]);
     expect(kinds(plan(noFwd, observed([busy]), { force: true }).steps)).toContain('set-numvfs 2->0');
   });
 
@@ -66,11 +94,19 @@ describe('plan: prerequisites', () => {
       const p = plan(noFwd, observed([left]), { force });
       expect(p.steps).toEqual([]);
       expect(p.refusals).toEqual([
-        expect.objectContaining({ kind: 'blocked', pf: PF, code: 'ERR_STRAY_VFS', why: expect.stringContaining(`${vf(1).pci}, ${vf(3).pci} already exist`) }),
+        expect.objectContaining({
+          kind: 'blocked',
+          pf: PF,
+          code: 'ERR_STRAY_VFS',
+          why: expect.stringContaining(`${vf(1).pci}, ${vf(3).pci} already exist`),
+        }),
       ]);
     }
     // Strays beyond the wanted count are not in the way.
-    expect(kinds(plan(noFwdWith({ vfs: 1 }), observed([pf({ strayVfs: [vf(3).pci] })]), { force: false }).steps)).toEqual(['set-numvfs 0->1', 'bind-driver']);
+    expect(kinds(plan(noFwdWith({ vfs: 1 }), observed([pf({ strayVfs: [vf(3).pci] })]), { force: false }).steps)).toEqual([
+      'set-numvfs 0->1',
+      'bind-driver',
+    ]);
   });
 
   it('firmware: any skips the firmware check (a PF without netdev, like the NVMe testbed)', () => {
@@ -89,7 +125,9 @@ describe('plan: link, MAC, driver, module', () => {
 
   it('sets derived MACs before binding, stable per PF permanent MAC and index', () => {
     const c = noFwdWith({ vfMacs: 'derive' as const, vfs: 1 });
-    const p = plan(c, observed([pf({ totalVfs: 1, numVfs: 1, vfs: [vf(0, { driver: 'nfp_netvf', mac: '00:00:00:00:00:00' })] })]), { force: false });
+    const p = plan(c, observed([pf({ totalVfs: 1, numVfs: 1, vfs: [vf(0, { driver: 'nfp_netvf', mac: '00:00:00:00:00:00' })] })]), {
+      force: false,
+    });
     expect(kinds(p.steps)).toEqual(['set-vf-mac', 'bind-driver']);
     expect(p.steps[0]).toMatchObject({ to: deriveVfMac('00:15:4d:13:0c:9e', 0) });
     expect(p.steps[1]).toMatchObject({ from: 'nfp_netvf', to: 'vfio-pci' });
@@ -115,9 +153,16 @@ describe('plan: relays and sockets', () => {
   });
 
   it('detaches a relay whose VF is no longer wanted, but never one with a VM connected', () => {
-    const stale = observed([ready], { forwarder: { reachable: true, relays: [relay(1, vf(0).pci), relay(2, vf(1).pci), relay(9, '0000:05:08.0' as never)] } });
+    const stale = observed([ready], {
+      forwarder: { reachable: true, relays: [relay(1, vf(0).pci), relay(2, vf(1).pci), relay(9, '0000:05:08.0' as never)] },
+    });
     expect(kinds(plan(config(), stale, { force: false }).steps)).toEqual(['detach-relay']);
-    const vm = observed([ready], { forwarder: { reachable: true, relays: [relay(1, vf(0).pci), relay(2, vf(1).pci), relay(9, '0000:05:08.0' as never, { vmConnected: true })] } });
+    const vm = observed([ready], {
+      forwarder: {
+        reachable: true,
+        relays: [relay(1, vf(0).pci), relay(2, vf(1).pci), relay(9, '0000:05:08.0' as never, { vmConnected: true })],
+      },
+    });
     const p = plan(config(), vm, { force: false });
     expect(p.steps).toEqual([]);
     expect(p.refusals[0]).toMatchObject({ kind: 'guard', code: 'ERR_GUARD_VM_CONNECTED', virtioId: 9 });
@@ -125,10 +170,17 @@ describe('plan: relays and sockets', () => {
 
   it("leaves alone a relay on another PF's live VF whose number the configuration does not claim, and takes back one it claims", () => {
     const other = '0000:05:08.0' as PciAddress;
-    const foreign = (virtioId: number) => observed([ready], { forwarder: { reachable: true, relays: [relay(1, vf(0).pci), relay(2, vf(1).pci), relay(virtioId, other)] }, othersVfs: [other] });
+    const foreign = (virtioId: number) =>
+      observed([ready], {
+        forwarder: { reachable: true, relays: [relay(1, vf(0).pci), relay(2, vf(1).pci), relay(virtioId, other)] },
+        othersVfs: [other],
+      });
     expect(plan(config(), foreign(9), { force: false }).steps).toEqual([]);
     // Relay 2 is wanted for 0000:02:08.1: the other VF gives it up.
-    const claimed = observed([ready], { forwarder: { reachable: true, relays: [relay(1, vf(0).pci), relay(2, other)] }, othersVfs: [other] });
+    const claimed = observed([ready], {
+      forwarder: { reachable: true, relays: [relay(1, vf(0).pci), relay(2, other)] },
+      othersVfs: [other],
+    });
     expect(plan(config(), claimed, { force: false }).steps).toEqual([
       expect.objectContaining({ kind: 'detach-relay', virtioId: 2, vf: other }),
       expect.objectContaining({ kind: 'attach-relay', virtioId: 2, vf: vf(1).pci }),
@@ -136,26 +188,47 @@ describe('plan: relays and sockets', () => {
   });
 
   it('a configuration that matches no PF (a file caught half-written) detaches nothing whose VF still exists', () => {
-    const live = observed([], { forwarder: { reachable: true, relays: [relay(1, vf(0).pci), relay(2, vf(1).pci)] }, othersVfs: [vf(0).pci, vf(1).pci] });
+    const live = observed([], {
+      forwarder: { reachable: true, relays: [relay(1, vf(0).pci), relay(2, vf(1).pci)] },
+      othersVfs: [vf(0).pci, vf(1).pci],
+    });
     expect(plan(config({ match: { pci: '0000:09:00.0' as PciAddress } }), live, { force: false }).steps).toEqual([]);
   });
 
   it('explicit relays resolve {pf, index} through the PF netdev', () => {
     const c = config({}, { relays: [{ virtioId: 7, vf: { pf: 'enp2s0np0', index: 1 } }] });
-    expect(plan(c, observed([ready]), { force: false }).steps).toEqual([expect.objectContaining({ kind: 'attach-relay', virtioId: 7, vf: '0000:02:08.1' })]);
+    expect(plan(c, observed([ready]), { force: false }).steps).toEqual([
+      expect.objectContaining({ kind: 'attach-relay', virtioId: 7, vf: '0000:02:08.1' }),
+    ]);
   });
 
   it('a forwarder that is down blocks only the relay work', () => {
-    const p = plan(config(), observed([pf()], { forwarder: { reachable: false, reason: 'nothing listens on ipc:///x' } }), { force: false });
+    const p = plan(config(), observed([pf()], { forwarder: { reachable: false, reason: 'nothing listens on ipc:///x' } }), {
+      force: false,
+    });
     expect(kinds(p.steps)).toContain('bind-driver');
     expect(p.refusals).toEqual([expect.objectContaining({ kind: 'blocked', code: 'ERR_FORWARDER_UNREACHABLE' })]);
   });
 
   it('gives sockets to the configured owner, and reports an owner that does not exist', () => {
-    const sockets = { dir: '/tmp/vf', entries: [{ path: '/tmp/vf', uid: 0, gid: 0 }, { path: '/tmp/vf/virtio-forwarder1.sock', uid: 64055, gid: 108 }], owner: { uid: 64055, gid: 108 }, ownerError: null };
+    const sockets = {
+      dir: '/tmp/vf',
+      entries: [
+        { path: '/tmp/vf', uid: 0, gid: 0 },
+        { path: '/tmp/vf/virtio-forwarder1.sock', uid: 64055, gid: 108 },
+      ],
+      owner: { uid: 64055, gid: 108 },
+      ownerError: null,
+      listError: null,
+    };
     const done = observed([ready], { sockets, forwarder: { reachable: true, relays: [relay(1, vf(0).pci), relay(2, vf(1).pci)] } });
-    expect(plan(config(), done, { force: false }).steps).toEqual([expect.objectContaining({ kind: 'chown-socket', path: '/tmp/vf', uid: 64055, gid: 108 })]);
-    const unknown = observed([ready], { sockets: { ...sockets, owner: null, ownerError: 'No user named "libvirt-qemu"' }, forwarder: done.forwarder });
+    expect(plan(config(), done, { force: false }).steps).toEqual([
+      expect.objectContaining({ kind: 'chown-socket', path: '/tmp/vf', uid: 64055, gid: 108 }),
+    ]);
+    const unknown = observed([ready], {
+      sockets: { ...sockets, owner: null, ownerError: 'No user named "libvirt-qemu"' },
+      forwarder: done.forwarder,
+    });
     expect(plan(config(), unknown, { force: false }).refusals).toEqual([expect.objectContaining({ code: 'ERR_SOCKET_OWNER' })]);
   });
 });

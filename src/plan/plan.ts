@@ -33,7 +33,7 @@ export function plan(config: Config, observed: Observed, options: PlanOptions): 
     for (const [pci, driver] of p.vfsAfter) vfsAfter.set(pci, { driver, pf: pf.pci });
   }
   insertModuleLoad(steps, observed.vfioLoaded);
-  const firmware = planFirmwareGuard(observed.firmwareLinks, config.firmware);
+  const firmware = planFirmwareGuard(observed.firmwareLinks, config.firmware, observed.firmwareError);
   steps.push(...firmware.steps);
   refusals.push(...firmware.refusals);
   if (config.forwarder.enabled) {
@@ -44,7 +44,13 @@ export function plan(config: Config, observed: Observed, options: PlanOptions): 
       steps.push(...r.steps);
       refusals.push(...r.refusals);
     } else if ([...vfsAfter.values()].some((v) => v.driver === 'vfio-pci')) {
-      refusals.push({ kind: 'blocked', pf: null, code: 'ERR_FORWARDER_UNREACHABLE', why: `Relays are unknown: ${observed.forwarder.reason}`, hint: 'systemctl status virtio-forwarder; IPC port control needs VIRTIOFWD_IPC_PORT_CONTROL set in /etc/default/virtioforwarder' });
+      refusals.push({
+        kind: 'blocked',
+        pf: null,
+        code: 'ERR_FORWARDER_UNREACHABLE',
+        why: `Relays are unknown: ${observed.forwarder.reason}`,
+        hint: 'systemctl status virtio-forwarder; IPC port control needs VIRTIOFWD_IPC_PORT_CONTROL set in /etc/default/virtioforwarder',
+      });
     }
     const s = planSockets(observed.sockets, config.forwarder.socketOwner);
     steps.push(...s.steps);

@@ -1,0 +1,113 @@
+// Reading one PF and its VFs from the host ports: read-only. Attributes a
+// kernel may lack (autoprobe, offset) read as null/defaults only when they
+// are absent (ENOENT); any other error, or a PF that vanishes mid-read,
+// throws, and the caller reports the PF unreadable. A workload scan that
+// fails does not hide the VFs: the PF is observed with `workloadError` set,
+// and the planner refuses what could hurt a VF in use.
+import { ifAbsent } from '../model/errno.js';
+import { asVfkeeperError } from '../model/errors.js';
+import { parseFirmwareApplication } from '../model/firmware.js';
+import type { ObservedPf, ObservedVf } from '../model/observed.js';
+import { parsePciAddress, vfAddress, type PciAddress } from '../model/pci.js';
+import { pciAttr, pciDevice } from '../host/sysfs-paths.js';
+import { basename, readDriver, readInt } from '../host/sysfs-read.js';
+import type { Host } from '../host/types.js';
+import { readLink, readNetdev } from './read-device.js';
+
+/** vfio group -> its holders; read at most once per observation, and only if a VF could be held. */
+export type ReadVfioGroups = () => Promise<Map<string, string[]>>;
+
+/** The scan's answer, or why there is none: "cannot tell" is not "nobody". */
+type Holders = { groups: Map<string, string[]> } | { error: string };
+
+export async function observePf(host: Host, pci: PciAddress, groups: ReadVfioGroups): Promise<ObservedPf> {
+  // Independent reads go out together: each is a thread-pool round trip.
+  const [netdev, numVfs, totalVfs, vfOffset, vfStride, autoprobe, vendor, device, driver] = await Promise.all([
+    readNetdev(host, pci),
+    readInt(host, pciAttr(pci, 'sriov_numvfs')),
+    readInt(host, pciAttr(pci, 'sriov_totalvfs')),
+    ifAbsent(() => readInt(host, pciAttr(pci, 'sriov_offset')), 1),
+    ifAbsent(() => readInt(host, pciAttr(pci, 'sriov_stride')), 1),
+    ifAbsent(async () => (await readInt(host, pciAttr(pci, 'sriov_drivers_autoprobe'))) === 1, null),
+    readInt(host, pciAttr(pci, 'vendor')),
+    readInt(host, pciAttr(pci, 'device')),
+    readDriver(host, pci),
+  ]);
+  const [macs, link, firmware, permMac] = netdev
+    ? await Promise.all([
+        host.net.readVfMacs(netdev),
+        readLink(host, netdev),
+        host.net.readFirmwareVersion(netdev).then(parseFirmwareApplication),
+        host.net.readPermanentMac(netdev),
+      ])
+    : [new Map<number, string>(), null, null, null];
+  const holders = numVfs === 0 ? { groups: new Map<string, string[]>() } : await readHolders(groups);
+  const [vfs, strayVfs] = await Promise.all([
+    Promise.all(Array.from({ length: numVfs }, (_, index) => observeVf(host, pci, index, macs, holders))),
+    observeStrayVfs(host, { pci, numVfs, totalVfs, vfOffset, vfStride }),
+  ]);
+  const workloadError = 'error' in holders ? holders.error : null;
+  return {
+    pci,
+    vendor,
+    device,
+    driver,
+    netdev,
+    link,
+    firmware,
+    permMac,
+    totalVfs,
+    numVfs,
+    autoprobe,
+    vfOffset,
+    vfStride,
+    vfs,
+    strayVfs,
+    workloadError,
+  };
+}
+
+async function readHolders(groups: ReadVfioGroups): Promise<Holders> {
+  try {
+    return { groups: await groups() };
+  } catch (e) {
+    return { error: asVfkeeperError(e).message };
+  }
+}
+
+/** Devices where VFs numVfs..totalVfs-1 would go: only after a removal that left VFs behind is there any. */
+async function observeStrayVfs(
+  host: Host,
+  pf: Pick<ObservedPf, 'pci' | 'numVfs' | 'totalVfs' | 'vfOffset' | 'vfStride'>,
+): Promise<PciAddress[]> {
+  const where = Array.from({ length: Math.max(0, pf.totalVfs - pf.numVfs) }, (_, i) =>
+    vfAddress(pf.pci, pf.vfOffset, pf.vfStride, pf.numVfs + i),
+  );
+  const present = await Promise.all(where.map((at) => host.sysfs.exists(pciDevice(at))));
+  return where.filter((_, i) => present[i]);
+}
+
+async function observeVf(host: Host, pf: string, index: number, macs: Map<number, string>, holders: Holders): Promise<ObservedVf> {
+  const pci = parsePciAddress(basename(await host.sysfs.readLink(pciAttr(pf, `virtfn${index}`))), `${pf} virtfn${index}`);
+  const [rawOverride, iommuGroup, driver] = await Promise.all([
+    ifAbsent(() => host.sysfs.read(pciAttr(pci, 'driver_override')), ''),
+    ifAbsent(async () => basename(await host.sysfs.readLink(pciAttr(pci, 'iommu_group'))), null),
+    readDriver(host, pci),
+  ]);
+  const override = rawOverride.trim();
+  const held = iommuGroup === null || 'error' in holders ? [] : (holders.groups.get(iommuGroup) ?? []);
+  return {
+    index,
+    pci,
+    driver,
+    driverOverride: override === '' || override === '(null)' ? null : override,
+    iommuGroup,
+    mac: macs.get(index) ?? null,
+    vfioHolders: held.filter((h) => !isForwarderProcess(h)),
+  };
+}
+
+/** The forwarder holds the VFs of its attached relays: that is not a VM using them. */
+function isForwarderProcess(holder: string): boolean {
+  return /^virtio-forwarde?r?\[/.test(holder) || /^virtioforwarder\[/.test(holder);
+}
