@@ -80,6 +80,11 @@ export const commands: readonly CommandEntry[] = [
     summary: "the VM's <interface type='vhostuser'> for a relay, with its VF's MAC",
     load: async () => (await import('./libvirt-xml.js')).libvirtXmlCommand,
   },
+  {
+    name: 'check-config',
+    summary: 'check configuration files (YAML, keys, values) without touching the host',
+    load: async () => (await import('./check-config.js')).checkConfigCommand,
+  },
   { name: 'udev-rules', summary: 'print the udev rules for the current configuration', load: wireUdevRules },
   {
     name: 'sim',
