@@ -20,6 +20,7 @@ async function wireDoctor(): Promise<Command> {
   ]);
   return createDoctorCommand({
     loadConfig: openConfig,
+    liveOnly: true,
     async observePfs(config, globals) {
       const host = await openHost(globals, config, process.env);
       return (await observe(host, { ...config, forwarder: { ...config.forwarder, enabled: false } }, null)).observed.pfs;
