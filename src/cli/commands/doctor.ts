@@ -32,10 +32,10 @@ export interface DoctorCommandDeps {
   kernelRelease?: string;
 }
 
-const USAGE = `usage: vfkeeper doctor [--root DIR] [--json]
+const USAGE = `Usage: vfkeeper doctor [--root DIR] [--json]
 
-Checks every prerequisite of the SR-IOV + virtio-forwarder setup and prints
-the fix for each one that is not right. Exit status 1 when a check fails.
+  Checks every prerequisite of the SR-IOV + virtio-forwarder setup and prints
+  the fix for each one that is not right. Exit status 1 when a check fails.
 
   --root DIR   read the host's files (/proc, /etc, /sys/kernel, /lib, /dev, /var/log) under DIR
   --json       { "checks": [ { id, status, evidence, fix } ] }`;

@@ -69,7 +69,7 @@ describe('vfkeeper doctor', () => {
   it('exits 2 on bad usage and on a configuration that does not load', async () => {
     const bad = capture(['--rot', host.root]);
     expect(await doctorCommand.run(bad.ctx)).toBe(2);
-    expect(bad.err()).toMatch(/^vfkeeper: Unknown option '--rot'\nusage: vfkeeper doctor/);
+    expect(bad.err()).toMatch(/^vfkeeper: Unknown option '--rot'\nUsage: vfkeeper doctor/);
     const noDir = capture(['--root']);
     expect(await doctorCommand.run(noDir.ctx)).toBe(2);
     const cfg = capture(['--root', host.root]);
