@@ -55,10 +55,10 @@ beforeAll(async () => {
   const version = (JSON.parse(await readFile(join(PROJECT_DIR, 'package.json'), 'utf8')) as { version: string }).version;
   const debOld = await buildDeb(version);
   const debNew = await buildDeb(`${version}+e2e1`);
-  run = await runScenario('package', { image: inject('e2eImage'), vfs: N, deadlineSeconds: 1800, smp: 2, params: { deb_old: debOld, deb_new: debNew } });
+  run = await runScenario('package', { image: inject('e2eImage'), vfs: N, deadlineSeconds: 3000, smp: 2, params: { deb_old: debOld, deb_new: debNew } });
   failure = await formatFailure(run);
   console.log(formatTimings(run));
-}, 60 * 60_000);
+}, 90 * 60_000);
 
 describe(`package: the .deb through apt in the guest (${N} VFs), then the Ansible role`, () => {
   it('runs every step to the end and exits 0', () => {
