@@ -47,13 +47,15 @@ format-check: deps
 format: deps
 	npx prettier --write --log-level warn .
 
-test: build
+test: build operator-tools
 	npx vitest run
 
-check: typecheck lint format-check build test bench-quick e2e
+check: typecheck lint format-check build test check-alerts check-deb check-ansible bench-quick e2e
 
 demo: build
 	$(NODE) $(CLI) demo
+	@echo
+	@echo 'To call vfkeeper from this checkout (the README'"'"'s examples): export PATH=$$PWD/bin:$$PATH'
 
 # The real-kernel suite: builds (or reuses) the Debian guest images under
 # /var/tmp/vfkeeper-e2e, installing QEMU and debootstrap if missing, fetches
@@ -190,21 +192,57 @@ post-install-reload:
 	  if command -v journalctl >/dev/null; then journalctl --update-catalog || true; fi; \
 	fi
 
-# A Debian package from a DESTDIR install with PREFIX=/usr.
-DEB_VERSION = $(shell $(NODE) -p 'require("./package.json").version')
+# A Debian package from a DESTDIR install with PREFIX=/usr. DEB_VERSION may be
+# set on the command line (the real-kernel suite builds a newer one to test
+# the upgrade); the changelog is dated from the last commit, so the same tree
+# builds the same package.
+DEB_VERSION ?= $(shell $(NODE) -p 'require("./package.json").version')
 DEB_ARCH = $(shell dpkg --print-architecture)
+# Whoever builds the package for their apt repository names themselves.
+DEB_MAINTAINER ?= vfkeeper maintainers <vfkeeper@example.org>
+DEB_DATE = $(shell date -R -u -d @$$(git log -1 --format=%ct 2>/dev/null || date +%s))
+DEB_FILE = vfkeeper_$(DEB_VERSION)_$(DEB_ARCH).deb
 DPKG_DEB_FLAGS ?= -Zxz
 .PHONY: deb
 deb:
 	rm -rf $(PKGBUILD)/root
 	$(MAKE) --no-print-directory install PREFIX=/usr DESTDIR=$(CURDIR)/$(PKGBUILD)/root
+	packaging/debian/tidy-root.sh $(PKGBUILD)/root
 	gzip -9n $(PKGBUILD)/root/usr/share/man/man8/vfkeeper.8
 	$(INSTALL) -D -m 0644 packaging/debian/copyright $(PKGBUILD)/root/usr/share/doc/vfkeeper/copyright
+	sed -e 's/@VERSION@/$(DEB_VERSION)/' -e 's/@MAINTAINER@/$(DEB_MAINTAINER)/' -e 's/@DATE@/$(DEB_DATE)/' \
+	  packaging/debian/changelog.in | gzip -9n > $(PKGBUILD)/root/usr/share/doc/vfkeeper/changelog.gz
+	chmod 0644 $(PKGBUILD)/root/usr/share/doc/vfkeeper/changelog.gz
+	$(INSTALL) -D -m 0644 packaging/debian/lintian-overrides $(PKGBUILD)/root/usr/share/lintian/overrides/vfkeeper
 	$(INSTALL) -d $(PKGBUILD)/root/DEBIAN
 	$(INSTALL) -m 0755 packaging/debian/postinst packaging/debian/prerm packaging/debian/postrm $(PKGBUILD)/root/DEBIAN/
 	printf '%s\n' /etc/vfkeeper/vfkeeper.yaml > $(PKGBUILD)/root/DEBIAN/conffiles
-	sed -e 's/@VERSION@/$(DEB_VERSION)/' -e 's/@ARCH@/$(DEB_ARCH)/' \
+	cd $(PKGBUILD)/root && find . -path ./DEBIAN -prune -o -path ./etc -prune -o -type f -printf '%P\0' \
+	  | LC_ALL=C sort -z | xargs -0 md5sum > DEBIAN/md5sums
+	chmod 0644 $(PKGBUILD)/root/DEBIAN/md5sums
+	sed -e 's/@VERSION@/$(DEB_VERSION)/' -e 's/@ARCH@/$(DEB_ARCH)/' -e 's/@MAINTAINER@/$(DEB_MAINTAINER)/' \
 	  -e "s/@SIZE@/$$(du -sk --exclude=DEBIAN $(PKGBUILD)/root | cut -f1)/" \
 	  packaging/debian/control.in > $(PKGBUILD)/root/DEBIAN/control
-	dpkg-deb --root-owner-group $(DPKG_DEB_FLAGS) --build $(PKGBUILD)/root \
-	  vfkeeper_$(DEB_VERSION)_$(DEB_ARCH).deb
+	dpkg-deb --root-owner-group $(DPKG_DEB_FLAGS) --build $(PKGBUILD)/root $(DEB_FILE)
+
+# ---- the operators' own tools, checked with the real ones (Debian's) ----
+# Installed with apt-get when missing (scripts/apt-ensure.sh): promtool
+# (prometheus), lintian, ansible-playbook (ansible-core).
+.PHONY: operator-tools check-alerts check-deb check-ansible
+operator-tools:
+	scripts/apt-ensure.sh prometheus lintian ansible-core
+
+# The alert rules, against series shaped as vfkeeper's textfile
+# (test/integration/prometheus/ checks the names against a real one).
+check-alerts: operator-tools
+	promtool check rules contrib/prometheus/vfkeeper-alerts.yml
+	promtool test rules contrib/prometheus/tests/*.test.yml
+
+# The .deb as lintian sees it: no errors, no warnings (each tag that is
+# expected is overridden in packaging/debian/lintian-overrides, with why).
+check-deb: operator-tools deb
+	lintian --fail-on error,warning --no-tag-display-limit $(DEB_FILE)
+
+# The role's syntax here; the guest runs it for real (test/e2e/deb.test.ts).
+check-ansible: operator-tools
+	cd contrib/ansible && LC_ALL=C.UTF-8 ANSIBLE_ROLES_PATH=roles ansible-playbook --syntax-check -i localhost, tests/site.yml

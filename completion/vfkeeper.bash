@@ -11,7 +11,7 @@ _vfkeeper_names() {
 _vfkeeper() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local globals='--config --sysfs-root --simulate --control-socket --json --help --version'
-	local commands='daemon reconcile status doctor firmware hook libvirt-xml pause resume udev-rules demo sim forwarder-emulator'
+	local commands='daemon reconcile status doctor firmware hook libvirt-xml pause resume check-config udev-rules demo sim forwarder-emulator'
 	COMPREPLY=()
 
 	case $prev in
@@ -51,6 +51,7 @@ _vfkeeper() {
 		fi
 		;;
 	forwarder-emulator) words='--dir --dynamic-sockets' ;;
+	check-config) [[ $cur == -* ]] || { _vfkeeper_names -f "$cur"; return 0; } ;;
 	esac
 	[[ $cur == -* ]] && words="$words $globals"
 	COMPREPLY=($(compgen -W "$words" -- "$cur"))

@@ -13,7 +13,7 @@ import { createRealWorkload } from '../host/real/workload.js';
 import { createSimHost, loadSimState } from '../host/sim/sim-host.js';
 import type { Host } from '../host/types.js';
 import { createLogger } from '../journal/create-logger.js';
-import type { ClosableLogger } from '../journal/types.js';
+import type { ClosableLogger, LogEntry } from '../journal/types.js';
 import type { Config } from '../model/config.js';
 import type { CommandContext, GlobalOptions } from './command.js';
 
@@ -52,10 +52,13 @@ export async function openForwarder(config: Config): Promise<Forwarder | null> {
   return config.forwarder.enabled ? createZmqForwarder(config.forwarder) : null;
 }
 
-/** The journal when journald listens, else `<N>` lines on stderr; close() before exiting. */
-export function openLogger(ctx: CommandContext): Promise<ClosableLogger> {
-  return createLogger({ stream: ctx.stderr, env: ctx.env });
+/** The journal when journald listens, else stderr (`<N>` lines for journald, plain ones for a person); close() before exiting. */
+export function openLogger(ctx: CommandContext, omitOnTerminal?: (entry: LogEntry) => boolean): Promise<ClosableLogger> {
+  return createLogger({ stream: ctx.stderr, env: ctx.env, ...(omitOnTerminal === undefined ? {} : { omitOnTerminal }) });
 }
+
+/** Entries of a run, which a command that prints the run itself need not repeat on a terminal. */
+export const isRunEntry = (entry: LogEntry): boolean => entry.fields?.['VFKEEPER_RUN'] !== undefined;
 
 /** For commands that only read (status, libvirt-xml): nothing to log, no journal worker to start. */
 export const silentLogger: ClosableLogger = { log: () => undefined, flush: async () => undefined, close: async () => undefined };
@@ -70,11 +73,14 @@ export interface RunContextHandle {
 }
 
 /** Everything a run needs, in one call, for commands that reconcile or observe. */
-export async function openRunContext(ctx: CommandContext, options: { logs: boolean } = { logs: true }): Promise<RunContextHandle> {
+export async function openRunContext(
+  ctx: CommandContext,
+  options: { logs: boolean; omitOnTerminal?: (entry: LogEntry) => boolean } = { logs: true },
+): Promise<RunContextHandle> {
   const config = await openConfig(ctx.globals);
   const host = await openHost(ctx.globals, config, ctx.env);
   const forwarder = await openForwarder(config);
-  const logger = options.logs ? await openLogger(ctx) : silentLogger;
+  const logger = options.logs ? await openLogger(ctx, options.omitOnTerminal) : silentLogger;
   return {
     config,
     host,

@@ -15,7 +15,8 @@ function version(): string {
 }
 
 function help(): string {
-  const list = commands.map((c) => `  ${c.name.padEnd(18)} ${c.summary}`).join('\n');
+  const width = Math.max(...commands.map((c) => c.name.length)) + 2;
+  const list = commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`).join('\n');
   return `Usage: vfkeeper [global options] COMMAND [options]
 
 Keeps SR-IOV hosts right by themselves: VFs created, bound to vfio-pci and

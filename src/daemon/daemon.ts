@@ -203,7 +203,7 @@ export class Daemon {
     );
     if (report.observed) this.topology = topologyOf(report.observed);
     this.lastObserved = report.observed;
-    recordRun(this.metrics, report, Math.floor(Date.now() / 1000));
+    recordRun(this.metrics, report, Math.floor(Date.now() / 1000), { config: this.config, only: key === ALL ? null : [key as PciAddress] });
     this.metricsWriter.request();
     waiters.forEach((w) => w(report));
     this.idleGc.poke();

@@ -1,32 +1,16 @@
 // Host metrics without Kubernetes: a node_exporter textfile written after
-// every run. Counters accumulate in the daemon; gauges come from the run's
-// last observation. Formatting is pure; the file is replaced atomically.
+// every run (metrics-state.ts accumulates what it says). Formatting is
+// pure; the file is replaced atomically. contrib/prometheus's alert rules
+// read these names: test/integration/prometheus checks they still match.
 import { access, rename, writeFile } from 'node:fs/promises';
-import type { RunReport } from '../reconcile/run.js';
 import { isRelayAttached } from '../model/observed.js';
+import type { PciAddress } from '../model/pci.js';
+import type { MetricsState } from './metrics-state.js';
+
+export { createMetricsState, recordRun, type MetricsState, type RunScope } from './metrics-state.js';
 
 /** node_exporter's textfile directories: upstream's, then Debian's prometheus-node-exporter. */
 export const TEXTFILE_DIRS = ['/var/lib/node_exporter/textfile_collector', '/var/lib/prometheus/node-exporter'];
-
-export interface MetricsState {
-  runs: Map<string, number>;
-  steps: Map<string, number>;
-  lastSuccess: number | null;
-  last: RunReport | null;
-}
-
-export function createMetricsState(): MetricsState {
-  return { runs: new Map(), steps: new Map(), lastSuccess: null, last: null };
-}
-
-const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
-
-export function recordRun(state: MetricsState, report: RunReport, nowSeconds: number): void {
-  bump(state.runs, report.converged ? 'converged' : report.exitStatus === 3 ? 'refused' : 'failed');
-  for (const s of report.steps) bump(state.steps, `kind="${s.step.kind}",result="${s.result}"`);
-  if (report.converged) state.lastSuccess = nowSeconds;
-  if (report.observed) state.last = report;
-}
 
 function block(name: string, type: 'counter' | 'gauge', help: string, samples: string[]): string {
   return [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...samples].join('\n');
@@ -58,11 +42,12 @@ export function formatMetrics(state: MetricsState): string {
     block(
       'vfkeeper_vfs',
       'gauge',
-      'VFs per PF: created, and bound to vfio-pci.',
+      'VFs per PF: created, bound to vfio-pci, the most it offers, and the configured count.',
       pfs.flatMap((pf) => [
         `vfkeeper_vfs{pf="${pf.pci}",state="created"} ${pf.numVfs}`,
         `vfkeeper_vfs{pf="${pf.pci}",state="vfio-pci"} ${pf.vfs.filter((v) => v.driver === 'vfio-pci').length}`,
         `vfkeeper_vfs{pf="${pf.pci}",state="total"} ${pf.totalVfs}`,
+        ...formatWanted(state, pf.pci),
       ]),
     ),
     block(
@@ -87,8 +72,49 @@ export function formatMetrics(state: MetricsState): string {
           .map(([k, v]) => `vfkeeper_relay_packets_total{relay="${r.virtioId}",counter="${k}"} ${v}`),
       ),
     ),
+    ...formatPfBlocks(state),
   ];
   return `${out.join('\n')}\n`;
+}
+
+function formatWanted(state: MetricsState, pf: PciAddress): string[] {
+  const n = state.gauges.vfsWanted.get(pf);
+  return n === undefined ? [] : [`vfkeeper_vfs{pf="${pf}",state="wanted"} ${n}`];
+}
+
+/** Per PF: relays wanted and attached, and the outcome of the last run that covered it. */
+function formatPfBlocks(state: MetricsState): string[] {
+  const g = state.gauges;
+  const pfs = [...state.pfs];
+  return [
+    block(
+      'vfkeeper_relays',
+      'gauge',
+      'Relays per PF: configured, and attached to their VF.',
+      [...g.relaysWanted].flatMap(([pf, n]) => [
+        `vfkeeper_relays{pf="${pf}",state="wanted"} ${n}`,
+        `vfkeeper_relays{pf="${pf}",state="attached"} ${g.relaysAttached.get(pf) ?? 0}`,
+      ]),
+    ),
+    block(
+      'vfkeeper_pf_failing',
+      'gauge',
+      '1 when the last run for the PF had a failed step or could not read it.',
+      pfs.map(([pf, o]) => `vfkeeper_pf_failing{pf="${pf}"} ${o.failing ? 1 : 0}`),
+    ),
+    block(
+      'vfkeeper_refusals_waiting',
+      'gauge',
+      'Changes the last run for the PF refused until an operator acts (workload guard, stray VFs, firmware, stuck).',
+      pfs.map(([pf, o]) => `vfkeeper_refusals_waiting{pf="${pf}"} ${o.refusals}`),
+    ),
+    block(
+      'vfkeeper_pf_last_success_timestamp_seconds',
+      'gauge',
+      'When a run last found the PF as configured.',
+      pfs.flatMap(([pf, o]) => (o.lastSuccess === null ? [] : [`vfkeeper_pf_last_success_timestamp_seconds{pf="${pf}"} ${o.lastSuccess}`])),
+    ),
+  ];
 }
 
 /** Writes only where wanted: the configured file, else into the first textfile directory that exists. */

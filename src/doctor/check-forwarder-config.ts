@@ -54,7 +54,10 @@ export const checkForwarderIpc: Check = async (ctx) => {
   const wrong = env.ok ? judgeIpcSettings(ctx, env.value.vars) : null;
   if (wrong) return wrong;
   const setting = env.ok ? `VIRTIOFWD_IPC_PORT_CONTROL is set in ${FORWARDER_DEFAULTS}` : env.reason;
-  if (ctx.probeForwarder === null) return skip('forwarder-ipc', `${setting}; ${portControl} not probed (no forwarder client given)`);
+  if (ctx.probeForwarder === null) {
+    const why = ctx.root === '/' ? 'no forwarder client given' : `the forwarder is only asked on the live host (root /, not ${ctx.root})`;
+    return skip('forwarder-ipc', `${setting}; ${portControl} not probed: ${why}`);
+  }
   try {
     await ctx.probeForwarder();
   } catch (e) {

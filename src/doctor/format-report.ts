@@ -13,7 +13,11 @@ export function formatDoctorJson(report: DoctorReport): string {
 export function formatDoctorHuman(report: DoctorReport, options: { colour: boolean }): string {
   const idWidth = Math.max(5, ...report.checks.map((c) => c.id.length));
   const paint = (status: CheckStatus, text: string): string => (options.colour ? `\x1b[${COLOURS[status]}m${text}\x1b[0m` : text);
-  const lines = [`${'CHECK'.padEnd(idWidth)}  STATUS  EVIDENCE`];
+  const lines =
+    report.root === '/'
+      ? []
+      : [`Checking the files under ${report.root} (the paths below are inside it); what only the live host can answer is skipped.`, ''];
+  lines.push(`${'CHECK'.padEnd(idWidth)}  STATUS  EVIDENCE`);
   for (const c of report.checks) {
     lines.push(`${c.id.padEnd(idWidth)}  ${paint(c.status, c.status.toUpperCase().padEnd(6))}  ${c.evidence}`);
   }

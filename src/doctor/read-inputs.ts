@@ -9,7 +9,11 @@ export const FORWARDER_DEFAULTS = '/etc/default/virtioforwarder';
 
 /** The PFs the caller observed; not ok when none were given or observing failed. */
 export async function readPfs(ctx: DoctorContext): Promise<Read<ObservedPf[]>> {
-  if (ctx.readPfs === null) return { ok: false, missing: true, reason: 'no PF observation was given to the doctor' };
+  if (ctx.readPfs === null) {
+    const reason =
+      ctx.root === '/' ? 'no PF observation was given to the doctor' : `PFs are only observed on the live host (root /, not ${ctx.root})`;
+    return { ok: false, missing: true, reason };
+  }
   try {
     return { ok: true, value: await ctx.readPfs() };
   } catch (e) {

@@ -44,7 +44,7 @@ export async function runDoctor(inputs: DoctorInputs): Promise<DoctorReport> {
       }
     }),
   );
-  return { checks };
+  return { root: ctx.root, checks };
 }
 
 /** cli.md: 1 when any check failed, else 0. */

@@ -38,6 +38,8 @@ export interface CheckResult {
 }
 
 export interface DoctorReport {
+  /** Where the host's files were read ("/": the live host). */
+  root: string;
   checks: CheckResult[];
 }
 

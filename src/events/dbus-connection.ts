@@ -39,7 +39,7 @@ export class DbusConnection {
     } catch (err) {
       conn.close();
       const errno = errnoOf(err);
-      throw new VfkeeperError('ERR_DBUS_CONNECT', `cannot connect to D-Bus at ${address}: ${errorText(err)}`, {
+      throw new VfkeeperError('ERR_DBUS_CONNECT', `cannot connect to D-Bus at ${formatBusAddress(address)}: ${describeConnectError(err)}`, {
         path: address,
         cause: err,
         ...(errno === undefined ? {} : { errno }),
@@ -116,6 +116,33 @@ export class DbusConnection {
       );
     });
   }
+}
+
+/** `unix:path=/run/dbus/system_bus_socket` as the path an operator can look at; other addresses as they are. */
+export function formatBusAddress(address: string): string {
+  const path = /^unix:path=([^,;]+)$/.exec(address)?.[1];
+  return path ?? address;
+}
+
+const CONNECT_ERRNOS: Readonly<Record<string, string>> = {
+  ENOENT: 'no socket there (ENOENT)',
+  ECONNREFUSED: 'nothing listens on it (ECONNREFUSED)',
+  EACCES: 'permission denied (EACCES)',
+};
+
+/**
+ * Why connecting failed, in the operator's words: the errno when there is
+ * one, else the error's text without the socket library's C++ source
+ * location ("USocket socket '../src/uwrap.cc:525'").
+ */
+export function describeConnectError(err: unknown): string {
+  const errno = errnoOf(err);
+  if (errno !== undefined) return CONNECT_ERRNOS[errno] ?? errno;
+  return (
+    errorText(err)
+      .replace(/,?\s*[\w ]*'[^']*\.(?:cc|cpp|cxx|c|h):\d+'/g, '')
+      .trim() || 'the connection failed'
+  );
 }
 
 export function errorText(err: unknown): string {

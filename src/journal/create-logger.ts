@@ -6,7 +6,8 @@ import { findJournalBinding } from './find-journal-binding.js';
 import { startJournalWorker, type JournalWorker } from './journal-worker.js';
 import { JOURNAL_SOCKET, observeJournalSocket } from './observe-journal-socket.js';
 import { createStderrLogger } from './stderr-logger.js';
-import { Priority, type ClosableLogger } from './types.js';
+import { stderrGoesToJournal } from './stderr-goes-to-journal.js';
+import { Priority, type ClosableLogger, type LogEntry } from './types.js';
 
 /** `auto`: journal if reachable, else stderr. `journal`: the journal even if the probe fails (sends that fail still go to stderr). */
 export type LogMode = 'auto' | 'journal' | 'stderr';
@@ -19,6 +20,8 @@ export interface CreateLoggerOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** The stderr sink's stream; default process.stderr. */
   stream?: NodeJS.WritableStream;
+  /** On a terminal (stderr neither the journal's nor asked for with VFKEEPER_LOG=stderr), entries not written: what the command prints itself. */
+  omitOnTerminal?: (entry: LogEntry) => boolean;
   /** Also write entries at least this severe to stderr while logging to the journal (`--verbose`). */
   mirror?: Priority;
   /** journald's native socket, probed for a listener; default /run/systemd/journal/socket. */
@@ -66,7 +69,12 @@ export async function chooseLogSink(options: CreateLoggerOptions = {}): Promise<
  */
 export async function createLogger(options: CreateLoggerOptions = {}): Promise<ClosableLogger> {
   const stream = options.stream ?? process.stderr;
-  const stderr = createStderrLogger({ stream });
+  const env = options.env ?? process.env;
+  // `<N>` lines where journald reads them or where they were asked for; a person's lines otherwise.
+  const asked = (options.mode ?? parseLogMode(env.VFKEEPER_LOG).mode) === 'stderr';
+  const style = asked || stderrGoesToJournal(env, stream) ? 'journal' : 'terminal';
+  const omit = style === 'terminal' ? options.omitOnTerminal : undefined;
+  const stderr = createStderrLogger({ stream, style, ...(omit === undefined ? {} : { omit }) });
   const opened = await openLogSink(options);
   if (opened.warning !== undefined) stderr.log({ priority: Priority.warning, message: opened.warning });
   if (opened.worker === undefined) return stderr;
@@ -75,7 +83,7 @@ export async function createLogger(options: CreateLoggerOptions = {}): Promise<C
     socketPath: options.socketPath ?? JOURNAL_SOCKET,
     identifier: options.identifier ?? 'vfkeeper',
     fallback: stderr,
-    mirror: options.mirror === undefined ? null : createStderrLogger({ stream, maxPriority: options.mirror }),
+    mirror: options.mirror === undefined ? null : createStderrLogger({ stream, maxPriority: options.mirror, style }),
     stallMs: options.stallMs ?? 3000,
     retryMs: options.retryMs ?? 30_000,
   });

@@ -21,7 +21,7 @@ function formatStderrValue(value: string): string {
 
 // One entry must stay one line: journald would make a new entry, without the
 // priority, of every further line.
-function escapeControls(text: string): string {
+export function escapeControls(text: string): string {
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is matched
   return text.replace(/[\u0000-\u001f\u007f]/g, (c) => {
     if (c === '\n') return '\\n';

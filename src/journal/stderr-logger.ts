@@ -1,4 +1,5 @@
-// The stderr sink: one `<N>` line per entry (format-stderr-line.ts).
+// The stderr sink: one line per entry, `<N>` lines for journald
+// (format-stderr-line.ts) or readable ones for a person (format-terminal-line.ts).
 //
 // Invariants:
 // - log() never throws: a failing stream is reported through its 'error'
@@ -6,6 +7,7 @@
 // - `pending` counts writes the stream has not confirmed; flush() resolves
 //   when it is zero.
 import { formatStderrLine } from './format-stderr-line.js';
+import { formatTerminalLine } from './format-terminal-line.js';
 import { Priority, type ClosableLogger, type LogEntry } from './types.js';
 
 export interface StderrLoggerOptions {
@@ -13,11 +15,17 @@ export interface StderrLoggerOptions {
   stream: NodeJS.WritableStream;
   /** Entries less severe than this (a larger number) are not written; default debug: all. */
   maxPriority?: Priority;
+  /** `journal`: `<N>message [FIELDS]` (default); `terminal`: the message alone, for a person. */
+  style?: 'journal' | 'terminal';
+  /** Entries not written at all (what the command prints itself). */
+  omit?: (entry: LogEntry) => boolean;
 }
 
 export function createStderrLogger(options: StderrLoggerOptions): ClosableLogger {
   const { stream } = options;
   const maxPriority = options.maxPriority ?? Priority.debug;
+  const format = options.style === 'terminal' ? formatTerminalLine : formatStderrLine;
+  const omit = options.omit ?? (() => false);
   let pending = 0;
   let waiters: Array<() => void> = [];
 
@@ -37,10 +45,10 @@ export function createStderrLogger(options: StderrLoggerOptions): ClosableLogger
   };
   return {
     log(entry: LogEntry): void {
-      if (entry.priority > maxPriority) return;
+      if (entry.priority > maxPriority || omit(entry)) return;
       try {
         pending += 1;
-        stream.write(formatStderrLine(entry), settle);
+        stream.write(format(entry), settle);
       } catch {
         // A destroyed stream throws; there is nowhere left to write to.
         settle();

@@ -23,5 +23,16 @@ export function formatStatus(view: StatusView): string {
     out.push(pfLine(pf));
     for (const vf of pf.vfs) out.push(vfLine(vf));
   }
+  out.push(convergenceLines(view));
   return out.join('');
 }
+
+/** The last word: converged, or what is left (the first few; `status --json` has them all). */
+function convergenceLines(view: StatusView): string {
+  if (view.converged) return 'Converged: the host is as configured.\n';
+  const shown = view.not_converged.slice(0, MAX_REASONS).map((r) => `  ${r}\n`);
+  const more = view.not_converged.length - shown.length;
+  return `Not converged:\n${shown.join('')}${more > 0 ? `  ... and ${more} more (vfkeeper reconcile --dry-run)\n` : ''}`;
+}
+
+const MAX_REASONS = 8;

@@ -4,6 +4,7 @@
 import type { Config } from '../model/config.js';
 import { isRelayAttached, type Observed, type ObservedRelay, type RelayCounters } from '../model/observed.js';
 import type { PciAddress } from '../model/pci.js';
+import { assessConvergence } from '../plan/convergence.js';
 import { wantedRelays } from '../plan/plan-relays.js';
 
 export type RelayState = 'absent' | 'detached' | 'attached' | 'vm-connected' | 'unknown';
@@ -35,12 +36,17 @@ export interface StatusView {
   paused: boolean;
   pause_reason: string | null;
   forwarder: { reachable: boolean; reason: string | null };
+  /** The host is as configured: nothing left to do, nothing refused (what configuration management waits for). */
+  converged: boolean;
+  /** Why not: each step still to do and each refusal, in words. */
+  not_converged: string[];
 }
 
 export function buildStatus(config: Config, observed: Observed, pause: { paused: boolean; reason: string | null }): StatusView {
   const vfsAfter = new Map(observed.pfs.flatMap((pf) => pf.vfs.map((vf) => [vf.pci, { driver: vf.driver, pf: pf.pci }] as const)));
   const wanted = config.forwarder.enabled ? wantedRelays(config, observed.pfs, vfsAfter) : [];
   const relays = observed.forwarder.reachable ? observed.forwarder.relays : null;
+  const convergence = assessConvergence(config, observed);
   return {
     pfs: observed.pfs.map((pf) => ({
       pci: pf.pci,
@@ -64,6 +70,8 @@ export function buildStatus(config: Config, observed: Observed, pause: { paused:
     paused: pause.paused,
     pause_reason: pause.reason,
     forwarder: observed.forwarder.reachable ? { reachable: true, reason: null } : { reachable: false, reason: observed.forwarder.reason },
+    converged: convergence.converged,
+    not_converged: convergence.reasons,
   };
 }
 

@@ -54,6 +54,6 @@ describe('vfkeeper forwarder-emulator', () => {
   it.each([[[]], [['--dir']], [['--dir', '/tmp', '--bogus']]])('bad usage %j exits 2 with the usage', async (args) => {
     const { ctx, err } = capture(args);
     expect(await runForwarderEmulator(ctx, () => new Promise(() => {}))).toBe(2);
-    expect(err()).toContain('usage: vfkeeper forwarder-emulator --dir DIR');
+    expect(err()).toContain('Usage: vfkeeper forwarder-emulator --dir DIR');
   });
 });

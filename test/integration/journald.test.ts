@@ -18,6 +18,9 @@ import { runWithPrivateMount } from '../helpers/private-mount.js';
 import { queryJournal, readJournal } from '../helpers/read-journal.js';
 import { waitFor } from '../helpers/wait-for.js';
 
+/** As under systemd: stderr is journald's (JOURNAL_STREAM), so the fallback writes `<N>` lines. */
+const UNDER_SYSTEMD = { JOURNAL_STREAM: '8:1' };
+
 let journald: Journald;
 let scratch: string;
 
@@ -38,7 +41,7 @@ describe('the journald logger', () => {
   it('is chosen when journald listens, and every field comes back from journalctl -o json', async () => {
     expect((await chooseLogSink({ env: {} })).sink).toBe('journal');
     const stderr = captureStream();
-    const logger = await createLogger({ env: {}, stream: stderr.stream });
+    const logger = await createLogger({ env: UNDER_SYSTEMD, stream: stderr.stream });
     const tag = uniqueTag();
     logger.log({
       priority: Priority.err,
@@ -88,7 +91,7 @@ describe('the journald logger', () => {
   });
 
   it('keeps the order of a burst of entries', async () => {
-    const logger = await createLogger({ env: {}, stream: captureStream().stream });
+    const logger = await createLogger({ env: UNDER_SYSTEMD, stream: captureStream().stream });
     const tag = uniqueTag();
     for (let i = 0; i < 200; i++) logger.log({ priority: Priority.info, message: `entry ${i}`, fields: { VFKEEPER_TEST: tag, SEQ: i } });
     await logger.close();
@@ -98,7 +101,7 @@ describe('the journald logger', () => {
 
   it('mirrors entries at least as severe as asked to stderr, and only those', async () => {
     const stderr = captureStream();
-    const logger = await createLogger({ env: {}, stream: stderr.stream, mirror: Priority.warning });
+    const logger = await createLogger({ env: UNDER_SYSTEMD, stream: stderr.stream, mirror: Priority.warning });
     const tag = uniqueTag();
     logger.log({ priority: Priority.warning, message: 'relay 3 has no VF', fields: { VFKEEPER_TEST: tag, VIRTIO_ID: 3 } });
     logger.log({ priority: Priority.info, message: 'VF 0000:02:08.0 bound to vfio-pci', fields: { VFKEEPER_TEST: tag } });
@@ -123,7 +126,7 @@ describe('when the binding cannot be used', () => {
     const bindingPath = join(scratch, 'journal_send.node');
     await writeFile(bindingPath, 'not a shared object');
     const stderr = captureStream();
-    const logger = await createLogger({ env: {}, stream: stderr.stream, bindingPath });
+    const logger = await createLogger({ env: UNDER_SYSTEMD, stream: stderr.stream, bindingPath });
     logger.log({ priority: Priority.err, message: 'relay 2: no VF', fields: { VIRTIO_ID: 2 } });
     await logger.close();
     const [warning, line] = stderr.lines();
@@ -134,9 +137,9 @@ describe('when the binding cannot be used', () => {
   });
 
   it('is one journal logger per process: a second one, while the first is open, logs to stderr and says so', async () => {
-    const first = await createLogger({ env: {}, stream: captureStream().stream });
+    const first = await createLogger({ env: UNDER_SYSTEMD, stream: captureStream().stream });
     const stderr = captureStream();
-    const second = await createLogger({ env: {}, stream: stderr.stream });
+    const second = await createLogger({ env: UNDER_SYSTEMD, stream: stderr.stream });
     second.log({ priority: Priority.info, message: 'from the second' });
     await Promise.all([first.close(), second.close()]);
     expect(stderr.lines()).toEqual([
@@ -157,7 +160,7 @@ describe('when journald goes away', () => {
     const socketPath = join(scratch, 'journal.socket');
     await symlink(JOURNAL_SOCKET, socketPath);
     const stderr = captureStream();
-    const logger = await createLogger({ env: {}, stream: stderr.stream, socketPath });
+    const logger = await createLogger({ env: UNDER_SYSTEMD, stream: stderr.stream, socketPath });
     const tag = uniqueTag();
     logger.log(entry(tag, 'before'));
     await logger.flush();
@@ -174,7 +177,7 @@ describe('when journald goes away', () => {
   it('writes to stderr when journald stops (its socket left stale), and goes back when it returns', async (ctx) => {
     if (!journald.owned) ctx.skip();
     const stderr = captureStream();
-    const logger = await createLogger({ env: {}, stream: stderr.stream, retryMs: 50 });
+    const logger = await createLogger({ env: UNDER_SYSTEMD, stream: stderr.stream, retryMs: 50 });
     const tag = uniqueTag();
     logger.log(entry(tag, 'before'));
     await logger.flush();
@@ -207,7 +210,7 @@ describe('when journald goes away', () => {
     // Past this many queued datagrams the kernel blocks the sender.
     const count = Number(readFileSync('/proc/sys/net/unix/max_dgram_qlen', 'utf8')) + 20;
     const stderr = captureStream();
-    const logger = await createLogger({ env: {}, stream: stderr.stream, stallMs: 300 });
+    const logger = await createLogger({ env: UNDER_SYSTEMD, stream: stderr.stream, stallMs: 300 });
     const tag = uniqueTag();
     journald.freeze(true);
     try {
@@ -234,7 +237,7 @@ describe('when journald goes away', () => {
 describe('the catalog in journalctl -x', () => {
   it('explains a failure entry with its cause and fix, fields filled in', async () => {
     const { root, databaseDir } = await installCatalog();
-    const logger = await createLogger({ env: {}, stream: captureStream().stream });
+    const logger = await createLogger({ env: UNDER_SYSTEMD, stream: captureStream().stream });
     const tag = uniqueTag();
     logger.log({
       priority: Priority.err,

@@ -22,6 +22,8 @@ export interface DoctorCommandDeps {
   observePfs?: (config: Config, globals: GlobalOptions) => Promise<ObservedPf[]>;
   /** Resolves when the port control endpoint answers; default: none (that part of forwarder-ipc skips). */
   probeForwarder?: (config: Config) => Promise<unknown>;
+  /** observePfs and probeForwarder ask this machine: under another --root they are not used (two machines would mix). */
+  liveOnly?: boolean;
   /** "user:group" -> ids on the live host; default: <root>/etc/passwd and <root>/etc/group. */
   resolveOwner?: (spec: string) => Promise<FileOwner>;
   /** Overrides for the live-host probes (tests). */
@@ -30,10 +32,10 @@ export interface DoctorCommandDeps {
   kernelRelease?: string;
 }
 
-const USAGE = `usage: vfkeeper doctor [--root DIR] [--json]
+const USAGE = `Usage: vfkeeper doctor [--root DIR] [--json]
 
-Checks every prerequisite of the SR-IOV + virtio-forwarder setup and prints
-the fix for each one that is not right. Exit status 1 when a check fails.
+  Checks every prerequisite of the SR-IOV + virtio-forwarder setup and prints
+  the fix for each one that is not right. Exit status 1 when a check fails.
 
   --root DIR   read the host's files (/proc, /etc, /sys/kernel, /lib, /dev, /var/log) under DIR
   --json       { "checks": [ { id, status, evidence, fix } ] }`;
@@ -53,7 +55,10 @@ async function runDoctorCommand(ctx: CommandContext, deps: DoctorCommandDeps): P
   if (!args.ok) return reportUsageError(ctx, args.error, USAGE);
   const config = await loadCommandConfig(ctx, deps.loadConfig);
   if (typeof config === 'number') return config;
-  const { observePfs, probeForwarder } = deps;
+  // This machine's PFs and forwarder do not belong in a report on the files under another root.
+  const mixes = deps.liveOnly === true && args.root !== '/';
+  const observePfs = mixes ? undefined : deps.observePfs;
+  const probeForwarder = mixes ? undefined : deps.probeForwarder;
   const inputs: DoctorInputs = {
     root: args.root,
     config,

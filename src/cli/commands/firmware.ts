@@ -16,10 +16,10 @@ export interface FirmwareCommandDeps {
   loadConfig?: (globals: GlobalOptions) => Promise<Config>;
 }
 
-const USAGE = `usage: vfkeeper firmware [--fix] [--root DIR] [--json]
+const USAGE = `Usage: vfkeeper firmware [--fix] [--root DIR] [--json]
 
-Lists the links in the firmware directory (firmware.dir, /lib/firmware/netronome)
-that point at another flavour than firmware.flavour (nic-sriov).
+  Lists the links in the firmware directory (firmware.dir, /lib/firmware/netronome)
+  that point at another flavour than firmware.flavour (nic-sriov).
 
   --fix        re-point each to <flavour>/<same name> when that file exists
                (the driver is not reloaded: modprobe -r nfp && modprobe nfp,

@@ -5,17 +5,16 @@ import { ForwarderEmulator } from '../../dataplane/emulator/emulator.js';
 import { isVfkeeperError } from '../../model/errors.js';
 import type { Command, CommandContext } from '../command.js';
 
-const USAGE = `usage: vfkeeper forwarder-emulator --dir DIR [--dynamic-sockets]
+const USAGE = `Usage: vfkeeper forwarder-emulator --dir DIR [--dynamic-sockets]
 
-Runs an emulated virtio-forwarder until SIGTERM or SIGINT:
+  Runs an emulated virtio-forwarder until SIGTERM or SIGINT:
   ipc://DIR/port_control   port control (PortControlRequest / PortControlResponse)
   ipc://DIR/stats          statistics (StatsRequest / StatsResponse)
   DIR/sockets/             vhost-user sockets virtio-forwarder<id>.sock, relays 0..59,
                            created at start as the forwarder does in server mode
                            (with --dynamic-sockets: only on ADD_SOCK)
-Relays live in memory: a restart forgets them, as the forwarder does.
+  Relays live in memory: a restart forgets them, as the forwarder does.
 
-options:
   --dir DIR            where the endpoints and sockets go (created if absent)
   --dynamic-sockets    like VIRTIOFWD_DYNAMIC_SOCKETS: no sockets until ADD_SOCK`;
 

@@ -20,6 +20,7 @@ async function wireDoctor(): Promise<Command> {
   ]);
   return createDoctorCommand({
     loadConfig: openConfig,
+    liveOnly: true,
     async observePfs(config, globals) {
       const host = await openHost(globals, config, process.env);
       return (await observe(host, { ...config, forwarder: { ...config.forwarder, enabled: false } }, null)).observed.pfs;
@@ -79,6 +80,11 @@ export const commands: readonly CommandEntry[] = [
     name: 'libvirt-xml',
     summary: "the VM's <interface type='vhostuser'> for a relay, with its VF's MAC",
     load: async () => (await import('./libvirt-xml.js')).libvirtXmlCommand,
+  },
+  {
+    name: 'check-config',
+    summary: 'check configuration files (YAML, keys, values) without touching the host',
+    load: async () => (await import('./check-config.js')).checkConfigCommand,
   },
   { name: 'udev-rules', summary: 'print the udev rules for the current configuration', load: wireUdevRules },
   {

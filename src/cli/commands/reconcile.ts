@@ -2,7 +2,7 @@ import { reconcile } from '../../reconcile/run.js';
 import type { Command, CommandContext } from '../command.js';
 import { askDaemon } from '../daemon-client.js';
 import { lockPathFor, withRunLock } from '../run-lock.js';
-import { openRunContext } from '../compose.js';
+import { isRunEntry, openRunContext } from '../compose.js';
 import { formatRefusal, formatStepLine, formatSummary, runJson, type RunJson } from '../../report/format-run.js';
 import { parseCommandArgs } from '../parse-options.js';
 
@@ -44,7 +44,8 @@ function printServed(ctx: CommandContext, served: RunJson & { exit_status?: numb
 }
 
 async function runAlone(ctx: CommandContext, dryRun: boolean, force: boolean): Promise<number> {
-  const run = await openRunContext(ctx);
+  // The run's own lines are printed here; on a terminal the log need not repeat them.
+  const run = await openRunContext(ctx, { logs: true, omitOnTerminal: isRunEntry });
   try {
     const report = await reconcile(run, {
       event: 'cli',

@@ -9,12 +9,12 @@ import { formatUdevRules, UDEV_RULES_NAME } from '../../packaging/udev-rules.js'
 
 export type ReadConfig = (globals: GlobalOptions) => Promise<Config>;
 
-const USAGE = `usage: vfkeeper udev-rules [--json]
+const USAGE = `Usage: vfkeeper udev-rules [--json]
 
-Prints the udev rules that start vfkeeper when a managed PF appears and keep
-NetworkManager off its VFs, for the current configuration. Save the output
-as /etc/udev/rules.d/${UDEV_RULES_NAME} to override the shipped rules, then
-run: udevadm control --reload`;
+  Prints the udev rules that start vfkeeper when a managed PF appears and keep
+  NetworkManager off its VFs, for the current configuration. Save the output
+  as /etc/udev/rules.d/${UDEV_RULES_NAME} to override the shipped rules, then
+  run: udevadm control --reload`;
 
 async function runUdevRules(ctx: CommandContext, readConfig: ReadConfig): Promise<number> {
   if (ctx.args.includes('--help')) {

@@ -26,6 +26,10 @@ suite=bookworm
 # `systemd-analyze verify` runs man for the unit's Documentation=.
 guest_pkgs=(systemd systemd-sysv udev dbus kmod pciutils iproute2 ethtool procps
   linux-image-amd64 initramfs-tools nvme-cli make man-db)
+# The package scenario: contrib/ansible's role, run in the guest (its apt
+# module needs python3-apt; debootstrap does not resolve the virtual
+# python3-cffi-backend-api-* that python3-cryptography depends on).
+guest_pkgs+=(ansible-core python3-apt python3-cffi-backend)
 # The net variant: networkd-dispatcher and NetworkManager (debootstrap takes no
 # alternative, so logind's libpam-systemd is named for polkitd).
 net_pkgs=(networkd-dispatcher network-manager libpam-systemd)

@@ -1,11 +1,14 @@
 // `make deb`, then the package installed, removed and purged by the real
 // dpkg in a throw-away root (dpkg --root: it chroots there to run the
 // maintainer scripts), never in this machine's root. The root holds a shell,
-// rm, rmdir and recording stand-ins for systemctl, udevadm and journalctl,
-// with /run/systemd/system and /run/udev present as on a running system.
+// rm, rmdir and recording stand-ins for systemctl, udevadm, journalctl and
+// init-system-helpers' deb-systemd-helper and deb-systemd-invoke, with
+// /run/systemd/system and /run/udev present as on a running system. What
+// those tools really do is checked in the real-kernel guest
+// (test/e2e/package.test.ts).
 // gzip instead of xz only to build faster: the contents are what is tested.
 import { execFile } from 'node:child_process';
-import { chmod, copyFile, mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,7 +58,7 @@ async function makeRoot(dir: string): Promise<void> {
     await mkdir(join(dir, dirname(lib)), { recursive: true });
     await copyFile(lib, join(dir, lib));
   }
-  for (const tool of ['systemctl', 'udevadm', 'journalctl']) {
+  for (const tool of ['systemctl', 'udevadm', 'journalctl', 'deb-systemd-helper', 'deb-systemd-invoke']) {
     await writeFile(join(dir, 'usr/bin', tool), STAND_IN);
     await chmod(join(dir, 'usr/bin', tool), 0o755);
   }
@@ -106,6 +109,7 @@ describe('make deb', () => {
       './usr/share/man/man8/vfkeeper.8.gz',
       './usr/share/bash-completion/completions/vfkeeper',
       './usr/share/doc/vfkeeper/copyright',
+      './usr/share/doc/vfkeeper/changelog.gz',
     ]) {
       expect(
         lines.some((l) => l.endsWith(` ${path}`)),
@@ -121,31 +125,54 @@ describe.skipIf(skipWhenMissing(isRoot))(
   () => {
     let baseline: string[] = [];
 
-    it('installs, telling systemd, udev and journald, and starting nothing', async () => {
+    it('installs: enables and starts the unit as dh_installsystemd does, after reloading udev and systemd', async () => {
       assertPresent(isRoot, 'root');
       baseline = await snapshot(root);
       // The root has no libc6 or udev packages to satisfy Depends.
       await dpkg(['--force-depends', '--install', deb]);
       expect(await dpkg(['--status', 'vfkeeper'])).toContain('Status: install ok installed');
       const installed = await snapshot(root);
-      for (const path of ['usr/bin/vfkeeper', 'lib/systemd/system/vfkeeper.service', 'etc/vfkeeper/vfkeeper.yaml']) {
+      for (const path of [
+        'usr/bin/vfkeeper',
+        'lib/systemd/system/vfkeeper.service',
+        'etc/vfkeeper/vfkeeper.yaml',
+        'usr/share/doc/vfkeeper/changelog.gz',
+      ]) {
         expect(installed).toContain(path);
       }
-      expect(await calls()).toEqual(['systemctl daemon-reload', 'udevadm control --reload', 'journalctl --update-catalog']);
+      // The catalog is systemd's dpkg trigger's business, not a script's.
+      expect(await calls()).toEqual([
+        'deb-systemd-helper unmask vfkeeper.service',
+        'deb-systemd-helper --quiet was-enabled vfkeeper.service',
+        'deb-systemd-helper enable vfkeeper.service',
+        'udevadm control --reload',
+        'systemctl --system daemon-reload',
+        'deb-systemd-invoke start vfkeeper.service',
+      ]);
     });
 
-    it('on removal stops and disables the daemon, and keeps the configuration and state', async () => {
+    it('on an upgrade keeps the daemon running until the new files are in, then restarts it', async () => {
+      await dpkg(['--force-depends', '--install', deb]);
+      expect(await calls()).toEqual([
+        'deb-systemd-helper unmask vfkeeper.service',
+        'deb-systemd-helper --quiet was-enabled vfkeeper.service',
+        'deb-systemd-helper enable vfkeeper.service',
+        'udevadm control --reload',
+        'systemctl --system daemon-reload',
+        'deb-systemd-invoke restart vfkeeper.service',
+      ]);
+    });
+
+    it('on removal stops the daemon and masks the unit, and keeps the configuration and state', async () => {
       await writeFile(join(root, 'etc/vfkeeper/vfkeeper.yaml'), 'relays: auto\n');
       await mkdir(join(root, 'var/lib/vfkeeper'), { recursive: true });
       await writeFile(join(root, 'var/lib/vfkeeper/state.json'), '{}\n');
-      await symlink('/lib/systemd/system/vfkeeper.service', join(root, 'etc/systemd/system/multi-user.target.wants/vfkeeper.service'));
       await dpkg(['--remove', 'vfkeeper']);
       expect(await calls()).toEqual([
-        'systemctl stop vfkeeper.service',
-        'systemctl --no-reload disable vfkeeper.service',
-        'systemctl daemon-reload',
+        'deb-systemd-invoke stop vfkeeper.service',
+        'deb-systemd-helper mask vfkeeper.service',
+        'systemctl --system daemon-reload',
         'udevadm control --reload',
-        'journalctl --update-catalog',
       ]);
       const left = await snapshot(root);
       expect(left).not.toContain('usr/bin/vfkeeper');
@@ -153,8 +180,14 @@ describe.skipIf(skipWhenMissing(isRoot))(
       expect(await readFile(join(root, 'etc/vfkeeper/vfkeeper.yaml'), 'utf8')).toBe('relays: auto\n');
     });
 
-    it('on purge leaves nothing behind', async () => {
+    it('on purge forgets the enablement and leaves nothing behind', async () => {
       await dpkg(['--purge', 'vfkeeper']);
+      expect(await calls()).toEqual([
+        'deb-systemd-helper purge vfkeeper.service',
+        'deb-systemd-helper unmask vfkeeper.service',
+        'systemctl --system daemon-reload',
+        'udevadm control --reload',
+      ]);
       expect(await snapshot(root)).toEqual(baseline);
       const info = await readdir(join(root, 'var/lib/dpkg/info'));
       expect(info.filter((f) => f.startsWith('vfkeeper.'))).toEqual([]);

@@ -39,8 +39,12 @@ describe('vfkeeper doctor', () => {
     const c = capture([`--root=${host.root}`]);
     expect(await createDoctorCommand(guideDeps).run(c.ctx)).toBe(0);
     const lines = c.out().split('\n');
-    expect(lines[0]).toMatch(/^CHECK\s+STATUS\s+EVIDENCE$/);
-    expect(lines[1]).toMatch(/^sriov-bios\s+PASS\s+no "PCI SR-IOV:-12"/);
+    // Which files the paths in the evidence are in, before anything else.
+    expect(lines[0]).toBe(
+      `Checking the files under ${host.root} (the paths below are inside it); what only the live host can answer is skipped.`,
+    );
+    expect(lines[2]).toMatch(/^CHECK\s+STATUS\s+EVIDENCE$/);
+    expect(lines[3]).toMatch(/^sriov-bios\s+PASS\s+no "PCI SR-IOV:-12"/);
     expect(c.out()).not.toContain('\x1b[');
     expect(c.out()).not.toContain('Fixes:');
     expect(c.out()).toContain('15 passed, 0 warnings, 0 failed, 0 skipped');
@@ -65,7 +69,7 @@ describe('vfkeeper doctor', () => {
   it('exits 2 on bad usage and on a configuration that does not load', async () => {
     const bad = capture(['--rot', host.root]);
     expect(await doctorCommand.run(bad.ctx)).toBe(2);
-    expect(bad.err()).toMatch(/^vfkeeper: Unknown option '--rot'\nusage: vfkeeper doctor/);
+    expect(bad.err()).toMatch(/^vfkeeper: Unknown option '--rot'\nUsage: vfkeeper doctor/);
     const noDir = capture(['--root']);
     expect(await doctorCommand.run(noDir.ctx)).toBe(2);
     const cfg = capture(['--root', host.root]);
@@ -79,5 +83,27 @@ describe('vfkeeper doctor', () => {
     });
     expect(await failing.run(cfg.ctx)).toBe(2);
     expect(cfg.err()).toBe('vfkeeper: /etc/vfkeeper/vfkeeper.yaml: firmware.guard: expected warn | fix | off\nhint: fix the file\n');
+  });
+
+  it("leaves this machine's PFs and forwarder out of a report on the files under another root", async () => {
+    await writeGuideHost(host.root);
+    let asked = 0;
+    const live = {
+      ...guideDeps,
+      liveOnly: true,
+      observePfs: () => (asked++, Promise.resolve([pf('sriov-2.1.14')])),
+      probeForwarder: () => (asked++, Promise.resolve([])),
+    };
+    const c = capture(['--root', host.root, '--json']);
+    await createDoctorCommand(live).run(c.ctx);
+    const doc = JSON.parse(c.out()) as { checks: Array<{ id: string; status: string; evidence: string }> };
+    expect(asked).toBe(0);
+    expect(doc.checks.find((x) => x.id === 'firmware')).toMatchObject({
+      status: 'skip',
+      evidence: `PFs are only observed on the live host (root /, not ${host.root})`,
+    });
+    expect(doc.checks.find((x) => x.id === 'forwarder-ipc')?.evidence).toMatch(
+      /not probed: the forwarder is only asked on the live host \(root \/, not /,
+    );
   });
 });

@@ -69,6 +69,6 @@ describe('vfkeeper udev-rules', () => {
   it('prints its usage with --help', async () => {
     const r = await run(['--help']);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('usage: vfkeeper udev-rules');
+    expect(r.stdout).toContain('Usage: vfkeeper udev-rules');
   });
 });

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunReport } from '../../../src/reconcile/run.js';
 import { ThrottledMetricsWriter, createMetricsState, formatMetrics, recordRun, writeMetrics } from '../../../src/daemon/metrics.js';
-import { observed, pf, relay, vf } from '../../helpers/observed.js';
+import { config, observed, pf, relay, vf } from '../../helpers/observed.js';
+
+const whole = { config: config({ vfs: 2 }), only: null };
 
 const report = (over: Partial<RunReport>): RunReport => ({
   run: 'r',
@@ -22,11 +24,16 @@ describe('node_exporter metrics', () => {
   it('count runs and steps, and show VFs, relays and packet counters from the last run', () => {
     const m = createMetricsState();
     const step = { kind: 'bind-driver' as const, pf: vf(0).pci, vf: vf(0).pci, index: 0, from: null, to: 'vfio-pci', why: '' };
-    recordRun(m, report({ converged: false, exitStatus: 1, steps: [{ step, result: 'failed', message: '', durationUsec: 1 }] }), 100);
+    recordRun(
+      m,
+      report({ converged: false, exitStatus: 1, steps: [{ step, result: 'failed', message: '', durationUsec: 1 }] }),
+      100,
+      whole,
+    );
     const seen = observed([pf({ numVfs: 2, vfs: [vf(0), vf(1, { driver: 'nfp_netvf' })] })], {
       forwarder: { reachable: true, relays: [relay(1, vf(0).pci, { counters: { pkts_rx_from_vf: 42, bytes_rx_from_vf: 9 } })] },
     });
-    recordRun(m, report({ observed: seen, steps: [{ step, result: 'ok', message: '', durationUsec: 1 }] }), 200);
+    recordRun(m, report({ observed: seen, steps: [{ step, result: 'ok', message: '', durationUsec: 1 }] }), 200, whole);
     const text = formatMetrics(m);
     expect(text).toContain('vfkeeper_runs_total{result="converged"} 1');
     expect(text).toContain('vfkeeper_runs_total{result="failed"} 1');

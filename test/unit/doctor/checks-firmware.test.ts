@@ -35,7 +35,10 @@ describe('firmware', () => {
       evidence: 'observing the PFs failed: sysfs: permission denied',
     });
     const { pfs: _p, ...none } = inputsFor(host.root);
-    expect(await runCheck(none, 'firmware')).toMatchObject({ status: 'skip', evidence: 'no PF observation was given to the doctor' });
+    expect(await runCheck(none, 'firmware')).toMatchObject({
+      status: 'skip',
+      evidence: `PFs are only observed on the live host (root /, not ${host.root})`,
+    });
   });
 });
 

@@ -25,6 +25,9 @@ const failure = {
   fields: { VF_PCI_SLOT: '0000:02:08.1', ERRNO: 'ENODEV' },
 };
 const failureLine = '<3>Failed to bind VF 0000:02:08.1 to vfio-pci [VF_PCI_SLOT=0000:02:08.1 ERRNO=ENODEV]';
+const failureForAPerson = 'error: Failed to bind VF 0000:02:08.1 to vfio-pci';
+/** systemd connected stderr to journald (the test's stream stands for it). */
+const underSystemd = { JOURNAL_STREAM: '8:12345' };
 
 describe('observeJournalSocket', () => {
   it('tells a stale socket, a plain file, a missing path and a stream server apart', async () => {
@@ -43,32 +46,55 @@ describe('observeJournalSocket', () => {
 });
 
 describe('createLogger without a listening journald', () => {
-  it('falls back to stderr <N> lines when the socket file is stale', async () => {
+  it('falls back to stderr <N> lines when the socket file is stale and stderr goes to journald', async () => {
     const socketPath = await makeStaleSocket(dir, 'journal.sock');
     expect(await chooseLogSink({ env: {}, socketPath })).toMatchObject({ sink: 'stderr', reason: expect.stringContaining('ECONNREFUSED') });
     const out = captureStream();
-    const logger = await createLogger({ env: {}, socketPath, stream: out.stream });
+    const logger = await createLogger({ env: underSystemd, socketPath, stream: out.stream });
     logger.log(failure);
     await logger.close();
     expect(out.lines()).toEqual([failureLine]);
   });
 
-  it('falls back to stderr when the socket path is a plain file or missing', async () => {
+  it('falls back to one plain line per entry for a person when the socket path is a plain file or missing', async () => {
     await writeFile(join(dir, 'file.sock'), '');
     for (const socketPath of [join(dir, 'file.sock'), join(dir, 'nothing-here')]) {
       const out = captureStream();
       const logger = await createLogger({ env: {}, socketPath, stream: out.stream });
       logger.log(failure);
+      logger.log({ priority: Priority.info, message: 'Bound 0000:02:08.1 to vfio-pci (was nfp_netvf)', fields: { VFKEEPER_RUN: 'r1' } });
       await logger.close();
-      expect(out.lines()).toEqual([failureLine]);
+      expect(out.lines()).toEqual([failureForAPerson, 'Bound 0000:02:08.1 to vfio-pci (was nfp_netvf)']);
     }
+  });
+
+  it('writes <N> lines to a person only when asked (VFKEEPER_LOG=stderr), and leaves out what the command prints itself', async () => {
+    const socketPath = join(dir, 'nothing-here');
+    const asked = captureStream();
+    const logger = await createLogger({ env: { VFKEEPER_LOG: 'stderr' }, socketPath, stream: asked.stream });
+    logger.log(failure);
+    await logger.close();
+    expect(asked.lines()).toEqual([failureLine]);
+    const shown = captureStream();
+    const omitOnTerminal = (e: { fields?: Record<string, unknown> }): boolean => e.fields?.['VFKEEPER_RUN'] !== undefined;
+    const quiet = await createLogger({ env: {}, socketPath, stream: shown.stream, omitOnTerminal });
+    quiet.log({ ...failure, fields: { ...failure.fields, VFKEEPER_RUN: 'r1' } });
+    quiet.log({ priority: Priority.warning, message: 'Could not write the metrics file, ignoring' });
+    await quiet.close();
+    expect(shown.lines()).toEqual(['warning: Could not write the metrics file, ignoring']);
   });
 
   it('falls back, with a warning, when the journal is asked for but the binding does not load', async () => {
     const bindingPath = join(dir, 'journal_send.node');
     await writeFile(bindingPath, 'this is not a shared object');
     const out = captureStream();
-    const logger = await createLogger({ mode: 'journal', bindingPath, socketPath: join(dir, 'nothing-here'), stream: out.stream });
+    const logger = await createLogger({
+      mode: 'journal',
+      env: underSystemd,
+      bindingPath,
+      socketPath: join(dir, 'nothing-here'),
+      stream: out.stream,
+    });
     logger.log(failure);
     await logger.close();
     const [warning, line] = out.lines();
@@ -96,6 +122,6 @@ describe('createLogger without a listening journald', () => {
     const out = captureStream();
     const logger = await createLogger({ env: { VFKEEPER_LOG: 'syslog' }, socketPath: join(dir, 'nothing-here'), stream: out.stream });
     await logger.close();
-    expect(out.lines()).toEqual(['<4>VFKEEPER_LOG=syslog is not one of auto, journal, stderr; using auto']);
+    expect(out.lines()).toEqual(['warning: VFKEEPER_LOG=syslog is not one of auto, journal, stderr; using auto']);
   });
 });

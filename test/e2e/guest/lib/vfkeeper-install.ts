@@ -48,12 +48,15 @@ export function formatConfig(vfs: number | 'max', relays = true): string {
   return ['# Written by the end-to-end scenario: the emulated NVMe PF and the emulated forwarder.', ...pf, ...forwarder, ''].join('\n');
 }
 
-const FORWARDER_UNIT_TEXT = `[Unit]
+/** The installed CLI's emulator; a scenario that removes the package runs the project's own. */
+const INSTALLED_EMULATOR = `/usr/bin/vfkeeper forwarder-emulator --dir ${FORWARDER_DIR}`;
+
+const formatForwarderUnit = (execStart: string): string => `[Unit]
 Description=virtio-forwarder, emulated by vfkeeper forwarder-emulator (end-to-end guest)
 
 [Service]
 Type=exec
-ExecStart=/usr/bin/vfkeeper forwarder-emulator --dir ${FORWARDER_DIR}
+ExecStart=${execStart}
 `;
 
 /** `make install PREFIX=/usr` from the shared project; refuses if the host did not stage it. */
@@ -82,8 +85,8 @@ export async function installUdevRules(): Promise<string> {
 }
 
 /** Starts virtio-forwarder.service and waits until its endpoints and sockets exist. */
-export async function startForwarder(timeoutMs: number): Promise<void> {
-  await writeFile(`/etc/systemd/system/${FORWARDER_UNIT}`, FORWARDER_UNIT_TEXT);
+export async function startForwarder(timeoutMs: number, execStart = INSTALLED_EMULATOR): Promise<void> {
+  await writeFile(`/etc/systemd/system/${FORWARDER_UNIT}`, formatForwarderUnit(execStart));
   await runSystemctl(['daemon-reload']);
   await runSystemctl(['start', FORWARDER_UNIT]);
   await waitForForwarderFiles(timeoutMs);
