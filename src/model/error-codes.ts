@@ -72,7 +72,10 @@ export type ErrorCode =
   | 'ERR_SYSFS_PATH'
   | 'ERR_SYSFS_TIMEOUT'
   | 'ERR_TOOL_FAILED'
+  | 'ERR_TOOL_OUTPUT'
   | 'ERR_USAGE'
+  | 'ERR_VF_INDEX'
+  | 'ERR_VF_SETTING_UNSUPPORTED'
   | 'ERR_WORKLOAD_SCAN';
 
 const CODE = /^ERR_[A-Z0-9_]+$/;

@@ -14,6 +14,7 @@ import { isRelayAttached, type ObservedPf, type ObservedRelay } from '../model/o
 import { vfAddress, type PciAddress } from '../model/pci.js';
 import type { ErrorCode } from '../model/error-codes.js';
 import type { Refusal, Step } from '../model/step.js';
+import { planVfSettings } from './plan-vf-settings.js';
 
 export interface PfPlan {
   steps: Step[];
@@ -27,9 +28,11 @@ export interface PfPlanInput {
   rule: PfRule;
   relays: ObservedRelay[];
   force: boolean;
+  /** VF settings this PF's driver refused (unsupportedKey): not planned again. */
+  unsupported?: ReadonlySet<string>;
 }
 
-export function planPf({ pf, rule, relays, force }: PfPlanInput): PfPlan {
+export function planPf({ pf, rule, relays, force, unsupported = new Set() }: PfPlanInput): PfPlan {
   const blocked = checkPrerequisites(pf, rule);
   if (blocked) return { steps: [], refusal: blocked, vfsAfter: new Map(pf.vfs.map((v) => [v.pci, v.driver])) };
   const wanted = rule.vfs === 'max' ? pf.totalVfs : rule.vfs;
@@ -43,7 +46,7 @@ export function planPf({ pf, rule, relays, force }: PfPlanInput): PfPlan {
     steps.push(...count.steps);
   }
   const vfs = pf.numVfs === wanted ? pf.vfs : predictVfs(pf, wanted);
-  for (const vf of vfs) steps.push(...planVf(pf, rule, vf));
+  for (const vf of vfs) steps.push(...planVf(pf, rule, vf), ...planVfSettings(pf, rule, vf, unsupported), ...planBind(rule, pf, vf));
   return { steps, refusal: null, vfsAfter: new Map(vfs.map((v) => [v.pci, rule.vfDriver])) };
 }
 
@@ -162,13 +165,14 @@ function predictVfs(pf: ObservedPf, wanted: number): ObservedPf['vfs'] {
     driverOverride: null,
     iommuGroup: null,
     mac: null,
+    settings: null,
     vfioHolders: [],
   }));
 }
 
 function planVf(pf: ObservedPf, rule: PfRule, vf: ObservedPf['vfs'][number]): Step[] {
   const steps: Step[] = [];
-  const mac = wantedMac(pf, rule, vf.index);
+  const mac = wantedMac(pf, rule, vf.index, vf.mac);
   if (pf.netdev !== null && mac !== null && vf.mac !== mac) {
     steps.push({
       kind: 'set-vf-mac',
@@ -181,6 +185,11 @@ function planVf(pf: ObservedPf, rule: PfRule, vf: ObservedPf['vfs'][number]): St
       why: `VF ${vf.index} MAC ${vf.mac ?? 'unset'}, want ${mac}`,
     });
   }
+  return steps;
+}
+
+function planBind(rule: PfRule, pf: ObservedPf, vf: ObservedPf['vfs'][number]): Step[] {
+  const steps: Step[] = [];
   if (vf.driver !== rule.vfDriver) {
     steps.push({
       kind: 'bind-driver',
@@ -195,8 +204,20 @@ function planVf(pf: ObservedPf, rule: PfRule, vf: ObservedPf['vfs'][number]): St
   return steps;
 }
 
-export function wantedMac(pf: Pick<ObservedPf, 'pci' | 'permMac'>, rule: PfRule, index: number): string | null {
-  if (rule.vfMacs === 'keep') return null;
+const ZERO_MAC = '00:00:00:00:00:00';
+
+/**
+ * The MAC VF `index` should have. `keep` keeps what the VF has, but never a
+ * zero MAC: some drivers refuse zero MAC filters (igb logs "VF attempted to
+ * set invalid MAC filter"), so a zero one gets the derived MAC.
+ */
+export function wantedMac(
+  pf: Pick<ObservedPf, 'pci' | 'permMac'>,
+  rule: PfRule,
+  index: number,
+  current: string | null = null,
+): string | null {
+  if (rule.vfMacs === 'keep') return current === ZERO_MAC ? deriveVfMac(pf.permMac ?? pf.pci, index) : null;
   if (rule.vfMacs === 'derive') return deriveVfMac(pf.permMac ?? pf.pci, index);
   return rule.vfMacs[index] ?? null;
 }

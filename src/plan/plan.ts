@@ -13,9 +13,12 @@ import { planPf } from './plan-pf.js';
 import { planRelays } from './plan-relays.js';
 import { planSockets } from './plan-sockets.js';
 import { planFirmwareGuard } from './plan-firmware-guard.js';
+import { checkOverrideIndexes } from './plan-vf-settings.js';
 
 export interface PlanOptions {
   force: boolean;
+  /** VF settings a PF's driver refused (unsupportedKey), remembered by the caller: not planned again. */
+  unsupported?: ReadonlySet<string>;
 }
 
 export function plan(config: Config, observed: Observed, options: PlanOptions): Plan {
@@ -27,9 +30,11 @@ export function plan(config: Config, observed: Observed, options: PlanOptions): 
   for (const pf of pfs) {
     const rule = findRule(config, pf);
     if (!rule) continue;
-    const p = planPf({ pf, rule, relays, force: options.force });
+    const p = planPf({ pf, rule, relays, force: options.force, ...(options.unsupported ? { unsupported: options.unsupported } : {}) });
     steps.push(...p.steps);
     if (p.refusal) refusals.push(p.refusal);
+    const badIndex = checkOverrideIndexes(pf, rule);
+    if (badIndex) refusals.push(badIndex);
     for (const [pci, driver] of p.vfsAfter) vfsAfter.set(pci, { driver, pf: pf.pci });
   }
   insertModuleLoad(steps, observed.vfioLoaded);

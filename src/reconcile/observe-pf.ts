@@ -8,11 +8,14 @@ import { ifAbsent } from '../model/errno.js';
 import { asVfkeeperError } from '../model/errors.js';
 import { parseFirmwareApplication } from '../model/firmware.js';
 import type { ObservedPf, ObservedVf } from '../model/observed.js';
+import type { ObservedVfSettings } from '../model/vf-settings.js';
 import { parsePciAddress, vfAddress, type PciAddress } from '../model/pci.js';
 import { pciAttr, pciDevice } from '../host/sysfs-paths.js';
 import { basename, readDriver, readInt } from '../host/sysfs-read.js';
 import type { Host } from '../host/types.js';
 import { readLink, readNetdev } from './read-device.js';
+
+type VfInfo = { mac: string; settings: ObservedVfSettings };
 
 /** vfio group -> its holders; read at most once per observation, and only if a VF could be held. */
 export type ReadVfioGroups = () => Promise<Map<string, string[]>>;
@@ -33,17 +36,17 @@ export async function observePf(host: Host, pci: PciAddress, groups: ReadVfioGro
     readInt(host, pciAttr(pci, 'device')),
     readDriver(host, pci),
   ]);
-  const [macs, link, firmware, permMac] = netdev
+  const [vfInfo, link, firmware, permMac] = netdev
     ? await Promise.all([
-        host.net.readVfMacs(netdev),
+        host.net.readVfInfo(netdev),
         readLink(host, netdev),
         host.net.readFirmwareVersion(netdev).then(parseFirmwareApplication),
         host.net.readPermanentMac(netdev),
       ])
-    : [new Map<number, string>(), null, null, null];
+    : [new Map<number, VfInfo>(), null, null, null];
   const holders = numVfs === 0 ? { groups: new Map<string, string[]>() } : await readHolders(groups);
   const [vfs, strayVfs] = await Promise.all([
-    Promise.all(Array.from({ length: numVfs }, (_, index) => observeVf(host, pci, index, macs, holders))),
+    Promise.all(Array.from({ length: numVfs }, (_, index) => observeVf(host, pci, index, vfInfo, holders))),
     observeStrayVfs(host, { pci, numVfs, totalVfs, vfOffset, vfStride }),
   ]);
   const workloadError = 'error' in holders ? holders.error : null;
@@ -87,7 +90,7 @@ async function observeStrayVfs(
   return where.filter((_, i) => present[i]);
 }
 
-async function observeVf(host: Host, pf: string, index: number, macs: Map<number, string>, holders: Holders): Promise<ObservedVf> {
+async function observeVf(host: Host, pf: string, index: number, vfInfo: Map<number, VfInfo>, holders: Holders): Promise<ObservedVf> {
   const pci = parsePciAddress(basename(await host.sysfs.readLink(pciAttr(pf, `virtfn${index}`))), `${pf} virtfn${index}`);
   const [rawOverride, iommuGroup, driver] = await Promise.all([
     ifAbsent(() => host.sysfs.read(pciAttr(pci, 'driver_override')), ''),
@@ -102,7 +105,8 @@ async function observeVf(host: Host, pf: string, index: number, macs: Map<number
     driver,
     driverOverride: override === '' || override === '(null)' ? null : override,
     iommuGroup,
-    mac: macs.get(index) ?? null,
+    mac: vfInfo.get(index)?.mac ?? null,
+    settings: vfInfo.get(index)?.settings ?? null,
     vfioHolders: held.filter((h) => !isForwarderProcess(h)),
   };
 }

@@ -16,7 +16,8 @@ import type { Config } from '../model/config.js';
 import { asVfkeeperError, type VfkeeperError } from '../model/errors.js';
 import type { Observed } from '../model/observed.js';
 import type { PciAddress } from '../model/pci.js';
-import { stepPf, type Plan, type Refusal, type Step } from '../model/step.js';
+import { isVfSettingStep, stepPf, type Plan, type Refusal, type Step } from '../model/step.js';
+import { RefusedSettings, unsupportedEntry, unsupportedReason, unsupportedWarning } from './refused-settings.js';
 import { runExitStatus, type RunExitStatus } from './exit-status.js';
 import { observe, type ObserveResult } from './observe.js';
 import { plan } from '../plan/plan.js';
@@ -31,6 +32,8 @@ export interface RunContext {
   forwarder: Forwarder | null;
   config: Config;
   logger: Logger;
+  /** VF settings drivers refused, kept across runs by a daemon; a run without one starts empty. */
+  refusedSettings?: RefusedSettings;
 }
 
 export interface RunOptions {
@@ -67,13 +70,14 @@ export async function reconcile(ctx: RunContext, options: RunOptions): Promise<R
   const started = process.hrtime.bigint();
   ctx.logger.log(runStartEntry(ids, options.only ? options.only.join(' ') : 'all PFs', options.dryRun === true));
   const records: StepRecord[] = [];
+  const refused: Refused = { memory: ctx.refusedSettings ?? new RefusedSettings(), warnings: [] };
   let last: Last = { refusals: [], unreadable: [], empty: false, observed: null };
   try {
     for (let pass = 1; pass <= MAX_PASSES; pass++) {
       // Always observe and plan the whole host (relay numbers depend on every
       // PF); a per-PF run then acts only on its PF and on host-wide steps.
       const seen = await observe(ctx.host, ctx.config, ctx.forwarder, { hostWide: options.only === undefined });
-      const p = narrow(plan(ctx.config, seen.observed, { force: options.force === true }), options.only);
+      const p = narrow(plan(ctx.config, seen.observed, { force: options.force === true, unsupported: refused.memory.keys }), options.only);
       last = { refusals: p.refusals, unreadable: seen.unreadable, empty: p.steps.length === 0, observed: seen.observed };
       if (options.dryRun) {
         for (const step of p.steps)
@@ -81,13 +85,20 @@ export async function reconcile(ctx: RunContext, options: RunOptions): Promise<R
         break;
       }
       if (p.steps.length === 0) break;
-      const failed = await applyAll(ctx, ids, records, options, p.steps);
+      const failed = await applyAll(ctx, ids, records, options, p.steps, refused);
       if (failed) break;
     }
   } finally {
     await ctx.host.commit();
   }
-  return finish(ctx, ids, records, last, options.dryRun === true, started);
+  const report = finish(ctx, ids, records, last, options.dryRun === true, started);
+  return { ...report, refusals: [...refused.warnings, ...report.refusals] };
+}
+
+interface Refused {
+  memory: RefusedSettings;
+  /** Warnings already logged in this run (a driver's refusal), reported with the run's refusals. */
+  warnings: Refusal[];
 }
 
 function narrow(p: Plan, only: PciAddress[] | undefined): Plan {
@@ -105,6 +116,7 @@ async function applyAll(
   records: StepRecord[],
   options: RunOptions,
   steps: StepRecord['step'][],
+  refused: Refused,
 ): Promise<boolean> {
   const failedPfs = new Set<string | null>();
   let anyFailed = false;
@@ -113,6 +125,17 @@ async function applyAll(
     const lane = isRelayStep(step) && failedPfs.has(FORWARDER) ? FORWARDER : pf;
     if (lane !== null && failedPfs.has(lane)) {
       const reason = lane === FORWARDER ? 'the forwarder did not answer an earlier request' : `an earlier step for ${pf} failed`;
+      record(ctx, ids, records, options, {
+        step,
+        result: 'skipped',
+        reason,
+        message: stepMessage(step, 'skipped', { reason }),
+        durationUsec: 0,
+      });
+      continue;
+    }
+    if (isVfSettingStep(step) && refused.memory.has(step)) {
+      const reason = unsupportedReason(step);
       record(ctx, ids, records, options, {
         step,
         result: 'skipped',
@@ -136,6 +159,23 @@ async function applyAll(
       });
     } catch (e) {
       const error: VfkeeperError = asVfkeeperError(e);
+      // A setting the driver does not implement: a warning, once per PF, driver and setting.
+      if (isVfSettingStep(step) && error.code === 'ERR_VF_SETTING_UNSUPPORTED') {
+        if (refused.memory.remember(step)) {
+          ctx.logger.log(unsupportedEntry(ids, step, error));
+          refused.warnings.push(unsupportedWarning(step, error));
+        }
+        const reason = unsupportedReason(step);
+        const durationUsec = Number((process.hrtime.bigint() - t0) / 1000n);
+        record(ctx, ids, records, options, {
+          step,
+          result: 'skipped',
+          reason,
+          message: stepMessage(step, 'skipped', { reason }),
+          durationUsec,
+        });
+        continue;
+      }
       anyFailed = true;
       failedPfs.add(pf);
       // One unreachable forwarder is enough to know: do not wait out a deadline per relay.
@@ -179,7 +219,8 @@ function finish(ctx: RunContext, ids: RunIds, steps: StepRecord[], last: Last, d
   const refused = last.refusals.filter((r) => r.kind !== 'warning').length;
   const converged = !dryRun && failed === 0 && last.empty && refused === 0 && last.unreadable.length === 0;
   const convergedOrPlanned = dryRun ? failed === 0 && !blocked && !guarded && steps.length === 0 : converged;
-  const exitStatus = runExitStatus({ failedSteps: failed, blocked, guarded, dryRun, converged: convergedOrPlanned });
+  const configError = last.refusals.some((r) => r.code === 'ERR_VF_INDEX');
+  const exitStatus = runExitStatus({ failedSteps: failed, blocked, guarded, configError, dryRun, converged: convergedOrPlanned });
   const durationUsec = Number((process.hrtime.bigint() - started) / 1000n);
   ctx.logger.log(
     runEndEntry(ids, { done: steps.filter((s) => s.result === 'ok').length, failed, refused, converged: convergedOrPlanned, durationUsec }),

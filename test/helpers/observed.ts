@@ -13,6 +13,7 @@ export function vf(index: number, over: Partial<ObservedVf> = {}): ObservedVf {
     driverOverride: 'vfio-pci',
     iommuGroup: String(20 + index),
     mac: null,
+    settings: null,
     vfioHolders: [],
     ...over,
   };
