@@ -44,7 +44,11 @@ export function scopeOf(event: WakeEvent, topology: Topology, config: Config): S
     }
     case 'net': {
       const pf = (event.pci !== null && topology.pfs.has(event.pci) ? event.pci : undefined) ?? pfOfNetdev(topology, event.netdev);
-      return pf !== undefined ? { lane: pf } : { ignored: `${event.netdev} is not a managed PF` };
+      if (pf !== undefined) return { lane: pf };
+      // A PF managed by name coming back (a re-add): its PCI event came before
+      // it had a netdev, so this is the first event that names it.
+      if (config.pfs.some((r) => r.match.netdev === event.netdev)) return { lane: ALL };
+      return { ignored: `${event.netdev} is not a managed PF` };
     }
     case 'netdev': {
       const pf = pfOfNetdev(topology, event.netdev);

@@ -30,6 +30,14 @@ describe('scopeOf', () => {
     expect(scopeOf(event, topology, config)).toEqual(expected);
   });
 
+  it('a PF managed by name that comes back (its net add, before any run knows it) wakes a full run', () => {
+    const byName = { ...defaultConfig(), pfs: [{ ...defaultConfig().pfs[0], match: { netdev: 'enp5s0' } }] } as typeof config;
+    const empty = topologyOf(observed([]));
+    const netAdd = { source: 'udev', kind: 'net', action: 'add', netdev: 'enp5s0', pci: pci('0000:05:00.0') } as const;
+    expect(scopeOf(netAdd, empty, byName)).toEqual({ lane: 'all' });
+    expect(scopeOf({ ...netAdd, netdev: 'enp6s0' }, empty, byName)).toEqual({ ignored: 'enp6s0 is not a managed PF' });
+  });
+
   it.each([
     ['someone else\u2019s device', udev('0000:00:1f.2', '8086:A102')],
     ['an unmanaged interface', { source: 'hook', kind: 'netdev', netdev: 'eth0', action: 'up' } as const],
