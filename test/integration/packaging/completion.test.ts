@@ -71,7 +71,7 @@ describe('bash completion', () => {
     ],
     [
       ['vfkeeper', 'sim', 'init', '--'],
-      ['--pfs', '--vfs', '--numvfs', '--firmware'],
+      ['--pfs', '--vfs', '--numvfs', '--firmware', '--driver'],
     ],
   ])('offers the options of %j', async (words, options) => {
     const got = await complete(words);
