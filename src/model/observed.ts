@@ -45,6 +45,8 @@ export interface ObservedPf {
   autoprobe: boolean | null;
   vfOffset: number;
   vfStride: number;
+  /** The NUMA node the PF sits on (numa_node); null when the kernel has none (-1: one node, or not told by the firmware). */
+  numaNode: number | null;
   vfs: ObservedVf[];
   /**
    * Devices sitting where this PF's further VFs would go (offset and stride,

@@ -25,7 +25,7 @@ type Holders = { groups: Map<string, string[]> } | { error: string };
 
 export async function observePf(host: Host, pci: PciAddress, groups: ReadVfioGroups): Promise<ObservedPf> {
   // Independent reads go out together: each is a thread-pool round trip.
-  const [netdev, numVfs, totalVfs, vfOffset, vfStride, autoprobe, vendor, device, driver] = await Promise.all([
+  const [netdev, numVfs, totalVfs, vfOffset, vfStride, autoprobe, vendor, device, driver, rawNuma] = await Promise.all([
     readNetdev(host, pci),
     readInt(host, pciAttr(pci, 'sriov_numvfs')),
     readInt(host, pciAttr(pci, 'sriov_totalvfs')),
@@ -35,6 +35,7 @@ export async function observePf(host: Host, pci: PciAddress, groups: ReadVfioGro
     readInt(host, pciAttr(pci, 'vendor')),
     readInt(host, pciAttr(pci, 'device')),
     readDriver(host, pci),
+    ifAbsent(() => readInt(host, pciAttr(pci, 'numa_node')), -1),
   ]);
   const [vfInfo, link, firmware, permMac] = netdev
     ? await Promise.all([
@@ -64,6 +65,7 @@ export async function observePf(host: Host, pci: PciAddress, groups: ReadVfioGro
     autoprobe,
     vfOffset,
     vfStride,
+    numaNode: rawNuma >= 0 ? rawNuma : null,
     vfs,
     strayVfs,
     workloadError,

@@ -34,6 +34,7 @@ export function pf(over: Partial<ObservedPf> = {}): ObservedPf {
     autoprobe: false,
     vfOffset: 64,
     vfStride: 1,
+    numaNode: 0,
     strayVfs: [],
     vfs: [],
     workloadError: null,

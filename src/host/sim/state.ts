@@ -36,6 +36,8 @@ export interface SimPf {
   autoprobe: boolean;
   offset: number;
   stride: number;
+  /** numa_node; absent = 0. */
+  numaNode?: number;
   vfs: SimVf[];
 }
 
