@@ -43,7 +43,7 @@ _vfkeeper() {
 	doctor) words='--root' ;;
 	firmware) words='--fix --root' ;;
 	hook) [[ -n $sub ]] || words='networkmanager networkd' ;;
-	libvirt-xml) words='--virtio-id --full' ;;
+	libvirt-xml) words='--virtio-id --full --root' ;;
 	pause) words='--reason' ;;
 	sim)
 		if [[ -z $sub ]]; then words='init open-vfio close-vfio remove rescan'

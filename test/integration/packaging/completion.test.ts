@@ -58,7 +58,7 @@ describe('bash completion', () => {
     [['vfkeeper', 'doctor', '--r'], ['--root']],
     [
       ['vfkeeper', 'libvirt-xml', '--'],
-      ['--virtio-id', '--full'],
+      ['--virtio-id', '--full', '--root'],
     ],
     [['vfkeeper', 'pause', '--r'], ['--reason']],
     [
