@@ -54,7 +54,7 @@ function toPfRule(pf: PfDoc, file: string, at: string): PfRule {
 }
 
 function toRelays(relays: NonNullable<ConfigFile['relays']>, file: string): Config['relays'] {
-  if (relays === 'auto') return 'auto';
+  if (relays === 'auto' || relays === 'observe') return relays;
   const seen = new Map<number, number>();
   return relays.map((r, i): RelayRule => {
     const first = seen.get(r.virtio_id);

@@ -92,7 +92,9 @@ const owner = z.string().regex(/^[^:\s]+:[^:\s]+$/, 'expected "user:group", like
 export const fileSchema = z
   .object({
     pfs: z.array(pfSchema, { message: 'expected a list of PF rules' }).optional(),
-    relays: z.union([z.literal('auto'), z.array(relaySchema)], { message: 'expected "auto" or a list of relays' }).optional(),
+    relays: z
+      .union([z.literal('auto'), z.literal('observe'), z.array(relaySchema)], { message: 'expected "auto", "observe" or a list of relays' })
+      .optional(),
     forwarder: z
       .object({
         enabled: z.boolean().optional(),

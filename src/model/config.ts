@@ -64,7 +64,11 @@ export interface DaemonConfig {
 
 export interface Config {
   pfs: PfRule[];
-  relays: 'auto' | RelayRule[];
+  /**
+   * 'auto': VF n on relay n+1; a list: as written; 'observe': hands off (an
+   * orchestrator attaches relays): reported, never attached or detached.
+   */
+  relays: 'auto' | 'observe' | RelayRule[];
   forwarder: ForwarderConfig;
   firmware: FirmwareConfig;
   daemon: DaemonConfig;

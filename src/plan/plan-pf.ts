@@ -28,11 +28,13 @@ export interface PfPlanInput {
   rule: PfRule;
   relays: ObservedRelay[];
   force: boolean;
+  /** relays: observe: vfkeeper never detaches a relay, so a count change waits while one is attached. */
+  handsOffRelays?: boolean;
   /** VF settings this PF's driver refused (unsupportedKey): not planned again. */
   unsupported?: ReadonlySet<string>;
 }
 
-export function planPf({ pf, rule, relays, force, unsupported = new Set() }: PfPlanInput): PfPlan {
+export function planPf({ pf, rule, relays, force, handsOffRelays = false, unsupported = new Set() }: PfPlanInput): PfPlan {
   const blocked = checkPrerequisites(pf, rule);
   if (blocked) return { steps: [], refusal: blocked, vfsAfter: new Map(pf.vfs.map((v) => [v.pci, v.driver])) };
   const wanted = rule.vfs === 'max' ? pf.totalVfs : rule.vfs;
@@ -41,7 +43,7 @@ export function planPf({ pf, rule, relays, force, unsupported = new Set() }: PfP
     steps.push({ kind: 'set-autoprobe', pf: pf.pci, from: true, to: false, why: "new VFs must not be probed by the NIC's VF driver" });
   }
   if (pf.numVfs !== wanted) {
-    const count = planCount(pf, wanted, relays, force);
+    const count = planCount(pf, wanted, relays, force, handsOffRelays);
     if ('refusal' in count) return { steps: [], refusal: count.refusal, vfsAfter: new Map(pf.vfs.map((v) => [v.pci, v.driver])) };
     steps.push(...count.steps);
   }
@@ -94,7 +96,13 @@ function planLink(pf: ObservedPf, rule: PfRule): Step[] {
   return steps;
 }
 
-function planCount(pf: ObservedPf, wanted: number, relays: ObservedRelay[], force: boolean): { steps: Step[] } | { refusal: Refusal } {
+function planCount(
+  pf: ObservedPf,
+  wanted: number,
+  relays: ObservedRelay[],
+  force: boolean,
+  handsOff: boolean,
+): { steps: Step[] } | { refusal: Refusal } {
   const set = (from: number, to: number, why: string): Step => ({ kind: 'set-numvfs', pf: pf.pci, from, to, why });
   const stray = checkStrayVfs(pf, wanted);
   if (stray) return { refusal: stray };
@@ -124,6 +132,17 @@ function planCount(pf: ObservedPf, wanted: number, relays: ObservedRelay[], forc
         code: 'ERR_GUARD_VF_IN_USE',
         why: `Not changing the VF count of ${pf.pci} from ${pf.numVfs} to ${wanted}: ${inUse.join('; ')}`,
         hint: 'shut down the VMs using these VFs, or run `vfkeeper reconcile --force` to tear them down anyway',
+      },
+    };
+  }
+  if (handsOff && attached.length > 0) {
+    return {
+      refusal: {
+        kind: 'guard',
+        pf: pf.pci,
+        code: 'ERR_GUARD_RELAYS_OBSERVED',
+        why: `Not changing the VF count of ${pf.pci} from ${pf.numVfs} to ${wanted}: relays ${attached.map((r) => r.virtioId).join(', ')} carry its VFs and relays: observe leaves them to their owner`,
+        hint: 'have the orchestrator detach these relays first; vfkeeper never detaches a relay with relays: observe',
       },
     };
   }

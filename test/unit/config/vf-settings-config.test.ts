@@ -67,6 +67,11 @@ describe('vf_settings and vf_overrides', () => {
     expect(message).toContain(expected);
   });
 
+  it('relays: observe loads as the hands-off mode; another word is refused', () => {
+    expect(mergeConfig([parseConfigText(FILE, 'relays: observe\n')]).relays).toBe('observe');
+    expect(() => parseConfigText(FILE, 'relays: watch\n')).toThrow(`${FILE}: relays: expected "auto", "observe" or a list of relays`);
+  });
+
   it('with vfs: max any index loads: the planner checks it against the PF', () => {
     expect(load('    vf_overrides: [ { index: 60, trust: true } ]\n').pfs[0]?.vfOverrides[60]).toEqual({ trust: true });
   });
