@@ -55,9 +55,10 @@ check: typecheck lint format-check build test e2e
 demo: build
 	$(NODE) $(CLI) demo
 
-# The real-kernel suite: builds (or reuses) a Debian guest image under
-# /var/tmp/vfkeeper-e2e, installing QEMU and debootstrap if missing, and boots
-# it under QEMU; see test/e2e/README.md. The guest runs `make install` from
+# The real-kernel suite: builds (or reuses) the Debian guest images under
+# /var/tmp/vfkeeper-e2e, installing QEMU and debootstrap if missing, fetches
+# QEMU 10 privately for the igb NIC (test/e2e/testbed/fetch-qemu10.sh), and
+# boots them under QEMU; see test/e2e/README.md. The guest runs `make install` from
 # what `stage` prepared here (it has no npm).
 e2e: stage
 	npx vitest run -c vitest.e2e.config.ts

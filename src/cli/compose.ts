@@ -6,7 +6,7 @@ import { createZmqForwarder } from '../dataplane/zmq-forwarder.js';
 import { withWriteDeadline } from '../host/deadline-sysfs.js';
 import { createRealFiles } from '../host/real/files.js';
 import { createRealFirmware } from '../host/real/firmware.js';
-import { createRealNetTools } from '../host/real/net-tools.js';
+import { UDEV_RUN_DIR, createRealNetTools } from '../host/real/net-tools.js';
 import { runTool } from '../host/real/run-tool.js';
 import { createRealSysfs } from '../host/real/sysfs.js';
 import { createRealWorkload } from '../host/real/workload.js';
@@ -37,7 +37,8 @@ export async function openHost(
   return {
     kind: 'real',
     sysfs: withWriteDeadline(sysfs, timeout),
-    net: createRealNetTools(),
+    // udev looks after the real /sys only.
+    net: createRealNetTools({ udevDir: globals.sysfsRoot === undefined ? UDEV_RUN_DIR : null }),
     modules: { load: async (name) => void (await runTool('modprobe', [name])) },
     workload: createRealWorkload(),
     files: createRealFiles(),

@@ -39,6 +39,13 @@ export interface NetTools {
   readFirmwareVersion(netdev: string): Promise<string | null>;
   /** ethtool -P NETDEV: the permanent MAC, null if none. */
   readPermanentMac(netdev: string): Promise<string | null>;
+  /**
+   * Whether udev has finished with the interface: a new netdev carries the
+   * kernel's name (eth0) until udev renames it, and only its database entry
+   * (/run/udev/data/n<ifindex>) says it is done. False while it is not, or
+   * when the interface is gone (renamed as we look); true where no udev runs.
+   */
+  isUdevDone(netdev: string): Promise<boolean>;
 }
 
 export interface Modules {

@@ -92,6 +92,7 @@ const CAUSE_IDS: Readonly<Record<string, string>> = {
   'refusal.blocked.ERR_FIRMWARE_NOT_SRIOV': 'b132dd0ae68f4c34a1f96f368acbbb11',
   'refusal.blocked.ERR_FIRMWARE_UNKNOWN': 'f6b9c653ca294d77a28ed3acfb4773a2',
   'refusal.blocked.ERR_NO_PF_DRIVER': '5f95fe2e2a5543c4b0c386e15b240e6c',
+  'refusal.blocked.ERR_PF_NETDEV_SETTLING': 'ab1eda01f98a49a9bd92113aa67a82a9',
   'refusal.blocked.ERR_STRAY_VFS': '74d9419be8bd41aba5939f2373a10fab',
   'refusal.blocked.ERR_VF_INDEX': 'ec34e6ff4d394d879de38952f234672c',
   'refusal.guard.ERR_GUARD_WORKLOAD_UNKNOWN': '367da77a9ee848baa0c62dbe42599947',

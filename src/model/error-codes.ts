@@ -53,6 +53,7 @@ export type ErrorCode =
   | 'ERR_NETDEV_NAME'
   | 'ERR_NO_IOMMU_GROUP'
   | 'ERR_NO_PF_DRIVER'
+  | 'ERR_PF_NETDEV_SETTLING'
   | 'ERR_NO_RELAY'
   | 'ERR_NO_SUCH_GROUP'
   | 'ERR_NO_SUCH_USER'

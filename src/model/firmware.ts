@@ -24,6 +24,17 @@ export interface FirmwareApp {
   version: number[];
 }
 
+/**
+ * Vendors whose NICs load one of several firmware flavours, SR-IOV being
+ * one: Netronome (19ee) and Corigine (1da8), both driven by nfp. Other NICs
+ * (igb, ice, mlx5...) have one firmware: `firmware: sriov` does not apply.
+ */
+const FIRMWARE_FLAVOUR_VENDORS: ReadonlySet<number> = new Set([0x19ee, 0x1da8]);
+
+export function hasFirmwareFlavours(vendor: number): boolean {
+  return FIRMWARE_FLAVOUR_VENDORS.has(vendor);
+}
+
 /** SR-IOV capability starts with sriov-2.1 (the guide: "sriov-2.1.x or greater"). */
 export const SRIOV_MIN_VERSION: readonly number[] = [2, 1];
 

@@ -35,6 +35,14 @@ export interface ObservedPf {
   device: number;
   driver: string | null;
   netdev: string | null;
+  /**
+   * udev has finished with the netdev (renamed it from the kernel's eth0):
+   * only then are its name, link, firmware and permanent MAC read, so
+   * nothing derived from them depends on when the PF was looked at. True
+   * for a PF without a netdev. While false, link, firmware and permMac are
+   * null because they were not read, not because they are absent.
+   */
+  netdevSettled: boolean;
   link: ObservedLink | null;
   /** Application part of ethtool's firmware-version (e.g. "sriov-2.1.14"), null when unreadable. */
   firmware: string | null;

@@ -135,10 +135,14 @@ export type { VfSettingName };
  * `guard` = the workload guard refused (exit 3), `blocked` = a
  * prerequisite is missing (wrong firmware, no PF driver...; exit 1),
  * `warning` = worth knowing but not done by configuration (exit 0: the
- * firmware guard in `warn` mode).
+ * firmware guard in `warn` mode), `waiting` = the PF is in a transition the
+ * kernel or udev ends by itself (no driver bound yet during a hotplug or a
+ * driver reload, its netdev not yet renamed by udev): nothing is done for it
+ * now, the event that ends the transition wakes the next run; reported
+ * quietly (info), the run is not converged (exit 1).
  */
 export interface Refusal {
-  kind: 'guard' | 'blocked' | 'warning';
+  kind: 'guard' | 'blocked' | 'warning' | 'waiting';
   /** The PF concerned; null for host-wide refusals (forwarder, socket owner). */
   pf: PciAddress | null;
   virtioId?: number;

@@ -1,5 +1,6 @@
 // The plan for one PF (design.md, "What a run does for one PF", steps 1-4):
-//   1. prerequisites: a PF driver, and the SR-IOV firmware unless `any`;
+//   1. prerequisites: a PF driver and a netdev udev is done with (else the
+//      PF is waiting), and on a Netronome NIC the SR-IOV firmware unless `any`;
 //   2. link up, MTU as configured;
 //   3. autoprobe off, then the VF count: from 0 write N; from another
 //      non-zero count only when no VF is in use (else the workload guard
@@ -8,7 +9,7 @@
 // Pure: observed + rule in, steps out. VFs that step 3 will create are
 // predicted from offset/stride so a dry run shows the whole plan.
 import type { PfRule } from '../model/config.js';
-import { isSriovFirmware, parseFirmwareApp } from '../model/firmware.js';
+import { hasFirmwareFlavours, isSriovFirmware, parseFirmwareApp } from '../model/firmware.js';
 import { deriveVfMac } from '../model/mac.js';
 import { isRelayAttached, type ObservedPf, type ObservedRelay } from '../model/observed.js';
 import { vfAddress, type PciAddress } from '../model/pci.js';
@@ -54,14 +55,24 @@ export function planPf({ pf, rule, relays, force, handsOffRelays = false, unsupp
 
 function checkPrerequisites(pf: ObservedPf, rule: PfRule): Refusal | null {
   const refuse = (code: ErrorCode, why: string, hint: string): Refusal => ({ kind: 'blocked', pf: pf.pci, code, why, hint });
+  const wait = (code: ErrorCode, why: string, hint: string): Refusal => ({ kind: 'waiting', pf: pf.pci, code, why, hint });
+  // A PF being hot-plugged, or whose driver is reloaded, has no driver for a moment: its bind wakes the next run.
   if (pf.driver === null) {
-    return refuse(
+    return wait(
       'ERR_NO_PF_DRIVER',
-      `${pf.pci} has no driver bound, so its VFs cannot be created`,
-      'wait for the driver to bind (hotplug), or load it: modprobe nfp',
+      `${pf.pci} has no driver bound yet; its VFs are created once it binds`,
+      "nothing to do during a hotplug or a driver reload; otherwise load the PF's driver (modprobe)",
     );
   }
-  if (rule.firmware === 'any') return null;
+  if (!pf.netdevSettled) {
+    return wait(
+      'ERR_PF_NETDEV_SETTLING',
+      `${pf.pci}'s interface ${pf.netdev ?? ''} is not settled yet (udev has not finished with it); nothing is done for it until it is`,
+      'nothing to do: the rename by udev wakes the next run; check `udevadm info /sys/class/net/IFACE` if it lasts',
+    );
+  }
+  // Only NICs whose firmware comes in flavours (Netronome's) have an SR-IOV build to check for.
+  if (rule.firmware === 'any' || !hasFirmwareFlavours(pf.vendor)) return null;
   if (pf.firmware === null) {
     return refuse(
       'ERR_FIRMWARE_UNKNOWN',

@@ -6,16 +6,13 @@
 // and the planner refuses what could hurt a VF in use.
 import { ifAbsent } from '../model/errno.js';
 import { asVfkeeperError } from '../model/errors.js';
-import { parseFirmwareApplication } from '../model/firmware.js';
 import type { ObservedPf, ObservedVf } from '../model/observed.js';
-import type { ObservedVfSettings } from '../model/vf-settings.js';
 import { parsePciAddress, vfAddress, type PciAddress } from '../model/pci.js';
 import { pciAttr, pciDevice } from '../host/sysfs-paths.js';
 import { basename, readDriver, readInt } from '../host/sysfs-read.js';
 import type { Host } from '../host/types.js';
-import { readLink, readNetdev } from './read-device.js';
-
-type VfInfo = { mac: string; settings: ObservedVfSettings };
+import { NO_NET, observeNetdev, type ObservedNetdev } from './observe-netdev.js';
+import { readNetdev } from './read-device.js';
 
 /** vfio group -> its holders; read at most once per observation, and only if a VF could be held. */
 export type ReadVfioGroups = () => Promise<Map<string, string[]>>;
@@ -37,17 +34,10 @@ export async function observePf(host: Host, pci: PciAddress, groups: ReadVfioGro
     readDriver(host, pci),
     ifAbsent(() => readInt(host, pciAttr(pci, 'numa_node')), -1),
   ]);
-  const [vfInfo, link, firmware, permMac] = netdev
-    ? await Promise.all([
-        host.net.readVfInfo(netdev),
-        readLink(host, netdev),
-        host.net.readFirmwareVersion(netdev).then(parseFirmwareApplication),
-        host.net.readPermanentMac(netdev),
-      ])
-    : [new Map<number, VfInfo>(), null, null, null];
+  const net = netdev === null ? NO_NET : await observeNetdev(host, netdev);
   const holders = numVfs === 0 ? { groups: new Map<string, string[]>() } : await readHolders(groups);
   const [vfs, strayVfs] = await Promise.all([
-    Promise.all(Array.from({ length: numVfs }, (_, index) => observeVf(host, pci, index, vfInfo, holders))),
+    Promise.all(Array.from({ length: numVfs }, (_, index) => observeVf(host, pci, index, net.vfInfo, holders))),
     observeStrayVfs(host, { pci, numVfs, totalVfs, vfOffset, vfStride }),
   ]);
   const workloadError = 'error' in holders ? holders.error : null;
@@ -57,9 +47,10 @@ export async function observePf(host: Host, pci: PciAddress, groups: ReadVfioGro
     device,
     driver,
     netdev,
-    link,
-    firmware,
-    permMac,
+    netdevSettled: net.settled,
+    link: net.link,
+    firmware: net.firmware,
+    permMac: net.permMac,
     totalVfs,
     numVfs,
     autoprobe,
@@ -92,7 +83,7 @@ async function observeStrayVfs(
   return where.filter((_, i) => present[i]);
 }
 
-async function observeVf(host: Host, pf: string, index: number, vfInfo: Map<number, VfInfo>, holders: Holders): Promise<ObservedVf> {
+async function observeVf(host: Host, pf: string, index: number, vfInfo: ObservedNetdev['vfInfo'], holders: Holders): Promise<ObservedVf> {
   const pci = parsePciAddress(basename(await host.sysfs.readLink(pciAttr(pf, `virtfn${index}`))), `${pf} virtfn${index}`);
   const [rawOverride, iommuGroup, driver] = await Promise.all([
     ifAbsent(() => host.sysfs.read(pciAttr(pci, 'driver_override')), ''),

@@ -78,16 +78,19 @@ function refusalKey(r: Refusal): string {
   return r.kind === 'guard' ? `refusal.guard.${r.code}` : `refusal.blocked.${r.code}`;
 }
 
+const RESULT_OF_KIND: Record<Refusal['kind'], string> = { guard: 'refused', warning: 'warning', waiting: 'waiting', blocked: 'failed' };
+
 export function refusalEntry(ids: RunIds, r: Refusal): LogEntry {
   const key = refusalKey(r);
   return {
-    priority: r.kind === 'blocked' ? Priority.err : Priority.warning,
+    // A PF waiting for its driver or for udev is a state, not a failure.
+    priority: r.kind === 'blocked' ? Priority.err : r.kind === 'waiting' ? Priority.info : Priority.warning,
     message: r.why,
     messageId: messageIdFor(key),
     fields: {
       VFKEEPER_RUN: ids.run,
       VFKEEPER_EVENT: ids.event,
-      VFKEEPER_RESULT: r.kind === 'guard' ? 'refused' : r.kind === 'warning' ? 'warning' : 'failed',
+      VFKEEPER_RESULT: RESULT_OF_KIND[r.kind],
       VFKEEPER_ERROR: r.code,
       VFKEEPER_HINT: r.hint,
       PCI_SLOT: r.pf,
@@ -115,11 +118,17 @@ export function runStartEntry(ids: RunIds, scope: string, dryRun: boolean): LogE
 
 export function runEndEntry(
   ids: RunIds,
-  s: { done: number; failed: number; refused: number; converged: boolean; durationUsec: number },
+  s: { done: number; failed: number; refused: number; waiting?: number; converged: boolean; durationUsec: number },
 ): LogEntry {
-  const state = s.converged ? 'converged' : 'not converged';
+  // Only waiting for the kernel or udev (a PF going away, coming back, being renamed): quiet.
+  const waitsOnly = !s.converged && s.failed === 0 && s.refused === 0 && (s.waiting ?? 0) > 0;
+  const state = s.converged
+    ? 'converged'
+    : waitsOnly
+      ? `waiting for ${s.waiting ?? 0} PF${s.waiting === 1 ? '' : 's'} to settle`
+      : 'not converged';
   return {
-    priority: s.failed > 0 ? Priority.err : s.converged ? Priority.info : Priority.warning,
+    priority: s.failed > 0 ? Priority.err : s.converged || waitsOnly ? Priority.info : Priority.warning,
     message: `Reconcile run ${ids.run.slice(0, 8)} finished: ${s.done} steps done, ${s.failed} failed, ${s.refused} refused, ${state}`,
     messageId: messageIdFor('run.end'),
     fields: {

@@ -13,6 +13,7 @@ import type { EventSource } from '../events/types.js';
 import type { Host } from '../host/types.js';
 import type { Logger } from '../journal/types.js';
 import type { Config } from '../model/config.js';
+import { isAbsent } from '../model/errno.js';
 import { asVfkeeperError, type VfkeeperError } from '../model/errors.js';
 import type { Observed } from '../model/observed.js';
 import type { PciAddress } from '../model/pci.js';
@@ -193,6 +194,30 @@ function record(ctx: RunContext, ids: RunIds, records: StepRecord[], options: Ru
   options.onStep?.(rec);
 }
 
+/**
+ * A PF that could not be read: gone as it was read (removed, its driver
+ * unloaded: ENOENT, ENODEV) is a PF going away, waiting for the event that
+ * brings it back; any other error blocks it.
+ */
+function unreadableRefusal(u: ObserveResult['unreadable'][number]): Refusal {
+  if (isAbsent(u.error)) {
+    return {
+      kind: 'waiting',
+      pf: u.pci,
+      code: u.error.code,
+      why: `${u.pci} went away as it was read (removed, or its driver unloaded)`,
+      hint: 'nothing to do: its return wakes the next run',
+    };
+  }
+  return {
+    kind: 'blocked',
+    pf: u.pci,
+    code: u.error.code,
+    why: `Could not read ${u.pci}: ${u.error.message}`,
+    hint: u.error.hint ?? 'the next event or resync retries',
+  };
+}
+
 interface Last {
   refusals: Refusal[];
   unreadable: ObserveResult['unreadable'];
@@ -202,28 +227,26 @@ interface Last {
 
 function finish(ctx: RunContext, ids: RunIds, steps: StepRecord[], last: Last, dryRun: boolean, started: bigint): RunReport {
   for (const r of last.refusals) ctx.logger.log(refusalEntry(ids, r));
-  for (const u of last.unreadable) {
-    ctx.logger.log(
-      refusalEntry(ids, {
-        kind: 'blocked',
-        pf: u.pci,
-        code: u.error.code,
-        why: `Could not read ${u.pci}: ${u.error.message}`,
-        hint: u.error.hint ?? 'the device may have been removed; the next event or resync retries',
-      }),
-    );
-  }
+  for (const u of last.unreadable) ctx.logger.log(refusalEntry(ids, unreadableRefusal(u)));
   const failed = steps.filter((s) => s.result === 'failed').length;
   const blocked = last.refusals.some((r) => r.kind === 'blocked') || last.unreadable.length > 0;
   const guarded = last.refusals.some((r) => r.kind === 'guard');
-  const refused = last.refusals.filter((r) => r.kind !== 'warning').length;
-  const converged = !dryRun && failed === 0 && last.empty && refused === 0 && last.unreadable.length === 0;
+  const refused = last.refusals.filter((r) => r.kind !== 'warning' && r.kind !== 'waiting').length;
+  const waiting = last.refusals.filter((r) => r.kind === 'waiting').length + last.unreadable.filter((u) => isAbsent(u.error)).length;
+  const converged = !dryRun && failed === 0 && last.empty && refused === 0 && waiting === 0 && last.unreadable.length === 0;
   const convergedOrPlanned = dryRun ? failed === 0 && !blocked && !guarded && steps.length === 0 : converged;
   const configError = last.refusals.some((r) => r.code === 'ERR_VF_INDEX');
   const exitStatus = runExitStatus({ failedSteps: failed, blocked, guarded, configError, dryRun, converged: convergedOrPlanned });
   const durationUsec = Number((process.hrtime.bigint() - started) / 1000n);
   ctx.logger.log(
-    runEndEntry(ids, { done: steps.filter((s) => s.result === 'ok').length, failed, refused, converged: convergedOrPlanned, durationUsec }),
+    runEndEntry(ids, {
+      done: steps.filter((s) => s.result === 'ok').length,
+      failed,
+      refused,
+      waiting,
+      converged: convergedOrPlanned,
+      durationUsec,
+    }),
   );
   return {
     run: ids.run,

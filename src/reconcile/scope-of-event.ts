@@ -33,6 +33,8 @@ function isManagedId(config: Config, pciId: string | null, pci: string): boolean
   return findRule(config, { pci, vendor: parseInt(m[1] ?? '', 16), device: parseInt(m[2] ?? '', 16), netdev: null }) !== undefined;
 }
 
+const isManagedNetdev = (config: Config, netdev: string): boolean => config.pfs.some((r) => r.match.netdev === netdev);
+
 export function scopeOf(event: WakeEvent, topology: Topology, config: Config): Scope {
   switch (event.kind) {
     case 'pci': {
@@ -45,16 +47,18 @@ export function scopeOf(event: WakeEvent, topology: Topology, config: Config): S
     case 'net': {
       const pf = (event.pci !== null && topology.pfs.has(event.pci) ? event.pci : undefined) ?? pfOfNetdev(topology, event.netdev);
       if (pf !== undefined) return { lane: pf };
-      // A PF managed by name coming back (a re-add): its PCI event came before
-      // it had a netdev, so this is the first event that names it.
-      if (config.pfs.some((r) => r.match.netdev === event.netdev)) return { lane: ALL };
+      // A PF that came back (hotplug, driver reload, boot) is not in the
+      // topology yet: its interface appearing under a managed name, or on a
+      // PCI address a rule names, is what announces it.
+      if (isManagedNetdev(config, event.netdev) || (event.pci !== null && config.pfs.some((r) => r.match.pci === event.pci)))
+        return { lane: ALL };
       return { ignored: `${event.netdev} is not a managed PF` };
     }
     case 'netdev': {
       const pf = pfOfNetdev(topology, event.netdev);
       if (pf !== undefined) return { lane: pf };
       // A managed-by-name PF that is not up yet (no topology entry) still counts.
-      if (config.pfs.some((r) => r.match.netdev === event.netdev)) return { lane: ALL };
+      if (isManagedNetdev(config, event.netdev)) return { lane: ALL };
       return { ignored: `${event.netdev} is not a managed PF` };
     }
     default:

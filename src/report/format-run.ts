@@ -50,20 +50,23 @@ export function formatStepLine(rec: StepRecord): string {
 
 /** A refusal, as the run reported it or as the daemon sent it (RunJson). */
 export function formatRefusal(r: Pick<Refusal, 'why' | 'hint'> & { kind: string }): string {
-  const tag = r.kind === 'guard' ? 'REFUSED' : r.kind === 'warning' ? 'WARN' : 'BLOCKED';
+  const tag = r.kind === 'guard' ? 'REFUSED' : r.kind === 'warning' ? 'WARN' : r.kind === 'waiting' ? 'WAITING' : 'BLOCKED';
   return `  ${tag.padEnd(7)}  ${r.why}\n         fix: ${r.hint}\n`;
+}
+
+/** "Nothing to do" only when nothing stands in the way either: never beside a refusal. */
+function formatDryRunEnd(report: RunReport): string {
+  if (report.steps.length > 0) return `${report.steps.length} steps planned; nothing was changed.\n`;
+  const held = report.refusals.filter((r) => r.kind !== 'warning').length + report.unreadable.length;
+  if (held > 0) return 'Nothing planned, and the host is not as configured: see above.\n';
+  return 'Nothing to do: the host is as configured.\n';
 }
 
 export function formatSummary(report: RunReport, dryRun: boolean): string {
   const lines = report.refusals.map(formatRefusal);
   for (const u of report.unreadable) lines.push(`  FAIL   could not read ${u.pci}: ${u.error.message}\n`);
   const n = (r: StepRecord['result']) => report.steps.filter((s) => s.result === r).length;
-  if (dryRun)
-    lines.push(
-      report.steps.length === 0
-        ? 'Nothing to do: the host is as configured.\n'
-        : `${report.steps.length} steps planned; nothing was changed.\n`,
-    );
+  if (dryRun) lines.push(formatDryRunEnd(report));
   else
     lines.push(
       `${n('ok')} steps done, ${n('skipped')} skipped, ${n('failed')} failed; ${report.converged ? 'converged' : 'not converged'}.\n`,

@@ -26,6 +26,7 @@ export function pf(over: Partial<ObservedPf> = {}): ObservedPf {
     device: 0x4000,
     driver: 'nfp',
     netdev: 'enp2s0np0',
+    netdevSettled: true,
     link: { up: true, mtu: 1500 },
     firmware: 'sriov-2.1.14',
     permMac: '00:15:4d:13:0c:9e',

@@ -1,5 +1,7 @@
 // Link, MTU and VF MAC and settings through iproute2; firmware and permanent
 // MAC through ethtool. Argument vectors only: interface names are data, never shell.
+import { access, readFile } from 'node:fs/promises';
+import { ifAbsent } from '../../model/errno.js';
 import { HostError } from '../host-error.js';
 import type { NetTools } from '../types.js';
 import { runTool } from './run-tool.js';
@@ -8,7 +10,15 @@ import { parseIpVfInfo } from './parse-vf-info.js';
 import { isUnsupportedErrno, rtnetlinkErrno, vfSettingArgs } from './vf-setting-args.js';
 import { formatVfSetting } from '../../model/vf-settings.js';
 
-export function createRealNetTools(): NetTools {
+/** udev's runtime directory, where it keeps one database entry per device it has processed. */
+export const UDEV_RUN_DIR = '/run/udev';
+
+/**
+ * `udevDir` null: no udev looks after these interfaces (a sysfs tree under
+ * --sysfs-root), so none is ever waited for.
+ */
+export function createRealNetTools(options: { udevDir: string | null } = { udevDir: UDEV_RUN_DIR }): NetTools {
+  const { udevDir } = options;
   return {
     async setLinkUp(netdev) {
       await runTool('ip', ['link', 'set', 'dev', netdev, 'up']);
@@ -45,6 +55,14 @@ export function createRealNetTools(): NetTools {
     async readPermanentMac(netdev) {
       const { stdout } = await runTool('ethtool', ['-P', netdev]);
       return parseEthtoolPermanentMac(stdout);
+    },
+    async isUdevDone(netdev) {
+      if (udevDir === null) return true;
+      // No udev running (a container, early boot): nothing will rename it.
+      if (!(await ifAbsent(async () => (await access(`${udevDir}/control`), true), false))) return true;
+      const ifindex = await ifAbsent(async () => (await readFile(`/sys/class/net/${netdev}/ifindex`, 'utf8')).trim(), null);
+      if (ifindex === null || !/^\d+$/.test(ifindex)) return false;
+      return ifAbsent(async () => (await access(`${udevDir}/data/n${ifindex}`), true), false);
     },
   };
 }

@@ -1,6 +1,8 @@
 // Hot-remove and rescan in the simulated kernel: a removed PF takes its VFs
 // with it (the driver disables SR-IOV first); rescan brings removed PFs back
-// as a fresh probe would: driver bound, numvfs 0, link down, MTU 1500.
+// as a fresh probe would: driver bound, numvfs 0, link down, MTU 1500, and
+// its netdev under the kernel's name (eth0) until udev renames it
+// (settleUdev), as a real kernel and udev do (measured on igb).
 import type { SimKernel } from './kernel.js';
 import { hexId, kernelError } from './kernel.js';
 import type { SimPf } from './state.js';
@@ -34,9 +36,33 @@ export function rescanPci(kernel: SimKernel): void {
     kernel.state.pfs.push(fresh);
     kernel.pciEvent('add', fresh.pci, hexId(fresh.vendor, fresh.device), null);
     fresh.driver = fresh.pfDriverName;
+    if (fresh.netdev) {
+      fresh.udevName = fresh.netdev;
+      fresh.netdev = kernelName(kernel);
+      kernel.emit('add', 'net', netDevpath(fresh.pci, fresh.netdev), { INTERFACE: fresh.netdev });
+    }
     kernel.pciEvent('bind', fresh.pci, hexId(fresh.vendor, fresh.device), fresh.driver);
-    if (fresh.netdev)
-      kernel.emit('add', 'net', `/devices/pci0000:00/0000:00:01.0/${fresh.pci}/net/${fresh.netdev}`, { INTERFACE: fresh.netdev });
   }
   kernel.state.pfs.sort((a, b) => a.pci.localeCompare(b.pci));
+}
+
+/** The first ethN no netdev of the host has: what the kernel names a new interface. */
+function kernelName(kernel: SimKernel): string {
+  const taken = new Set(kernel.state.pfs.map((p) => p.netdev));
+  let n = 0;
+  while (taken.has(`eth${n}`)) n++;
+  return `eth${n}`;
+}
+
+const netDevpath = (pci: string, netdev: string) => `/devices/pci0000:00/0000:00:01.0/${pci}/net/${netdev}`;
+
+/** udev renames every netdev still under its kernel name; each rename is a `move` event with the new name. */
+export function settleUdev(kernel: SimKernel): void {
+  for (const pf of kernel.state.pfs) {
+    if (pf.udevName === undefined || pf.netdev === null) continue;
+    const from = pf.netdev;
+    pf.netdev = pf.udevName;
+    delete pf.udevName;
+    kernel.emit('move', 'net', netDevpath(pf.pci, pf.netdev), { INTERFACE: pf.netdev, DEVPATH_OLD: netDevpath(pf.pci, from) });
+  }
 }

@@ -12,6 +12,7 @@ import { createSimSysfs } from './sim-sysfs.js';
 import { applySimVerb } from './sim-verbs.js';
 import { applySimVfSetting, simVfSettingsOf } from './sim-vf-settings.js';
 import type { SimState } from './state.js';
+import { settleUdev } from './hotplug.js';
 
 export interface SimHost extends Host {
   kind: 'simulated';
@@ -33,6 +34,14 @@ export interface SimHostOptions {
 
 export function createSimHost(state: SimState, options: SimHostOptions = {}): SimHost {
   const kernel = new SimKernel(state);
+  // udev renames a new interface (eth0) a moment after the kernel named it:
+  // here on the next turn of the event loop, so a run that looks right after
+  // a rescan sees the kernel's name, as on a real host. A state saved in
+  // between was renamed long ago by the time another command loads it.
+  settleUdev(kernel);
+  kernel.onEvent((e) => {
+    if (e.action === 'add' && e.subsystem === 'net') setImmediate(() => settleUdev(kernel));
+  });
   const sysfs = createSimSysfs(kernel);
   const file = options.file;
   // Saves one after another: two in flight at once (writes and a commit from
@@ -104,6 +113,10 @@ function createSimNetTools(kernel: SimKernel): NetTools {
     },
     async readPermanentMac(netdev) {
       return pfByNetdev(netdev).permMac;
+    },
+    async isUdevDone(netdev) {
+      const pf = kernel.state.pfs.find((p) => p.netdev === netdev);
+      return pf !== undefined && pf.udevName === undefined;
     },
   };
 }

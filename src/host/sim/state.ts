@@ -26,6 +26,11 @@ export interface SimPf {
   vfDriverName: string;
   driver: string | null;
   netdev: string | null;
+  /**
+   * The name udev will give the netdev, while it still has the kernel's
+   * (eth0, right after a probe); absent once udev has renamed it.
+   */
+  udevName?: string;
   up: boolean;
   mtu: number;
   permMac: string | null;

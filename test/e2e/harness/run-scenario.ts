@@ -8,7 +8,7 @@ import { RESULT_FILE, scenarioResultSchema, type ScenarioResult } from '../guest
 import { RESULTS_ROOT, TESTBED_DIR } from './paths.js';
 import { runScript } from './spawn-script.js';
 
-const vmReportSchema = z.object({ accel: z.string(), vfs: z.number(), wallMs: z.number(), qemuExit: z.number() });
+const vmReportSchema = z.object({ accel: z.string(), pf: z.string().optional(), vfs: z.number(), boots: z.number().optional(), wallMs: z.number(), qemuExit: z.number() });
 const launchSchema = z.object({ uptimeSeconds: z.number(), systemState: z.string(), kernel: z.string() });
 
 export interface ScenarioOptions {
@@ -16,6 +16,9 @@ export interface ScenarioOptions {
   vfs: number;
   /** The scenario's own deadline inside the guest. */
   deadlineSeconds: number;
+  /** The emulated PF (run-vm.sh --pf; default nvme) and, for igb, QEMU 10's tree. */
+  pf?: 'nvme' | 'igb';
+  qemu10?: string;
   /** Guest vCPUs (run-vm.sh --smp; default 1). */
   smp?: number;
   params?: Readonly<Record<string, string>>;
@@ -51,6 +54,8 @@ export async function runScenario(scenario: string, options: ScenarioOptions): P
   const resultsDir = join(RESULTS_ROOT, scenario);
   const args = ['--image', options.image, '--vfs', String(options.vfs), '--deadline', String(options.deadlineSeconds), '--results', resultsDir];
   if (options.smp !== undefined) args.push('--smp', String(options.smp));
+  if (options.pf !== undefined) args.push('--pf', options.pf);
+  if (options.qemu10 !== undefined) args.push('--qemu10', options.qemu10);
   for (const [key, value] of Object.entries(options.params ?? {})) args.push('--param', `${key}=${value}`);
   args.push(scenario);
   const run = await runScript(join(TESTBED_DIR, 'run-vm.sh'), args, options.deadlineSeconds * 1000 + HOST_MARGIN_MS);

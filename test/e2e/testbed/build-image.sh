@@ -3,6 +3,12 @@
 # one. Prints the image directory (vmlinuz, initrd.img, root.img) on stdout as its
 # last line; progress goes to stderr.
 #
+#   build-image.sh [--variant base|net]   base: the NVMe bed's image (default);
+#                                         net: plus the network stacks of the igb
+#                                         bed (systemd-networkd is systemd's),
+#                                         each service left disabled
+#   build-image.sh --print-mirror         the Debian mirror used, and exit
+#
 # Invariants:
 # - The cache key is a hash of the recipe: this script and every file under
 #   image/ (the tree copied into the guest root). Nothing else rebuilds it.
@@ -20,6 +26,10 @@ suite=bookworm
 # `systemd-analyze verify` runs man for the unit's Documentation=.
 guest_pkgs=(systemd systemd-sysv udev dbus kmod pciutils iproute2 ethtool procps
   linux-image-amd64 initramfs-tools nvme-cli make man-db)
+# The net variant: networkd-dispatcher and NetworkManager (debootstrap takes no
+# alternative, so logind's libpam-systemd is named for polkitd).
+net_pkgs=(networkd-dispatcher network-manager libpam-systemd)
+variant=base
 host_pkgs=(qemu-system-x86 qemu-utils debootstrap e2fsprogs)
 # Free space left in the root file system for `make install` and logs.
 headroom_mb=768
@@ -54,6 +64,7 @@ recipe_hash() {
   {
     # Contents only, not where the clone lives: every clone shares the cache.
     sha256sum < "$here/build-image.sh"
+    echo "variant $variant"
     (cd "$here/image" && find . -type f -print0 | LC_ALL=C sort -z \
       | xargs -0 stat -c '%n %a' && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
   } | sha256sum | cut -c1-16
@@ -72,8 +83,9 @@ remove_tree() {
 # any package is configured; the second stage runs in a private mount
 # namespace, so the proc and sys mounts debootstrap makes die with it.
 bootstrap_root() {
-  local root=$1 mirror=$2 include
-  include=$(IFS=,; echo "${guest_pkgs[*]}")
+  local root=$1 mirror=$2 include pkgs=("${guest_pkgs[@]}")
+  [ "$variant" = net ] && pkgs+=("${net_pkgs[@]}")
+  include=$(IFS=,; echo "${pkgs[*]}")
   mkdir -p "$cache/debs"
   log "debootstrap $suite from $mirror"
   debootstrap --foreign --variant=minbase --include="$include" --cache-dir="$cache/debs" \
@@ -104,7 +116,19 @@ configure_root() {
   systemctl --root="$root" mask apt-daily.timer apt-daily-upgrade.timer \
     e2scrub_all.timer e2scrub_reap.service fstrim.timer \
     nvmf-autoconnect.service getty@tty1.service 2>/dev/null
+  [ "$variant" = net ] && configure_network_stacks "$root"
   rm -f "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*_Packages
+}
+
+# The net variant: every network service off until a scenario starts the one
+# it tests; NetworkManager's dispatcher is D-Bus activated, which needs its
+# alias enabled. Nothing but the loopback is configured.
+configure_network_stacks() {
+  local root=$1
+  systemctl --quiet --root="$root" disable NetworkManager.service NetworkManager-wait-online.service \
+    networkd-dispatcher.service systemd-networkd.service systemd-networkd.socket \
+    systemd-networkd-wait-online.service wpa_supplicant.service 2>/dev/null || true
+  systemctl --quiet --root="$root" enable NetworkManager-dispatcher.service 2>/dev/null || true
 }
 
 make_image() {
@@ -120,7 +144,19 @@ make_image() {
   mkfs.ext4 -q -F -L vfkeeper-e2e -d "$root" "$out/root.img" "${mb}M" >&2
 }
 
+parse_args() {
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --variant) variant=${2:-}; shift 2 ;;
+      --print-mirror) find_mirror; exit 0 ;;
+      *) die "usage: build-image.sh [--variant base|net] | --print-mirror" ;;
+    esac
+  done
+  case $variant in base | net) ;; *) die "--variant is base or net, not '$variant'" ;; esac
+}
+
 main() {
+  parse_args "$@"
   [ "$(id -u)" -eq 0 ] || die "must run as root (debootstrap, mkfs.ext4 -d with ownership)"
   local key dir started
   key=$(recipe_hash)

@@ -3,7 +3,11 @@
 # scenario's exit status. See test/e2e/README.md.
 #
 #   run-vm.sh [options] SCENARIO
-#     --vfs N           VFs the emulated NVMe PF offers (sriov_totalvfs), 1..127, default 4
+#     --pf nvme|igb     the emulated SR-IOV PF: QEMU 7.2's NVMe controller (default),
+#                       or QEMU 10's igb NIC (fetch-qemu10.sh; the net image variant)
+#     --qemu10 DIR      QEMU 10's tree for igb (default: fetch-qemu10.sh, cached)
+#     --vfs N           VFs the emulated NVMe PF offers (sriov_totalvfs), 1..127, default 4;
+#                       igb offers 7, always
 #     --deadline S      the scenario's deadline inside the guest, default 300
 #     --results DIR     where results go (emptied first), default .e2e/results/SCENARIO
 #     --image DIR       a built image (default: build-image.sh, cached)
@@ -24,15 +28,17 @@ project=$(cd "$here/../../.." && pwd)
 cache=${VFKEEPER_E2E_CACHE:-/var/tmp/vfkeeper-e2e}
 # Boot under TCG, journal dump and power-off, on top of the scenario's deadline.
 boot_allowance=${VFKEEPER_E2E_BOOT_ALLOWANCE:-240}
-vfs=4 deadline=300 results='' image='' memory=1024 smp=1 interactive=0 params=() scenario=''
+pf=nvme qemu10=${VFKEEPER_E2E_QEMU10:-} vfs=4 deadline=300 results='' image='' memory=1024 smp=1 interactive=0 params=() scenario=''
 
 log() { printf '[run-vm %(%T)T] %s\n' -1 "$*" >&2; }
-usage() { sed -n "4,16p" "$0" | sed "s/^# \\{0,1\\}//" >&2; exit "${1:-2}"; }
+usage() { sed -n "4,20p" "$0" | sed "s/^# \\{0,1\\}//" >&2; exit "${1:-2}"; }
 is_uint() { [[ $1 =~ ^[0-9]+$ ]]; }
 
 parse_args() {
   while [ $# -gt 0 ]; do
     case $1 in
+      --pf) pf=${2:-}; shift 2 ;;
+      --qemu10) qemu10=${2:-}; shift 2 ;;
       --vfs) vfs=${2:-}; shift 2 ;;
       --deadline) deadline=${2:-}; shift 2 ;;
       --results) results=${2:-}; shift 2 ;;
@@ -48,6 +54,7 @@ parse_args() {
   done
   [ "$interactive" = 1 ] && scenario=${scenario:-interactive}
   [[ $scenario =~ ^[a-z0-9][a-z0-9-]*$ ]] || { log "scenario name must be [a-z0-9-]+"; usage; }
+  case $pf in nvme) ;; igb) vfs=7 ;; *) log "--pf is nvme or igb"; usage ;; esac
   is_uint "$vfs" && [ "$vfs" -ge 1 ] && [ "$vfs" -le 127 ] || { log "--vfs must be 1..127"; usage; }
   is_uint "$deadline" && is_uint "$memory" && is_uint "$smp" || { log "--deadline, --memory, --smp take numbers"; usage; }
   local p
@@ -79,7 +86,7 @@ choose_accel() {
   local mark
   mark="$image/kvm-probe-$(cat /proc/sys/kernel/random/boot_id)"
   if [ ! -f "$mark" ]; then
-    timeout -s KILL 20 qemu-system-x86_64 -machine q35,accel=kvm -cpu host -m 256 -nodefaults \
+    timeout -s KILL 20 "${qemu_bin[@]}" -machine q35,accel=kvm -cpu host -m 256 -nodefaults \
       -display none -no-reboot -kernel "$image/vmlinuz" -append 'console=ttyS0 panic=-1' \
       -serial "file:$run/kvm-probe.log" >/dev/null 2>&1 || true
     if grep -q 'Kernel panic' "$run/kvm-probe.log" 2>/dev/null; then echo kvm >"$mark"; else echo tcg >"$mark"; fi
@@ -99,18 +106,39 @@ nvme_args() {
     -device "nvme-ns,bus=nvme0,drive=nvm0,nsid=1")
 }
 
+# QEMU 10's igb (Intel 82576): an SR-IOV Ethernet PF with 7 VFs, behind a
+# port as the NVMe PF is, its frames going to user-mode networking (slirp).
+igb_args() {
+  qemu+=(-device "intel-iommu,intremap=on"
+    -device "pcie-root-port,id=rp0,chassis=1,slot=1"
+    -netdev "user,id=n0"
+    -device "igb,id=pf0,bus=rp0,netdev=n0,mac=52:54:00:12:34:56")
+}
+
+# Which QEMU: the system's (7.2) for the NVMe PF; the private QEMU 10 for
+# igb, with its own firmware (-L: its compiled-in paths are the system's).
+choose_qemu() {
+  if [ "$pf" = nvme ]; then qemu_bin=(qemu-system-x86_64); return; fi
+  local q10
+  q10=${qemu10:-$("$here/fetch-qemu10.sh" | tail -n1)}
+  [ -x "$q10/usr/bin/qemu-system-x86_64" ] || { log "no QEMU 10 in '$q10'"; exit 125; }
+  qemu_bin=("$q10/usr/bin/qemu-system-x86_64" -L "$q10/usr/share/qemu" -L "$q10/usr/share/seabios" -L "$q10/usr/lib/ipxe/qemu")
+}
+
 build_qemu() {
-  local accel=$1 append p
-  if [ "$accel" = kvm ]; then qemu=(qemu-system-x86_64 -machine "q35,accel=kvm,kernel-irqchip=split" -cpu host)
-  else qemu=(qemu-system-x86_64 -machine "q35,accel=tcg" -cpu max); fi
-  append="root=/dev/vda rw console=ttyS0,115200 intel_iommu=on iommu=pt panic=1"
+  local accel=$1 boot=$2 append p
+  if [ "$accel" = kvm ]; then qemu=("${qemu_bin[@]}" -machine "q35,accel=kvm,kernel-irqchip=split" -cpu host)
+  else qemu=("${qemu_bin[@]}" -machine "q35,accel=tcg" -cpu max); fi
+  # no_timer_check: under TCG on a loaded host the kernel's IO-APIC timer
+  # check can fail ("timer doesn't work through Interrupt-remapped IO-APIC": panic).
+  append="root=/dev/vda rw console=ttyS0,115200 intel_iommu=on iommu=pt panic=1 no_timer_check"
   [ "$interactive" = 1 ] || append+=" vfkeeper.scenario=$scenario vfkeeper.deadline=$deadline"
-  append+=" vfkeeper.vfs=$vfs vfkeeper.accel=$accel"
+  append+=" vfkeeper.vfs=$vfs vfkeeper.accel=$accel vfkeeper.pf=$pf vfkeeper.boot=$boot"
   for p in "${params[@]}"; do append+=" vfkeeper.$p"; done
   qemu+=(-m "$memory" -smp "$smp" -nodefaults -display none -no-reboot
     -kernel "$image/vmlinuz" -initrd "$image/initrd.img" -append "$append"
     -drive "file=$run/overlay.qcow2,if=virtio,format=qcow2")
-  nvme_args
+  if [ "$pf" = igb ]; then igb_args; else nvme_args; fi
   qemu+=(-virtfs "local,path=$project,mount_tag=project,security_model=none,readonly=on"
     -virtfs "local,path=$run/node,mount_tag=hostnode,security_model=none,readonly=on"
     -virtfs "local,path=$results,mount_tag=results,security_model=none")
@@ -135,7 +163,10 @@ cleanup() {
 
 main() {
   parse_args "$@"
-  [ -n "$image" ] || image=$("$here/build-image.sh" | tail -n1)
+  local variant=base
+  [ "$pf" = igb ] && variant=net
+  [ -n "$image" ] || image=$("$here/build-image.sh" --variant "$variant" | tail -n1)
+  choose_qemu
   [ -f "$image/root.img" ] || { log "no image in $image"; exit 125; }
   compile_guest
   prepare_results
@@ -145,21 +176,28 @@ main() {
   trap 'exit 130' INT TERM
   qemu-img create -q -f qcow2 -F raw -b "$image/root.img" "$run/overlay.qcow2"
   share_node
-  local accel started status host_deadline=$((deadline + boot_allowance))
+  local accel started status boot=1 host_deadline=$((deadline + boot_allowance))
   accel=$(choose_accel)
-  build_qemu "$accel"
-  log "booting ($accel, $vfs VFs) for scenario $scenario, hard deadline ${host_deadline}s"
   started=$(date +%s%N)
-  if [ "$interactive" = 1 ]; then "${qemu[@]}"; return; fi
-  timeout --kill-after=10 "$host_deadline" "${qemu[@]}" >"$results/qemu.log" 2>&1 &
-  qpid=$!
-  wait "$qpid" && status=0 || status=$?
-  qpid=''
+  if [ "$interactive" = 1 ]; then build_qemu "$accel" 1; "${qemu[@]}"; return; fi
+  # A scenario that leaves reboot-requested in the results gets one more
+  # boot of the same disk (vfkeeper.boot=2); the earlier boot's logs are kept.
+  while :; do
+    build_qemu "$accel" "$boot"
+    log "booting ($accel, $pf PF, $vfs VFs, boot $boot) for scenario $scenario, hard deadline ${host_deadline}s"
+    timeout --kill-after=10 "$host_deadline" "${qemu[@]}" >"$results/qemu.log" 2>&1 &
+    qpid=$!
+    wait "$qpid" && status=0 || status=$?
+    qpid=''
+    [ -f "$results/reboot-requested" ] && [ "$boot" -lt 3 ] && [ "$(cat "$results/exit-status" 2>/dev/null)" = 0 ] || break
+    keep_boot_logs "$boot"
+    boot=$((boot + 1))
+  done
   local wall=$(( ($(date +%s%N) - started) / 1000000 ))
-  printf '{"accel":"%s","vfs":%s,"wallMs":%s,"qemuExit":%s}\n' "$accel" "$vfs" "$wall" "$status" >"$results/vm.json"
+  printf '{"accel":"%s","pf":"%s","vfs":%s,"boots":%s,"wallMs":%s,"qemuExit":%s}\n' "$accel" "$pf" "$vfs" "$boot" "$wall" "$status" >"$results/vm.json"
   if [ "$status" = 124 ] || [ "$status" = 137 ]; then log "host deadline passed: QEMU stopped"; fi
-  if [ ! -f "$results/exit-status" ]; then
-    log "no exit status from the guest; console: $results/console.log"
+  if [ ! -f "$results/exit-status" ] || [ -f "$results/reboot-requested" ]; then
+    log "no exit status from the guest's last boot; console: $results/console.log"
     tail -n 20 "$results/console.log" >&2 || true
     exit 125
   fi
@@ -167,6 +205,15 @@ main() {
   is_uint "$status" || { log "bad exit status '$status' from the guest"; exit 125; }
   log "scenario $scenario exited with $status after $((wall / 1000)) s (results: $results)"
   exit "$status"
+}
+
+# The logs of boot N as boot<N>-*, before the next boot writes its own.
+keep_boot_logs() {
+  local f
+  for f in console.log output.log journal.txt launch.json qemu.log; do
+    [ -f "$results/$f" ] && mv "$results/$f" "$results/boot$1-$f"
+  done
+  rm -f "$results/exit-status" "$results/reboot-requested"
 }
 
 main "$@"

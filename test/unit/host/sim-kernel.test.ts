@@ -114,6 +114,30 @@ describe('hotplug', () => {
     await h.sysfs.write('bus/pci/rescan', '1\n');
     expect(await h.sysfs.read(NUMVFS)).toBe('0\n');
     const tail = h.kernel.state.events.slice(-3).map((e) => `${e.action} ${e.subsystem}`);
-    expect(tail).toEqual(['add pci', 'bind pci', 'add net']);
+    expect(tail).toEqual(['add pci', 'add net', 'bind pci']);
+  });
+
+  // What the igb PF showed on a real kernel: the interface comes back as eth0,
+  // and udev renames it a moment later.
+  it('rescan brings the netdev back under the kernel name; udev renames it a moment later', async () => {
+    const h = host(2);
+    await h.sysfs.write('bus/pci/devices/0000:02:00.0/remove', '1\n');
+    await h.sysfs.write('bus/pci/rescan', '1\n');
+    expect(await h.sysfs.list('bus/pci/devices/0000:02:00.0/net')).toEqual(['eth0']);
+    expect(await h.net.isUdevDone('eth0')).toBe(false);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await h.sysfs.list('bus/pci/devices/0000:02:00.0/net')).toEqual(['enp2s0np0']);
+    expect(await h.net.isUdevDone('enp2s0np0')).toBe(true);
+    const move = h.kernel.state.events.at(-1);
+    expect(move).toMatchObject({ action: 'move', subsystem: 'net', properties: { INTERFACE: 'enp2s0np0' } });
+  });
+
+  it('a count written from 0 gives VFs no administrative MAC (the PF set before is lost)', async () => {
+    const h = host();
+    await h.sysfs.write(NUMVFS, '2\n');
+    await h.net.setVfMac('enp2s0np0', 0, '02:00:00:00:00:10');
+    await h.sysfs.write(NUMVFS, '0\n');
+    await h.sysfs.write(NUMVFS, '2\n');
+    expect([...(await h.net.readVfInfo('enp2s0np0')).values()].map((v) => v.mac)).toEqual(['00:00:00:00:00:00', '00:00:00:00:00:00']);
   });
 });

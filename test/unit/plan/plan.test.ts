@@ -79,7 +79,28 @@ describe('plan: the VF count', () => {
 
 describe('plan: prerequisites', () => {
   it.each([
-    ['no PF driver', pf({ driver: null }), 'ERR_NO_PF_DRIVER'],
+    ['no PF driver yet (hotplug, driver reload)', pf({ driver: null }), 'ERR_NO_PF_DRIVER'],
+    [
+      'an interface udev has not renamed yet (eth0 after a probe)',
+      pf({ netdev: 'eth0', netdevSettled: false, link: null, firmware: null, permMac: null }),
+      'ERR_PF_NETDEV_SETTLING',
+    ],
+  ])('%s: the PF waits, quietly, with nothing planned', (_name, observedPf, code) => {
+    const p = plan(noFwdWith({ vfMacs: 'derive' }), observed([observedPf]), { force: false });
+    expect(p.steps).toEqual([]);
+    expect(p.refusals).toEqual([expect.objectContaining({ kind: 'waiting', code, pf: PF })]);
+  });
+
+  it.each([
+    ['an Intel igb PF (one firmware, no flavours)', 0x8086, '2.1.0'],
+    ['a PF whose firmware version cannot be read', 0x15b3, null],
+  ])('firmware: sriov (the default) does not apply to %s', (_name, vendor, firmware) => {
+    const p = plan(noFwdWith({ firmware: 'sriov' }), observed([pf({ vendor, firmware })]), { force: false });
+    expect(p.refusals).toEqual([]);
+    expect(kinds(p.steps)).toContain('set-numvfs 0->4');
+  });
+
+  it.each([
     ['nic firmware', pf({ firmware: 'nic-2.0.4' }), 'ERR_FIRMWARE_NOT_SRIOV'],
     ['unreadable firmware', pf({ firmware: null }), 'ERR_FIRMWARE_UNKNOWN'],
   ])('%s blocks all VF work', (_name, observedPf, code) => {

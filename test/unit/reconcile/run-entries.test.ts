@@ -2,7 +2,8 @@
 // every source of the events coalesced into it (a forwarder restart wakes
 // vfkeeper through its unit and through its sockets reappearing).
 import { describe, expect, it } from 'vitest';
-import { runStartEntry } from '../../../src/reconcile/run-entries.js';
+import { refusalEntry, runEndEntry, runStartEntry } from '../../../src/reconcile/run-entries.js';
+import type { PciAddress } from '../../../src/model/pci.js';
 import { messageIdFor } from '../../../src/journal/message-ids.js';
 
 const RUN = '0c2c3cf0e990458e853a2c94d00edf9a';
@@ -24,5 +25,36 @@ describe('runStartEntry', () => {
     expect(runStartEntry({ run: RUN, event: 'cli' }, '0000:02:00.0', true).message).toBe(
       'Reconcile run 0c2c3cf0 started (0000:02:00.0, woken by cli, dry run)',
     );
+  });
+});
+
+// A PF going away, coming back or being renamed by udev is a state: the
+// journal says so at info priority, never as an error or "not converged".
+describe('a PF that waits for the kernel or udev', () => {
+  const ids = { run: RUN, event: 'udev' } as const;
+
+  it('is logged at info, with VFKEEPER_RESULT=waiting', () => {
+    const e = refusalEntry(ids, {
+      kind: 'waiting',
+      pf: '0000:01:00.0' as PciAddress,
+      code: 'ERR_NO_PF_DRIVER',
+      why: 'no driver yet',
+      hint: 'wait',
+    });
+    expect(e).toMatchObject({ priority: 6, messageId: messageIdFor('refusal.blocked.ERR_NO_PF_DRIVER') });
+    expect(e.fields).toMatchObject({ VFKEEPER_RESULT: 'waiting', VFKEEPER_ERROR: 'ERR_NO_PF_DRIVER', PCI_SLOT: '0000:01:00.0' });
+  });
+
+  it('ends its run at info, waiting rather than not converged', () => {
+    const e = runEndEntry(ids, { done: 0, failed: 0, refused: 0, waiting: 1, converged: false, durationUsec: 10 });
+    expect(e).toMatchObject({
+      priority: 6,
+      message: 'Reconcile run 0c2c3cf0 finished: 0 steps done, 0 failed, 0 refused, waiting for 1 PF to settle',
+    });
+  });
+
+  it('beside a real refusal, the run is still not converged, as a warning', () => {
+    const e = runEndEntry(ids, { done: 0, failed: 0, refused: 1, waiting: 1, converged: false, durationUsec: 10 });
+    expect(e).toMatchObject({ priority: 4, message: expect.stringMatching(/not converged$/) });
   });
 });

@@ -30,12 +30,24 @@ describe('scopeOf', () => {
     expect(scopeOf(event, topology, config)).toEqual(expected);
   });
 
-  it('a PF managed by name that comes back (its net add, before any run knows it) wakes a full run', () => {
-    const byName = { ...defaultConfig(), pfs: [{ ...defaultConfig().pfs[0], match: { netdev: 'enp5s0' } }] } as typeof config;
-    const empty = topologyOf(observed([]));
-    const netAdd = { source: 'udev', kind: 'net', action: 'add', netdev: 'enp5s0', pci: pci('0000:05:00.0') } as const;
-    expect(scopeOf(netAdd, empty, byName)).toEqual({ lane: 'all' });
-    expect(scopeOf({ ...netAdd, netdev: 'enp6s0' }, empty, byName)).toEqual({ ignored: 'enp6s0 is not a managed PF' });
+  describe('a PF matched by interface name, back after a hotplug or a driver reload (not in the topology)', () => {
+    const byName = { ...config, pfs: [{ ...config.pfs[0], match: { netdev: 'enp1s0' } }] } as typeof config;
+    const gone = topologyOf(observed([]));
+    const net = (netdev: string, p: string | null) =>
+      ({ source: 'udev', kind: 'net', action: 'add', netdev, pci: p === null ? null : pci(p) }) as const;
+
+    it('its interface appearing under the managed name wakes a full run', () => {
+      expect(scopeOf(net('enp1s0', '0000:01:00.0'), gone, byName)).toEqual({ lane: 'all' });
+    });
+
+    it('another interface is still not ours', () => {
+      expect(scopeOf(net('enp9s0', '0000:09:00.0'), gone, byName)).toEqual({ ignored: expect.stringMatching(/is not a managed PF/) });
+    });
+
+    it('an interface on a PCI address a rule names wakes a full run', () => {
+      const byPci = { ...config, pfs: [{ ...config.pfs[0], match: { pci: '0000:01:00.0' } }] } as typeof config;
+      expect(scopeOf(net('eth0', '0000:01:00.0'), gone, byPci)).toEqual({ lane: 'all' });
+    });
   });
 
   it.each([

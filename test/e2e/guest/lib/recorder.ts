@@ -22,12 +22,14 @@ export interface RecorderOptions {
   resultsDir: string;
   /** Where progress lines go (the scenario's stdout). */
   print: (line: string) => void;
+  /** What an earlier boot of the same scenario recorded: kept, and added to. */
+  previous?: ScenarioResult;
 }
 
 export function createRecorder(options: RecorderOptions): Recorder {
-  const steps: StepRecord[] = [];
-  const timings: Record<string, number> = {};
-  const facts: Record<string, unknown> = {};
+  const steps: StepRecord[] = [...(options.previous?.steps ?? [])];
+  const timings: Record<string, number> = { ...options.previous?.timings };
+  const facts: Record<string, unknown> = { ...options.previous?.facts };
   return {
     async step(name, run) {
       const start = performance.now();
