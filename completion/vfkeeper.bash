@@ -17,7 +17,7 @@ _vfkeeper() {
 	case $prev in
 	--config | --simulate | --control-socket) _vfkeeper_names -f "$cur"; return 0 ;;
 	--sysfs-root | --root | --dir) _vfkeeper_names -d "$cur"; return 0 ;;
-	--reason | --virtio-id | --pfs | --vfs | --numvfs | --firmware) return 0 ;;
+	--reason | --virtio-id | --pfs | --vfs | --numvfs | --firmware | --driver) return 0 ;;
 	esac
 
 	# The command and its subcommand: the first words that are neither
@@ -43,11 +43,11 @@ _vfkeeper() {
 	doctor) words='--root' ;;
 	firmware) words='--fix --root' ;;
 	hook) [[ -n $sub ]] || words='networkmanager networkd' ;;
-	libvirt-xml) words='--virtio-id --full' ;;
+	libvirt-xml) words='--virtio-id --full --root' ;;
 	pause) words='--reason' ;;
 	sim)
 		if [[ -z $sub ]]; then words='init open-vfio close-vfio remove rescan'
-		elif [[ $sub == init ]]; then words='--pfs --vfs --numvfs --firmware'
+		elif [[ $sub == init ]]; then words='--pfs --vfs --numvfs --firmware --driver'
 		fi
 		;;
 	forwarder-emulator) words='--dir --dynamic-sockets' ;;

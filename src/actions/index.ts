@@ -8,6 +8,7 @@ import { applyChownSocket } from './chown-socket.js';
 import { applyRepointFirmwareLink } from './firmware-link.js';
 import { applySetAutoprobe, applySetNumVfs } from './sriov.js';
 import { applyLoadModule, applySetLinkUp, applySetMtu, applySetVfMac } from './link.js';
+import { applySetVfSetting } from './vf-settings.js';
 
 type Executors = { [K in StepKind]: (step: StepOf<K>, ctx: ActionContext) => Promise<ActionResult> };
 
@@ -18,6 +19,12 @@ const executors: Executors = {
   'set-numvfs': applySetNumVfs,
   'load-module': applyLoadModule,
   'set-vf-mac': applySetVfMac,
+  'set-vf-vlan': applySetVfSetting,
+  'set-vf-spoofchk': applySetVfSetting,
+  'set-vf-trust': applySetVfSetting,
+  'set-vf-link-state': applySetVfSetting,
+  'set-vf-rate': applySetVfSetting,
+  'set-vf-query-rss': applySetVfSetting,
   'bind-driver': applyBindDriver,
   'attach-relay': applyAttachRelay,
   'detach-relay': applyDetachRelay,

@@ -7,6 +7,7 @@ import { defaultConfig, defaultPfRule, type Config, type PfRule, type RelayRule 
 import { parsePciAddress } from '../model/pci.js';
 import { ConfigError } from './config-error.js';
 import { parseHex16, type ConfigFile } from './schema.js';
+import { toRuleVfSettings } from './vf-settings-config.js';
 
 export interface ParsedFile {
   file: string;
@@ -47,11 +48,13 @@ function toPfRule(pf: PfDoc, file: string, at: string): PfRule {
   if (Array.isArray(rule.vfMacs) && typeof rule.vfs === 'number' && rule.vfMacs.length < rule.vfs) {
     throw new ConfigError(file, `${at}.vf_macs`, `expected at least ${rule.vfs} MAC addresses (one per VF), got ${rule.vfMacs.length}`);
   }
+  Object.assign(rule, toRuleVfSettings(pf, file, at));
+  rule.origin = `${file}: ${at}`;
   return rule;
 }
 
 function toRelays(relays: NonNullable<ConfigFile['relays']>, file: string): Config['relays'] {
-  if (relays === 'auto') return 'auto';
+  if (relays === 'auto' || relays === 'observe') return relays;
   const seen = new Map<number, number>();
   return relays.map((r, i): RelayRule => {
     const first = seen.get(r.virtio_id);

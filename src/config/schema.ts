@@ -24,6 +24,44 @@ const match = z
     message: 'expected exactly one of netdev, pci or id',
   });
 
+// VF settings (ip link set PF vf N ...): a key left out is left alone.
+const vlanId = z
+  .number({ message: 'expected a VLAN id between 0 and 4095' })
+  .int('expected a VLAN id between 0 and 4095')
+  .min(0, 'expected a VLAN id between 0 and 4095')
+  .max(4095, 'expected a VLAN id between 0 and 4095');
+const vlan = z.union(
+  [
+    vlanId,
+    z
+      .object({
+        id: vlanId,
+        qos: z
+          .number({ message: 'expected a QoS priority between 0 and 7' })
+          .int('expected a QoS priority between 0 and 7')
+          .min(0, 'expected a QoS priority between 0 and 7')
+          .max(7, 'expected a QoS priority between 0 and 7')
+          .optional(),
+        proto: z.enum(['802.1Q', '802.1ad'], { message: 'expected "802.1Q" or "802.1ad"' }).optional(),
+      })
+      .strict(),
+  ],
+  { message: 'expected a VLAN id (0-4095) or { id, qos, proto }' },
+);
+const mbits = z.number({ message: 'expected a rate in Mbit/s (a whole number >= 0)' }).int('expected a whole number of Mbit/s').min(0);
+const onOff = z.boolean({ message: 'expected true or false' });
+const vfSettingsShape = {
+  vlan: vlan.optional(),
+  spoofchk: onOff.optional(),
+  trust: onOff.optional(),
+  link_state: z.enum(['auto', 'enable', 'disable'], { message: 'expected "auto", "enable" or "disable"' }).optional(),
+  max_tx_rate: mbits.optional(),
+  min_tx_rate: mbits.optional(),
+  query_rss: onOff.optional(),
+};
+export const vfSettingsSchema = z.object(vfSettingsShape).strict();
+const vfOverride = z.object({ index: count, ...vfSettingsShape }).strict();
+
 export const pfSchema = z
   .object({
     match,
@@ -37,6 +75,8 @@ export const pfSchema = z
     vf_macs: z
       .union([z.enum(['derive', 'keep']), z.array(mac)], { message: 'expected "derive", "keep" or a list of MAC addresses' })
       .optional(),
+    vf_settings: vfSettingsSchema.optional(),
+    vf_overrides: z.array(vfOverride, { message: 'expected a list of { index: N, <settings> }' }).optional(),
   })
   .strict();
 
@@ -52,7 +92,9 @@ const owner = z.string().regex(/^[^:\s]+:[^:\s]+$/, 'expected "user:group", like
 export const fileSchema = z
   .object({
     pfs: z.array(pfSchema, { message: 'expected a list of PF rules' }).optional(),
-    relays: z.union([z.literal('auto'), z.array(relaySchema)], { message: 'expected "auto" or a list of relays' }).optional(),
+    relays: z
+      .union([z.literal('auto'), z.literal('observe'), z.array(relaySchema)], { message: 'expected "auto", "observe" or a list of relays' })
+      .optional(),
     forwarder: z
       .object({
         enabled: z.boolean().optional(),

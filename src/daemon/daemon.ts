@@ -24,6 +24,7 @@ import { ThrottledMetricsWriter, createMetricsState, formatMetrics, recordRun, w
 import { NOT_PAUSED, readPauseState, type PauseState } from './pause-state.js';
 import { IdleCollector, exposedGc } from './idle-gc.js';
 import { decideOutcome } from './run-outcome.js';
+import { RefusedSettings } from '../reconcile/refused-settings.js';
 import { scopeOf, topologyOf, type Topology } from '../reconcile/scope-of-event.js';
 import { isNews } from '../reconcile/seen-events.js';
 import type { Observed } from '../model/observed.js';
@@ -59,6 +60,8 @@ export class Daemon {
   private resync: NodeJS.Timeout | null = null;
   private configSettle: NodeJS.Timeout | null = null;
   private readonly idleGc = new IdleCollector(exposedGc());
+  /** VF settings drivers refused: warned about once for the daemon's lifetime, not retried every run. */
+  readonly refusedSettings = new RefusedSettings();
   private readonly metricsWriter = new ThrottledMetricsWriter(() =>
     writeMetrics(this.config.daemon.metricsFile, formatMetrics(this.metrics)).catch((e: Error) =>
       this.log(Priority.warning, `Could not write the metrics file: ${e.message}, ignoring`, 'event.ignored', {}),
@@ -193,7 +196,13 @@ export class Daemon {
     if (key === ALL) this.forceNext = false;
     const waiters = key === ALL ? this.allWaiters.splice(0) : [];
     const report = await reconcile(
-      { host: this.deps.host, forwarder: this.deps.forwarder, config: this.config, logger: this.deps.logger },
+      {
+        host: this.deps.host,
+        forwarder: this.deps.forwarder,
+        config: this.config,
+        logger: this.deps.logger,
+        refusedSettings: this.refusedSettings,
+      },
       {
         event: events[0]?.source ?? 'timer',
         events: events.map((e) => e.source),

@@ -36,7 +36,7 @@ export function createHandlers(d: HandlerDeps): ControlHandlers {
       await d.daemon.refreshConfig();
       if (dryRun) {
         const report = await reconcile(
-          { host: d.host, forwarder: d.forwarder, config: d.daemon.config, logger: d.logger },
+          { host: d.host, forwarder: d.forwarder, config: d.daemon.config, logger: d.logger, refusedSettings: d.daemon.refusedSettings },
           { event: 'cli', dryRun: true, force },
         );
         return json({ ...runJson(report), exit_status: report.exitStatus });

@@ -8,6 +8,7 @@ import { checkForwarderInstalled, checkForwarderService } from './check-forwarde
 import { checkHugepages1g, checkHugepages2m } from './check-hugepages.js';
 import { checkHugetlbfs, checkLibvirtHugepageDirs } from './check-hugetlbfs.js';
 import { checkIommu } from './check-iommu.js';
+import { checkNuma } from './check-numa.js';
 import { checkSocketDir } from './check-socket-dir.js';
 import { checkSriovBios } from './check-sriov-bios.js';
 import { checkVfio } from './check-vfio.js';
@@ -24,6 +25,7 @@ export const CHECKS: Record<CheckId, Check> = {
   'hugepages-1g': checkHugepages1g,
   hugetlbfs: checkHugetlbfs,
   'libvirt-hugepage-dirs': checkLibvirtHugepageDirs,
+  numa: checkNuma,
   apparmor: checkApparmor,
   'forwarder-installed': checkForwarderInstalled,
   'forwarder-service': checkForwarderService,

@@ -17,6 +17,7 @@ export const CHECK_IDS = [
   'hugepages-1g',
   'hugetlbfs',
   'libvirt-hugepage-dirs',
+  'numa',
   'apparmor',
   'forwarder-installed',
   'forwarder-service',

@@ -2,6 +2,7 @@
 // (src/host/real/* against the kernel, src/host/sim/* a simulated kernel).
 // Every method throws HostError (code, errno, path) on failure; none logs.
 import type { FirmwareTree } from '../model/firmware.js';
+import type { ObservedVfSettings, VfSettingChange } from '../model/vf-settings.js';
 
 /**
  * sysfs, addressed by paths relative to its root, e.g.
@@ -26,8 +27,14 @@ export interface NetTools {
   setMtu(netdev: string, mtu: number): Promise<void>;
   /** ip link set dev PF vf INDEX mac MAC */
   setVfMac(pfNetdev: string, index: number, mac: string): Promise<void>;
-  /** The VF MACs the PF reports (ip -j link show: vfinfo_list), by VF index. */
-  readVfMacs(pfNetdev: string): Promise<Map<number, string>>;
+  /**
+   * ip link set dev PF vf INDEX vlan|spoofchk|trust|state|max_tx_rate|query_rss ...
+   * A driver that does not implement the setting fails with
+   * ERR_VF_SETTING_UNSUPPORTED (errno EOPNOTSUPP or EPROTONOSUPPORT).
+   */
+  setVfSetting(pfNetdev: string, index: number, change: VfSettingChange): Promise<void>;
+  /** What the PF reports of each VF (ip -j -d link show: vfinfo_list), by VF index. */
+  readVfInfo(pfNetdev: string): Promise<Map<number, { mac: string; settings: ObservedVfSettings }>>;
   /** ethtool -i NETDEV: the firmware-version line, e.g. "0.0.3.5 0.22 sriov-2.1.14 nic"; null if none. */
   readFirmwareVersion(netdev: string): Promise<string | null>;
   /** ethtool -P NETDEV: the permanent MAC, null if none. */

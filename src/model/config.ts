@@ -1,5 +1,6 @@
 // The desired state, as validated by src/config/schema.ts. Plain data.
 import type { PciAddress } from './pci.js';
+import type { VfSettings } from './vf-settings.js';
 
 export interface PfMatch {
   netdev?: string;
@@ -21,6 +22,12 @@ export interface PfRule {
   firmware: 'sriov' | 'any';
   vfDriver: string;
   vfMacs: VfMacs;
+  /** Settings for every VF of the PF (vf_settings). */
+  vfSettings: VfSettings;
+  /** Settings by VF index, over vfSettings (vf_overrides). */
+  vfOverrides: Record<number, VfSettings>;
+  /** Where the rule was written, "FILE: pfs[N]", for errors found only once the VF count is known. */
+  origin: string;
 }
 
 export type RelayVfRef = { pf: string; index: number } | { pci: PciAddress };
@@ -57,7 +64,11 @@ export interface DaemonConfig {
 
 export interface Config {
   pfs: PfRule[];
-  relays: 'auto' | RelayRule[];
+  /**
+   * 'auto': VF n on relay n+1; a list: as written; 'observe': hands off (an
+   * orchestrator attaches relays): reported, never attached or detached.
+   */
+  relays: 'auto' | 'observe' | RelayRule[];
   forwarder: ForwarderConfig;
   firmware: FirmwareConfig;
   daemon: DaemonConfig;
@@ -68,7 +79,17 @@ export interface Config {
 export const NETRONOME_VENDOR = 0x19ee;
 
 export function defaultPfRule(match: PfMatch): PfRule {
-  return { match, vfs: 'max', mtu: null, firmware: 'sriov', vfDriver: 'vfio-pci', vfMacs: 'derive' };
+  return {
+    match,
+    vfs: 'max',
+    mtu: null,
+    firmware: 'sriov',
+    vfDriver: 'vfio-pci',
+    vfMacs: 'derive',
+    vfSettings: {},
+    vfOverrides: {},
+    origin: 'the built-in rule',
+  };
 }
 
 /** The embedded default: every Netronome PF, all VFs on vfio-pci, VF n on relay n+1. */

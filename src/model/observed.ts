@@ -1,6 +1,7 @@
 // What observe() read from the host and the forwarder: plain data, no I/O.
 import type { FirmwareTree } from './firmware.js';
 import type { PciAddress } from './pci.js';
+import type { ObservedVfSettings } from './vf-settings.js';
 
 export interface ObservedVf {
   index: number;
@@ -13,6 +14,8 @@ export interface ObservedVf {
   iommuGroup: string | null;
   /** The MAC the PF reports for this VF (ip link vfinfo), null when unknown. */
   mac: string | null;
+  /** VLAN, spoof checking, trust, link state, rates as the PF reports them; null when unknown (no PF netdev). */
+  settings: ObservedVfSettings | null;
   /**
    * Processes other than the forwarder holding this VF's /dev/vfio group
    * open ("comm[pid]"): a VM or a DPDK application. The forwarder's own
@@ -50,6 +53,8 @@ export interface ObservedPf {
   autoprobe: boolean | null;
   vfOffset: number;
   vfStride: number;
+  /** The NUMA node the PF sits on (numa_node); null when the kernel has none (-1: one node, or not told by the firmware). */
+  numaNode: number | null;
   vfs: ObservedVf[];
   /**
    * Devices sitting where this PF's further VFs would go (offset and stride,

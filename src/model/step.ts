@@ -2,10 +2,20 @@
 // executor record in src/actions must cover every kind (the compiler checks).
 import type { PciAddress } from './pci.js';
 import type { ErrorCode } from './error-codes.js';
+import type { TxRate, VfLinkState, VfSettingChange, VfSettingName, VlanSetting } from './vf-settings.js';
 
 interface Why {
   /** One sentence: why the planner wants this step. */
   why: string;
+}
+
+/** A VF setting set through its PF's netdev; `driver` is the PF's, named when it refuses the setting. */
+interface OnVf {
+  pf: PciAddress;
+  netdev: string;
+  driver: string;
+  vf: PciAddress;
+  index: number;
 }
 
 export type Step = Why &
@@ -16,6 +26,12 @@ export type Step = Why &
     | { kind: 'set-numvfs'; pf: PciAddress; from: number; to: number }
     | { kind: 'load-module'; module: string }
     | { kind: 'set-vf-mac'; pf: PciAddress; netdev: string; vf: PciAddress; index: number; from: string | null; to: string }
+    | (OnVf & { kind: 'set-vf-vlan'; from: VlanSetting | null; to: VlanSetting })
+    | (OnVf & { kind: 'set-vf-spoofchk'; from: boolean | null; to: boolean })
+    | (OnVf & { kind: 'set-vf-trust'; from: boolean | null; to: boolean })
+    | (OnVf & { kind: 'set-vf-link-state'; from: VfLinkState | null; to: VfLinkState })
+    | (OnVf & { kind: 'set-vf-rate'; from: TxRate | null; to: TxRate })
+    | (OnVf & { kind: 'set-vf-query-rss'; from: boolean | null; to: boolean })
     | { kind: 'bind-driver'; pf: PciAddress; vf: PciAddress; index: number; from: string | null; to: string }
     | { kind: 'attach-relay'; virtioId: number; vf: PciAddress; pf: PciAddress }
     | { kind: 'detach-relay'; virtioId: number; vf: PciAddress | null; pf: PciAddress | null }
@@ -33,6 +49,12 @@ export const STEP_KINDS: readonly StepKind[] = [
   'set-numvfs',
   'load-module',
   'set-vf-mac',
+  'set-vf-vlan',
+  'set-vf-spoofchk',
+  'set-vf-trust',
+  'set-vf-link-state',
+  'set-vf-rate',
+  'set-vf-query-rss',
   'bind-driver',
   'attach-relay',
   'detach-relay',
@@ -45,6 +67,12 @@ export function stepTarget(step: Step): string {
   switch (step.kind) {
     case 'set-vf-mac':
     case 'bind-driver':
+    case 'set-vf-vlan':
+    case 'set-vf-spoofchk':
+    case 'set-vf-trust':
+    case 'set-vf-link-state':
+    case 'set-vf-rate':
+    case 'set-vf-query-rss':
       return step.vf;
     case 'attach-relay':
     case 'detach-relay':
@@ -71,6 +99,36 @@ export function stepPf(step: Step): PciAddress | null {
       return step.pf;
   }
 }
+
+export type VfSettingStep = StepOf<
+  'set-vf-vlan' | 'set-vf-spoofchk' | 'set-vf-trust' | 'set-vf-link-state' | 'set-vf-rate' | 'set-vf-query-rss'
+>;
+
+/** The setting a VF-setting step changes, as `ip link set PF vf N` takes it; null for other steps. */
+export function vfSettingChangeOf(step: Step): VfSettingChange | null {
+  switch (step.kind) {
+    case 'set-vf-vlan':
+      return { setting: 'vlan', to: step.to };
+    case 'set-vf-spoofchk':
+      return { setting: 'spoofchk', to: step.to };
+    case 'set-vf-trust':
+      return { setting: 'trust', to: step.to };
+    case 'set-vf-link-state':
+      return { setting: 'link_state', to: step.to };
+    case 'set-vf-rate':
+      return { setting: 'rate', to: step.to };
+    case 'set-vf-query-rss':
+      return { setting: 'query_rss', to: step.to };
+    default:
+      return null;
+  }
+}
+
+export function isVfSettingStep(step: Step): step is VfSettingStep {
+  return vfSettingChangeOf(step) !== null;
+}
+
+export type { VfSettingName };
 
 /**
  * Something the planner will not do, reported instead of a step:

@@ -1,6 +1,7 @@
 // One readable sentence per step and outcome, naming its subject:
 // "Bound 0000:02:08.3 to vfio-pci (was nfp_netvf)". Pure.
-import type { Step } from '../model/step.js';
+import { vfSettingChangeOf, type Step } from '../model/step.js';
+import { formatVfSetting } from '../model/vf-settings.js';
 
 export interface StepWords {
   /** After success: "Bound 0000:02:08.3 to vfio-pci (was nfp_netvf)". */
@@ -35,6 +36,16 @@ export function describeStep(step: Step, detail?: string): StepWords {
         done: `Set the MAC of VF ${step.index} (${step.vf}) to ${step.to}`,
         todo: `set the MAC of VF ${step.index} (${step.vf}) to ${step.to}`,
       };
+    case 'set-vf-vlan':
+    case 'set-vf-spoofchk':
+    case 'set-vf-trust':
+    case 'set-vf-link-state':
+    case 'set-vf-rate':
+    case 'set-vf-query-rss': {
+      const change = vfSettingChangeOf(step);
+      const what = change === null ? step.kind : formatVfSetting(change);
+      return { done: `Set ${what} on VF ${step.index} (${step.vf})`, todo: `set ${what} on VF ${step.index} (${step.vf})` };
+    }
     case 'bind-driver':
       return { done: `Bound ${step.vf} to ${step.to} (was ${detail ?? step.from ?? 'unbound'})`, todo: `bind ${step.vf} to ${step.to}` };
     case 'attach-relay':

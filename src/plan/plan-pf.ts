@@ -15,6 +15,7 @@ import { isRelayAttached, type ObservedPf, type ObservedRelay } from '../model/o
 import { vfAddress, type PciAddress } from '../model/pci.js';
 import type { ErrorCode } from '../model/error-codes.js';
 import type { Refusal, Step } from '../model/step.js';
+import { planVfSettings } from './plan-vf-settings.js';
 
 export interface PfPlan {
   steps: Step[];
@@ -28,9 +29,13 @@ export interface PfPlanInput {
   rule: PfRule;
   relays: ObservedRelay[];
   force: boolean;
+  /** relays: observe: vfkeeper never detaches a relay, so a count change waits while one is attached. */
+  handsOffRelays?: boolean;
+  /** VF settings this PF's driver refused (unsupportedKey): not planned again. */
+  unsupported?: ReadonlySet<string>;
 }
 
-export function planPf({ pf, rule, relays, force }: PfPlanInput): PfPlan {
+export function planPf({ pf, rule, relays, force, handsOffRelays = false, unsupported = new Set() }: PfPlanInput): PfPlan {
   const blocked = checkPrerequisites(pf, rule);
   if (blocked) return { steps: [], refusal: blocked, vfsAfter: new Map(pf.vfs.map((v) => [v.pci, v.driver])) };
   const wanted = rule.vfs === 'max' ? pf.totalVfs : rule.vfs;
@@ -39,12 +44,12 @@ export function planPf({ pf, rule, relays, force }: PfPlanInput): PfPlan {
     steps.push({ kind: 'set-autoprobe', pf: pf.pci, from: true, to: false, why: "new VFs must not be probed by the NIC's VF driver" });
   }
   if (pf.numVfs !== wanted) {
-    const count = planCount(pf, wanted, relays, force);
+    const count = planCount(pf, wanted, relays, force, handsOffRelays);
     if ('refusal' in count) return { steps: [], refusal: count.refusal, vfsAfter: new Map(pf.vfs.map((v) => [v.pci, v.driver])) };
     steps.push(...count.steps);
   }
   const vfs = pf.numVfs === wanted ? pf.vfs : predictVfs(pf, wanted);
-  for (const vf of vfs) steps.push(...planVf(pf, rule, vf));
+  for (const vf of vfs) steps.push(...planVf(pf, rule, vf), ...planVfSettings(pf, rule, vf, unsupported), ...planBind(rule, pf, vf));
   return { steps, refusal: null, vfsAfter: new Map(vfs.map((v) => [v.pci, rule.vfDriver])) };
 }
 
@@ -102,7 +107,13 @@ function planLink(pf: ObservedPf, rule: PfRule): Step[] {
   return steps;
 }
 
-function planCount(pf: ObservedPf, wanted: number, relays: ObservedRelay[], force: boolean): { steps: Step[] } | { refusal: Refusal } {
+function planCount(
+  pf: ObservedPf,
+  wanted: number,
+  relays: ObservedRelay[],
+  force: boolean,
+  handsOff: boolean,
+): { steps: Step[] } | { refusal: Refusal } {
   const set = (from: number, to: number, why: string): Step => ({ kind: 'set-numvfs', pf: pf.pci, from, to, why });
   const stray = checkStrayVfs(pf, wanted);
   if (stray) return { refusal: stray };
@@ -132,6 +143,17 @@ function planCount(pf: ObservedPf, wanted: number, relays: ObservedRelay[], forc
         code: 'ERR_GUARD_VF_IN_USE',
         why: `Not changing the VF count of ${pf.pci} from ${pf.numVfs} to ${wanted}: ${inUse.join('; ')}`,
         hint: 'shut down the VMs using these VFs, or run `vfkeeper reconcile --force` to tear them down anyway',
+      },
+    };
+  }
+  if (handsOff && attached.length > 0) {
+    return {
+      refusal: {
+        kind: 'guard',
+        pf: pf.pci,
+        code: 'ERR_GUARD_RELAYS_OBSERVED',
+        why: `Not changing the VF count of ${pf.pci} from ${pf.numVfs} to ${wanted}: relays ${attached.map((r) => r.virtioId).join(', ')} carry its VFs and relays: observe leaves them to their owner`,
+        hint: 'have the orchestrator detach these relays first; vfkeeper never detaches a relay with relays: observe',
       },
     };
   }
@@ -173,13 +195,14 @@ function predictVfs(pf: ObservedPf, wanted: number): ObservedPf['vfs'] {
     driverOverride: null,
     iommuGroup: null,
     mac: null,
+    settings: null,
     vfioHolders: [],
   }));
 }
 
 function planVf(pf: ObservedPf, rule: PfRule, vf: ObservedPf['vfs'][number]): Step[] {
   const steps: Step[] = [];
-  const mac = wantedMac(pf, rule, vf.index);
+  const mac = wantedMac(pf, rule, vf.index, vf.mac);
   if (pf.netdev !== null && mac !== null && vf.mac !== mac) {
     steps.push({
       kind: 'set-vf-mac',
@@ -192,6 +215,11 @@ function planVf(pf: ObservedPf, rule: PfRule, vf: ObservedPf['vfs'][number]): St
       why: `VF ${vf.index} MAC ${vf.mac ?? 'unset'}, want ${mac}`,
     });
   }
+  return steps;
+}
+
+function planBind(rule: PfRule, pf: ObservedPf, vf: ObservedPf['vfs'][number]): Step[] {
+  const steps: Step[] = [];
   if (vf.driver !== rule.vfDriver) {
     steps.push({
       kind: 'bind-driver',
@@ -206,8 +234,20 @@ function planVf(pf: ObservedPf, rule: PfRule, vf: ObservedPf['vfs'][number]): St
   return steps;
 }
 
-export function wantedMac(pf: Pick<ObservedPf, 'pci' | 'permMac'>, rule: PfRule, index: number): string | null {
-  if (rule.vfMacs === 'keep') return null;
+const ZERO_MAC = '00:00:00:00:00:00';
+
+/**
+ * The MAC VF `index` should have. `keep` keeps what the VF has, but never a
+ * zero MAC: some drivers refuse zero MAC filters (igb logs "VF attempted to
+ * set invalid MAC filter"), so a zero one gets the derived MAC.
+ */
+export function wantedMac(
+  pf: Pick<ObservedPf, 'pci' | 'permMac'>,
+  rule: PfRule,
+  index: number,
+  current: string | null = null,
+): string | null {
+  if (rule.vfMacs === 'keep') return current === ZERO_MAC ? deriveVfMac(pf.permMac ?? pf.pci, index) : null;
   if (rule.vfMacs === 'derive') return deriveVfMac(pf.permMac ?? pf.pci, index);
   return rule.vfMacs[index] ?? null;
 }

@@ -28,6 +28,8 @@ export interface RelayPlanInput {
 }
 
 export function wantedRelays(config: Config, pfs: ObservedPf[], vfsAfter: RelayPlanInput['vfsAfter']): WantedRelay[] {
+  // Hands off: the orchestrator's relays are not "wanted" by vfkeeper, only seen.
+  if (config.relays === 'observe') return [];
   if (config.relays === 'auto') {
     let next = 1;
     const out: WantedRelay[] = [];

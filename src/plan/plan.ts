@@ -13,9 +13,12 @@ import { planPf } from './plan-pf.js';
 import { planRelays } from './plan-relays.js';
 import { planSockets } from './plan-sockets.js';
 import { planFirmwareGuard } from './plan-firmware-guard.js';
+import { checkOverrideIndexes } from './plan-vf-settings.js';
 
 export interface PlanOptions {
   force: boolean;
+  /** VF settings a PF's driver refused (unsupportedKey), remembered by the caller: not planned again. */
+  unsupported?: ReadonlySet<string>;
 }
 
 export function plan(config: Config, observed: Observed, options: PlanOptions): Plan {
@@ -27,9 +30,18 @@ export function plan(config: Config, observed: Observed, options: PlanOptions): 
   for (const pf of pfs) {
     const rule = findRule(config, pf);
     if (!rule) continue;
-    const p = planPf({ pf, rule, relays, force: options.force });
+    const p = planPf({
+      pf,
+      rule,
+      relays,
+      force: options.force,
+      handsOffRelays: config.forwarder.enabled && config.relays === 'observe',
+      ...(options.unsupported ? { unsupported: options.unsupported } : {}),
+    });
     steps.push(...p.steps);
     if (p.refusal) refusals.push(p.refusal);
+    const badIndex = checkOverrideIndexes(pf, rule);
+    if (badIndex) refusals.push(badIndex);
     for (const [pci, driver] of p.vfsAfter) vfsAfter.set(pci, { driver, pf: pf.pci });
   }
   insertModuleLoad(steps, observed.vfioLoaded);
@@ -37,7 +49,9 @@ export function plan(config: Config, observed: Observed, options: PlanOptions): 
   steps.push(...firmware.steps);
   refusals.push(...firmware.refusals);
   if (config.forwarder.enabled) {
-    if (observed.forwarder.reachable) {
+    if (config.relays === 'observe') {
+      // Hands off: an orchestrator attaches and detaches relays; they are only reported.
+    } else if (observed.forwarder.reachable) {
       const detached = new Set(steps.flatMap((s) => (s.kind === 'detach-relay' ? [s.virtioId] : [])));
       const after = relays.map((r) => (detached.has(r.virtioId) && isRelayAttached(r) ? { ...r, vf: null, vfState: 'DPDK_UNINIT' } : r));
       const r = planRelays({ config, pfs, vfsAfter, relays: after, othersVfs: new Set(observed.othersVfs), force: options.force });

@@ -11,7 +11,7 @@ import { parsePciAddress, vfAddress, type PciAddress } from '../model/pci.js';
 import { pciAttr, pciDevice } from '../host/sysfs-paths.js';
 import { basename, readDriver, readInt } from '../host/sysfs-read.js';
 import type { Host } from '../host/types.js';
-import { NO_NET, observeNetdev } from './observe-netdev.js';
+import { NO_NET, observeNetdev, type ObservedNetdev } from './observe-netdev.js';
 import { readNetdev } from './read-device.js';
 
 /** vfio group -> its holders; read at most once per observation, and only if a VF could be held. */
@@ -22,7 +22,7 @@ type Holders = { groups: Map<string, string[]> } | { error: string };
 
 export async function observePf(host: Host, pci: PciAddress, groups: ReadVfioGroups): Promise<ObservedPf> {
   // Independent reads go out together: each is a thread-pool round trip.
-  const [netdev, numVfs, totalVfs, vfOffset, vfStride, autoprobe, vendor, device, driver] = await Promise.all([
+  const [netdev, numVfs, totalVfs, vfOffset, vfStride, autoprobe, vendor, device, driver, rawNuma] = await Promise.all([
     readNetdev(host, pci),
     readInt(host, pciAttr(pci, 'sriov_numvfs')),
     readInt(host, pciAttr(pci, 'sriov_totalvfs')),
@@ -32,11 +32,12 @@ export async function observePf(host: Host, pci: PciAddress, groups: ReadVfioGro
     readInt(host, pciAttr(pci, 'vendor')),
     readInt(host, pciAttr(pci, 'device')),
     readDriver(host, pci),
+    ifAbsent(() => readInt(host, pciAttr(pci, 'numa_node')), -1),
   ]);
   const net = netdev === null ? NO_NET : await observeNetdev(host, netdev);
   const holders = numVfs === 0 ? { groups: new Map<string, string[]>() } : await readHolders(groups);
   const [vfs, strayVfs] = await Promise.all([
-    Promise.all(Array.from({ length: numVfs }, (_, index) => observeVf(host, pci, index, net.macs, holders))),
+    Promise.all(Array.from({ length: numVfs }, (_, index) => observeVf(host, pci, index, net.vfInfo, holders))),
     observeStrayVfs(host, { pci, numVfs, totalVfs, vfOffset, vfStride }),
   ]);
   const workloadError = 'error' in holders ? holders.error : null;
@@ -55,6 +56,7 @@ export async function observePf(host: Host, pci: PciAddress, groups: ReadVfioGro
     autoprobe,
     vfOffset,
     vfStride,
+    numaNode: rawNuma >= 0 ? rawNuma : null,
     vfs,
     strayVfs,
     workloadError,
@@ -81,7 +83,7 @@ async function observeStrayVfs(
   return where.filter((_, i) => present[i]);
 }
 
-async function observeVf(host: Host, pf: string, index: number, macs: Map<number, string>, holders: Holders): Promise<ObservedVf> {
+async function observeVf(host: Host, pf: string, index: number, vfInfo: ObservedNetdev['vfInfo'], holders: Holders): Promise<ObservedVf> {
   const pci = parsePciAddress(basename(await host.sysfs.readLink(pciAttr(pf, `virtfn${index}`))), `${pf} virtfn${index}`);
   const [rawOverride, iommuGroup, driver] = await Promise.all([
     ifAbsent(() => host.sysfs.read(pciAttr(pci, 'driver_override')), ''),
@@ -96,7 +98,8 @@ async function observeVf(host: Host, pf: string, index: number, macs: Map<number
     driver,
     driverOverride: override === '' || override === '(null)' ? null : override,
     iommuGroup,
-    mac: macs.get(index) ?? null,
+    mac: vfInfo.get(index)?.mac ?? null,
+    settings: vfInfo.get(index)?.settings ?? null,
     vfioHolders: held.filter((h) => !isForwarderProcess(h)),
   };
 }

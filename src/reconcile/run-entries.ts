@@ -74,6 +74,7 @@ export function stepEntry(ids: RunIds, rec: StepRecord): LogEntry {
 function refusalKey(r: Refusal): string {
   if (r.code === 'ERR_FORWARDER_UNREACHABLE') return 'forwarder.unreachable';
   if (r.code === 'ERR_FIRMWARE_LINKS') return 'firmware-link.wrong';
+  if (r.code === 'ERR_VF_SETTING_UNSUPPORTED') return 'vf-setting.unsupported';
   return r.kind === 'guard' ? `refusal.guard.${r.code}` : `refusal.blocked.${r.code}`;
 }
 

@@ -17,7 +17,8 @@ import { isAbsent } from '../model/errno.js';
 import { asVfkeeperError, type VfkeeperError } from '../model/errors.js';
 import type { Observed } from '../model/observed.js';
 import type { PciAddress } from '../model/pci.js';
-import { stepPf, type Plan, type Refusal, type Step } from '../model/step.js';
+import { isVfSettingStep, stepPf, type Plan, type Refusal, type Step } from '../model/step.js';
+import { RefusedSettings, unsupportedEntry, unsupportedReason, unsupportedWarning } from './refused-settings.js';
 import { runExitStatus, type RunExitStatus } from './exit-status.js';
 import { observe, type ObserveResult } from './observe.js';
 import { VF_CONCURRENCY, eachBounded, vfBatchAt } from './step-batches.js';
@@ -33,6 +34,8 @@ export interface RunContext {
   forwarder: Forwarder | null;
   config: Config;
   logger: Logger;
+  /** VF settings drivers refused, kept across runs by a daemon; a run without one starts empty. */
+  refusedSettings?: RefusedSettings;
 }
 
 export interface RunOptions {
@@ -69,13 +72,14 @@ export async function reconcile(ctx: RunContext, options: RunOptions): Promise<R
   const started = process.hrtime.bigint();
   ctx.logger.log(runStartEntry(ids, options.only ? options.only.join(' ') : 'all PFs', options.dryRun === true));
   const records: StepRecord[] = [];
+  const refused: Refused = { memory: ctx.refusedSettings ?? new RefusedSettings(), warnings: [] };
   let last: Last = { refusals: [], unreadable: [], empty: false, observed: null };
   try {
     for (let pass = 1; pass <= MAX_PASSES; pass++) {
       // Always observe and plan the whole host (relay numbers depend on every
       // PF); a per-PF run then acts only on its PF and on host-wide steps.
       const seen = await observe(ctx.host, ctx.config, ctx.forwarder, { hostWide: options.only === undefined });
-      const p = narrow(plan(ctx.config, seen.observed, { force: options.force === true }), options.only);
+      const p = narrow(plan(ctx.config, seen.observed, { force: options.force === true, unsupported: refused.memory.keys }), options.only);
       last = { refusals: p.refusals, unreadable: seen.unreadable, empty: p.steps.length === 0, observed: seen.observed };
       if (options.dryRun) {
         for (const step of p.steps)
@@ -83,13 +87,28 @@ export async function reconcile(ctx: RunContext, options: RunOptions): Promise<R
         break;
       }
       if (p.steps.length === 0) break;
-      const failed = await applyAll(ctx, ids, records, options, p.steps);
+      const failed = await applyAll(ctx, ids, records, options, p.steps, refused);
       if (failed) break;
     }
   } finally {
     await ctx.host.commit();
   }
-  return finish(ctx, ids, records, last, options.dryRun === true, started);
+  const report = finish(ctx, ids, records, last, options.dryRun === true, started);
+  return { ...report, refusals: [...refused.warnings, ...report.refusals] };
+}
+
+/** What applying a plan carries from step to step. */
+interface Applying {
+  ctx: RunContext;
+  ids: RunIds;
+  failedPfs: Set<string | null>;
+  refused: Refused;
+}
+
+interface Refused {
+  memory: RefusedSettings;
+  /** Warnings already logged in this run (a driver's refusal), reported with the run's refusals. */
+  warnings: Refusal[];
 }
 
 function narrow(p: Plan, only: PciAddress[] | undefined): Plan {
@@ -107,12 +126,14 @@ async function applyAll(
   records: StepRecord[],
   options: RunOptions,
   steps: StepRecord['step'][],
+  refused: Refused,
 ): Promise<boolean> {
   const failedPfs = new Set<string | null>();
+  const a: Applying = { ctx, ids, failedPfs, refused };
   for (let i = 0; i < steps.length;) {
     const vfs = vfBatchAt(steps, i);
     const n = vfs.perVf.length > 1 ? vfs.length : 1;
-    const batch = n > 1 ? await applyVfSteps(ctx, vfs.perVf, failedPfs) : await applyEach(ctx, steps.slice(i, i + 1), failedPfs);
+    const batch = n > 1 ? await applyVfSteps(a, vfs.perVf) : await applyEach(a, steps.slice(i, i + 1));
     // Recorded (journalled) once the batch is done: no journal entry between the writes.
     for (const rec of batch) record(ctx, ids, records, options, rec);
     i += n;
@@ -127,9 +148,9 @@ async function applyAll(
  * vfio-pci missing) fails once and skips its PF's other VFs, as one after
  * another would.
  */
-async function applyVfSteps(ctx: RunContext, perVf: Step[][], failedPfs: Set<string | null>): Promise<StepRecord[]> {
+async function applyVfSteps(a: Applying, perVf: Step[][]): Promise<StepRecord[]> {
   const out = new Map<Step[], StepRecord[]>();
-  const apply = async (vf: Step[]) => void out.set(vf, await applyEach(ctx, vf, failedPfs));
+  const apply = async (vf: Step[]) => void out.set(vf, await applyEach(a, vf));
   const pfOf = (vf: Step[]) => (vf[0] === undefined ? null : stepPf(vf[0]));
   const firsts = perVf.filter((vf, i) => perVf.findIndex((other) => pfOf(other) === pfOf(vf)) === i);
   await Promise.all(firsts.map(apply));
@@ -141,20 +162,34 @@ async function applyVfSteps(ctx: RunContext, perVf: Step[][], failedPfs: Set<str
   return perVf.flatMap((vf) => out.get(vf) ?? []);
 }
 
-async function applyEach(ctx: RunContext, steps: Step[], failedPfs: Set<string | null>): Promise<StepRecord[]> {
+async function applyEach(a: Applying, steps: Step[]): Promise<StepRecord[]> {
   const out: StepRecord[] = [];
-  for (const step of steps) out.push(await applyOne(ctx, step, failedPfs));
+  for (const step of steps) out.push(await applyOne(a, step));
   return out;
 }
 
-/** One step, or its skip when an earlier step of its PF (or the forwarder) failed; a failure marks them. */
-async function applyOne(ctx: RunContext, step: Step, failedPfs: Set<string | null>): Promise<StepRecord> {
+const skipped = (step: Step, reason: string, durationUsec = 0): StepRecord => ({
+  step,
+  result: 'skipped',
+  reason,
+  message: stepMessage(step, 'skipped', { reason }),
+  durationUsec,
+});
+
+/**
+ * One step, or its skip when an earlier step of its PF (or the forwarder)
+ * failed, or when the driver already refused that VF setting; a failure
+ * marks them. A setting the driver does not implement is a warning, logged
+ * once per PF, driver and setting (RefusedSettings), not a failure.
+ */
+async function applyOne(a: Applying, step: Step): Promise<StepRecord> {
+  const { ctx, failedPfs, refused } = a;
   const pf = stepPf(step);
   const lane = isRelayStep(step) && failedPfs.has(FORWARDER) ? FORWARDER : pf;
   if (lane !== null && failedPfs.has(lane)) {
-    const reason = lane === FORWARDER ? 'the forwarder did not answer an earlier request' : `an earlier step for ${pf} failed`;
-    return { step, result: 'skipped', reason, message: stepMessage(step, 'skipped', { reason }), durationUsec: 0 };
+    return skipped(step, lane === FORWARDER ? 'the forwarder did not answer an earlier request' : `an earlier step for ${pf} failed`);
   }
+  if (isVfSettingStep(step) && refused.memory.has(step)) return skipped(step, unsupportedReason(step));
   const t0 = process.hrtime.bigint();
   try {
     const r = await applyStep(step, { host: ctx.host, forwarder: ctx.forwarder });
@@ -169,6 +204,13 @@ async function applyOne(ctx: RunContext, step: Step, failedPfs: Set<string | nul
     };
   } catch (e) {
     const error: VfkeeperError = asVfkeeperError(e);
+    if (isVfSettingStep(step) && error.code === 'ERR_VF_SETTING_UNSUPPORTED') {
+      if (refused.memory.remember(step)) {
+        ctx.logger.log(unsupportedEntry(a.ids, step, error));
+        refused.warnings.push(unsupportedWarning(step, error));
+      }
+      return skipped(step, unsupportedReason(step), Number((process.hrtime.bigint() - t0) / 1000n));
+    }
     failedPfs.add(pf);
     // One unreachable forwarder is enough to know: do not wait out a deadline per relay.
     if (isRelayStep(step) && isForwarderGone(error)) failedPfs.add(FORWARDER);
@@ -224,7 +266,8 @@ function finish(ctx: RunContext, ids: RunIds, steps: StepRecord[], last: Last, d
   const waiting = last.refusals.filter((r) => r.kind === 'waiting').length + last.unreadable.filter((u) => isAbsent(u.error)).length;
   const converged = !dryRun && failed === 0 && last.empty && refused === 0 && waiting === 0 && last.unreadable.length === 0;
   const convergedOrPlanned = dryRun ? failed === 0 && !blocked && !guarded && steps.length === 0 : converged;
-  const exitStatus = runExitStatus({ failedSteps: failed, blocked, guarded, dryRun, converged: convergedOrPlanned });
+  const configError = last.refusals.some((r) => r.code === 'ERR_VF_INDEX');
+  const exitStatus = runExitStatus({ failedSteps: failed, blocked, guarded, configError, dryRun, converged: convergedOrPlanned });
   const durationUsec = Number((process.hrtime.bigint() - started) / 1000n);
   ctx.logger.log(
     runEndEntry(ids, {

@@ -1,9 +1,18 @@
 // `vfkeeper status` for a person: one block per PF, one line per VF.
-import type { PfStatus, StatusView, VfStatus } from './status.js';
+import type { PfStatus, StatusView, VfSettingsStatus, VfStatus } from './status.js';
 
 function pfLine(pf: PfStatus): string {
   const link = pf.link ? `${pf.link.up ? 'up' : 'DOWN'} mtu ${pf.link.mtu}` : 'no netdev';
   return `PF ${pf.pci}  ${pf.netdev ?? '-'}  driver ${pf.driver ?? 'NONE'}  firmware ${pf.firmware ?? '?'}  ${link}  VFs ${pf.numvfs}/${pf.totalvfs}\n`;
+}
+
+/** "vlan 100/3 spoofchk off trust on link auto rate 1000/0": what differs from a fresh VF is what an operator set. */
+function settingsWords(s: VfSettingsStatus | null): string {
+  if (s === null) return '';
+  const onOff = (b: boolean | null): string => (b === null ? '?' : b ? 'on' : 'off');
+  const vlan = s.vlan === 0 ? 'vlan -' : `vlan ${s.vlan}${s.qos ? `/${s.qos}` : ''}${s.vlan_proto === '802.1ad' ? ' 802.1ad' : ''}`;
+  const rate = s.max_tx_rate || s.min_tx_rate ? `  rate ${s.max_tx_rate}/${s.min_tx_rate}` : '';
+  return `  ${vlan}  spoofchk ${onOff(s.spoofchk)}  trust ${onOff(s.trust)}  link ${s.link_state ?? '?'}${rate}`;
 }
 
 function vfLine(vf: VfStatus): string {
@@ -11,7 +20,7 @@ function vfLine(vf: VfStatus): string {
   const use = vf.in_use_by.length > 0 ? `  in use by ${vf.in_use_by.join(',')}` : '';
   const pkts = vf.relay.counters?.['pkts_rx_from_vf'];
   const moving = pkts !== undefined && pkts > 0 ? `  ${pkts} pkts from VF` : '';
-  return `  VF ${String(vf.index).padStart(3)}  ${vf.pci}  ${(vf.driver ?? 'unbound').padEnd(9)}  iommu ${(vf.iommu_group ?? 'NONE').padEnd(4)}  ${vf.mac ?? '-'}  ${relay}${use}${moving}\n`;
+  return `  VF ${String(vf.index).padStart(3)}  ${vf.pci}  ${(vf.driver ?? 'unbound').padEnd(9)}  iommu ${(vf.iommu_group ?? 'NONE').padEnd(4)}  ${vf.mac ?? '-'}${settingsWords(vf.settings)}  ${relay}${use}${moving}\n`;
 }
 
 export function formatStatus(view: StatusView): string {

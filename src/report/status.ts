@@ -6,6 +6,7 @@ import { isRelayAttached, type Observed, type ObservedRelay, type RelayCounters 
 import type { PciAddress } from '../model/pci.js';
 import { assessConvergence } from '../plan/convergence.js';
 import { wantedRelays } from '../plan/plan-relays.js';
+import type { ObservedVfSettings } from '../model/vf-settings.js';
 
 export type RelayState = 'absent' | 'detached' | 'attached' | 'vm-connected' | 'unknown';
 
@@ -16,7 +17,21 @@ export interface VfStatus {
   mac: string | null;
   iommu_group: string | null;
   in_use_by: string[];
+  /** As the PF reports them (ip -d link show PF); null when it cannot (no PF netdev). */
+  settings: VfSettingsStatus | null;
   relay: { virtio_id: number | null; state: RelayState; socket?: string; counters?: RelayCounters };
+}
+
+export interface VfSettingsStatus {
+  vlan: number;
+  qos: number;
+  vlan_proto: string;
+  spoofchk: boolean | null;
+  trust: boolean | null;
+  link_state: string | null;
+  max_tx_rate: number;
+  min_tx_rate: number;
+  query_rss: boolean | null;
 }
 
 export interface PfStatus {
@@ -64,6 +79,7 @@ export function buildStatus(config: Config, observed: Observed, pause: { paused:
         mac: vf.mac,
         iommu_group: vf.iommuGroup,
         in_use_by: vf.vfioHolders,
+        settings: settingsStatus(vf.settings),
         relay: relayStatus(wanted.find((w) => w.vf === vf.pci)?.virtioId ?? null, vf.pci, relays),
       })),
     })),
@@ -72,6 +88,21 @@ export function buildStatus(config: Config, observed: Observed, pause: { paused:
     forwarder: observed.forwarder.reachable ? { reachable: true, reason: null } : { reachable: false, reason: observed.forwarder.reason },
     converged: convergence.converged,
     not_converged: convergence.reasons,
+  };
+}
+
+function settingsStatus(s: ObservedVfSettings | null): VfSettingsStatus | null {
+  if (s === null) return null;
+  return {
+    vlan: s.vlan.id,
+    qos: s.vlan.qos,
+    vlan_proto: s.vlan.proto,
+    spoofchk: s.spoofchk,
+    trust: s.trust,
+    link_state: s.linkState,
+    max_tx_rate: s.rate.max,
+    min_tx_rate: s.rate.min,
+    query_rss: s.queryRss,
   };
 }
 

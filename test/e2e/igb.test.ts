@@ -13,6 +13,7 @@ import {
   i5Schema,
   i6Schema,
   i7Schema,
+  i8Schema,
   type RepairFacts,
   type StateFacts,
 } from './guest/igb/facts.js';
@@ -229,5 +230,34 @@ describe('i7 the workload guard on a real /dev/vfio holder', () => {
     expectConverged(i7.afterRefusal);
     expect(stepEntries(i7.refusalEntries).filter((e) => e.VFKEEPER_STEP === 'set-numvfs')).toEqual([]);
     expectRepair(i7.released, 4);
+  });
+});
+
+describe('i8 VF settings on the igb PF', () => {
+  it('sets VLAN, QoS, spoofchk, trust and rate as configured, warns once that igb has no link state, and puts them back after a driver reload', () => {
+    const i8 = fact('i8', i8Schema);
+    const want = (vf: number) => ({
+      vf,
+      vlan: { id: vf === 2 ? 200 : 100, qos: vf === 2 ? 3 : 0, proto: '802.1Q' },
+      spoofchk: false,
+      trust: true,
+      rate: { max: 100, min: 0 },
+    });
+    for (const settings of [i8.applied, i8.restored]) {
+      expect(settings).toEqual(settings.map((s) => expect.objectContaining(want(s.vf))));
+      // As many VFs as the scenarios before left (4 after i7's vfs: 4).
+      expect(settings.length).toBe(i8.applied.length);
+    }
+    expect(i8.applied.length).toBeGreaterThan(2);
+    expect(i8.warnings[0]).toMatchObject({
+      PCI_SLOT: PF,
+      VFKEEPER_DRIVER: 'igb',
+      VFKEEPER_SETTING: 'link_state',
+      ERRNO: 'EOPNOTSUPP',
+      PRIORITY: '4',
+    });
+    expect(i8.warnings[0]?.MESSAGE_ID).toBe(messageIdFor('vf-setting.unsupported'));
+    expect(i8.warningCount).toBe(1);
+    expectRepair(i8.reload, i8.applied.length);
   });
 });

@@ -13,6 +13,7 @@ export function vf(index: number, over: Partial<ObservedVf> = {}): ObservedVf {
     driverOverride: 'vfio-pci',
     iommuGroup: String(20 + index),
     mac: null,
+    settings: null,
     vfioHolders: [],
     ...over,
   };
@@ -34,6 +35,7 @@ export function pf(over: Partial<ObservedPf> = {}): ObservedPf {
     autoprobe: false,
     vfOffset: 64,
     vfStride: 1,
+    numaNode: 0,
     strayVfs: [],
     vfs: [],
     workloadError: null,

@@ -30,6 +30,7 @@ export function writeSysfsTree(state: SimState, root: string): void {
         sriov_drivers_autoprobe: pf.autoprobe ? '1\n' : '0\n',
         sriov_offset: `${pf.offset}\n`,
         sriov_stride: `${pf.stride}\n`,
+        numa_node: `${pf.numaNode ?? 0}\n`,
       },
       links,
     );

@@ -8,18 +8,47 @@ import type { Command } from '../command.js';
 import { openRunContext } from '../compose.js';
 import { parseCommandArgs } from '../parse-options.js';
 import { UsageError } from '../usage-error.js';
+import { openRootFiles } from '../../host/root-files.js';
+import { FORWARDER_DEFAULTS } from '../../doctor/read-inputs.js';
+import { parseEnvFile } from '../../doctor/parse-env-file.js';
+import { formatCpuList, parseCpuSpec } from '../../model/numa.js';
 
-const usage = `Usage: vfkeeper libvirt-xml --virtio-id N [--full]
+const usage = `Usage: vfkeeper libvirt-xml --virtio-id N [--full [--root DIR]]
 
   Prints the <interface type='vhostuser'> element for relay N, with its VF's MAC
-  and socket path; --full adds the hugepage <memoryBacking> and the <numa> cell
-  with memAccess='shared' that virtio-forwarder needs.`;
+  and socket path; --full adds the hugepage <memoryBacking>, the <numatune> and
+  the <numa> cell with memAccess='shared' that virtio-forwarder needs, on the
+  NUMA node of the VF's PF (numa_node), naming the CPUs the forwarder polls on
+  (VIRTIOFWD_CPU_MASK in DIR/etc/default/virtioforwarder; DIR defaults to /).`;
+
+/** VIRTIOFWD_CPU_MASK as a CPU list, null when the file or the key is absent; a mask that is neither list nor bitmap is an error. */
+async function readForwarderCpus(root: string): Promise<string | null> {
+  const text = await openRootFiles(root).readText(FORWARDER_DEFAULTS);
+  if (!text.ok) {
+    if (text.missing) return null;
+    throw new VfkeeperError('ERR_CONFIG', `${FORWARDER_DEFAULTS}: ${text.reason}`, { path: FORWARDER_DEFAULTS });
+  }
+  const mask = parseEnvFile(text.value).vars.get('VIRTIOFWD_CPU_MASK');
+  if (mask === undefined || mask.trim() === '') return null;
+  const cpus = parseCpuSpec(mask);
+  if (cpus === null)
+    throw new VfkeeperError(
+      'ERR_CONFIG',
+      `${FORWARDER_DEFAULTS}: VIRTIOFWD_CPU_MASK="${mask}" is neither a CPU list (1,2) nor a hex bitmap (0x6)`,
+      {
+        path: FORWARDER_DEFAULTS,
+        hint: 'fix VIRTIOFWD_CPU_MASK in /etc/default/virtioforwarder',
+      },
+    );
+  return formatCpuList(cpus);
+}
 
 export const libvirtXmlCommand: Command = {
   name: 'libvirt-xml',
   usage,
   async run(ctx) {
-    const { values } = parseCommandArgs(ctx.args, { 'virtio-id': { type: 'string' }, full: { type: 'boolean' } }, usage);
+    const options = { 'virtio-id': { type: 'string' }, full: { type: 'boolean' }, root: { type: 'string' } } as const;
+    const { values } = parseCommandArgs(ctx.args, options, usage);
     const id = Number(values['virtio-id']);
     if (values['virtio-id'] === undefined || !Number.isInteger(id) || id < 1)
       throw new UsageError('--virtio-id needs a relay number >= 1', usage);
@@ -43,7 +72,13 @@ export const libvirtXmlCommand: Command = {
       const live = observed.forwarder.reachable ? observed.forwarder.relays.find((r) => r.virtioId === id)?.socket : undefined;
       const socket = live && live.startsWith('/') ? live : `${run.config.forwarder.socketDir}/virtio-forwarder${id}.sock`;
       const input = { virtioId: id, mac: vf.mac, socket, vf: vf.pci };
-      ctx.stdout.write(`${values.full ? formatFullXml(input) : formatInterfaceXml(input)}\n`);
+      if (!values.full) {
+        ctx.stdout.write(`${formatInterfaceXml(input)}\n`);
+        return 0;
+      }
+      const node = observed.pfs.find((pf) => pf.vfs.includes(vf))?.numaNode ?? null;
+      const forwarderCpus = await readForwarderCpus(values.root ?? '/');
+      ctx.stdout.write(`${formatFullXml(input, { node, forwarderCpus })}\n`);
       return 0;
     } finally {
       await run.close();

@@ -9,12 +9,14 @@ import type { Command, CommandContext } from '../command.js';
 import { parseCommandArgs } from '../parse-options.js';
 import { UsageError } from '../usage-error.js';
 
-const usage = `Usage: vfkeeper sim init [--pfs N] [--vfs M] [--numvfs K] [--firmware VERSION]
+const usage = `Usage: vfkeeper sim init [--pfs N] [--vfs M] [--numvfs K] [--firmware VERSION] [--driver nfp|igb]
        vfkeeper sim open-vfio PCI | close-vfio PCI | remove PCI | rescan   (with --simulate STATE.json)
 
   init       print a new simulated host: N Netronome PFs (0000:02:00.0, 0000:03:00.0, ...),
              M total VFs each (default 56), K created on the NIC's VF driver (default 0),
-             firmware VERSION (default sriov-2.1.14)
+             firmware VERSION (default sriov-2.1.14); --driver igb: Intel 82576 PFs instead
+             (igb/igbvf, at most 7 VFs, no firmware version: use \`firmware: any\`; its driver
+             refuses VF link state and RSS query, as the real one does)
   open-vfio  a process (a VM) opens that VF's /dev/vfio group; close-vfio closes it
   remove     hot-remove a device (its VFs go with it); rescan brings removed devices back`;
 
@@ -27,11 +29,25 @@ function count(value: string | undefined, name: string, fallback: number, max: n
 }
 
 async function init(ctx: CommandContext): Promise<number> {
-  const opts = { pfs: { type: 'string' }, vfs: { type: 'string' }, numvfs: { type: 'string' }, firmware: { type: 'string' } } as const;
+  const opts = {
+    pfs: { type: 'string' },
+    vfs: { type: 'string' },
+    numvfs: { type: 'string' },
+    firmware: { type: 'string' },
+    driver: { type: 'string' },
+  } as const;
   const { values } = parseCommandArgs(ctx.args.slice(1), opts, usage);
+  const driver = values.driver ?? 'nfp';
+  if (driver !== 'nfp' && driver !== 'igb') throw new UsageError(`--driver must be nfp or igb, got "${driver}"`, usage);
   const totalVfs = count(values.vfs, 'vfs', 56, 255);
   const numVfs = count(values.numvfs, 'numvfs', 0, totalVfs);
-  const state = createSimState({ pfs: count(values.pfs, 'pfs', 1, 32), totalVfs, numVfs: 0, firmware: values.firmware ?? 'sriov-2.1.14' });
+  const state = createSimState({
+    pfs: count(values.pfs, 'pfs', 1, 32),
+    totalVfs,
+    numVfs: 0,
+    firmware: values.firmware ?? 'sriov-2.1.14',
+    driver,
+  });
   const host = createSimHost(state);
   for (const pf of state.pfs) if (numVfs > 0 && pf.totalVfs > 0) await host.sysfs.write(pciAttr(pf.pci, 'sriov_numvfs'), `${numVfs}\n`);
   state.events = [];

@@ -1,24 +1,5 @@
-// Parsers for the output of ip and ethtool: pure, tested on recorded output.
-
-/** `ip -j link show dev PF` -> VF index -> MAC (vfinfo_list). */
-export function parseIpVfMacs(json: string): Map<number, string> {
-  const macs = new Map<number, string>();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch {
-    return macs;
-  }
-  const link = Array.isArray(parsed) ? (parsed[0] as Record<string, unknown> | undefined) : undefined;
-  const list = link?.['vfinfo_list'];
-  if (!Array.isArray(list)) return macs;
-  for (const vf of list as Array<Record<string, unknown>>) {
-    const index = vf['vf'];
-    const mac = vf['address'] ?? vf['mac'];
-    if (typeof index === 'number' && typeof mac === 'string') macs.set(index, mac.toLowerCase());
-  }
-  return macs;
-}
+// Parsers for the output of ethtool: pure, tested on recorded output (ip's
+// report of the VFs: parse-vf-info.ts).
 
 /** `ethtool -i` -> the firmware-version value, e.g. "0.0.3.5 0.22 sriov-2.1.14 nic". */
 export function parseEthtoolFirmware(text: string): string | null {

@@ -10,6 +10,7 @@ import type { Files, Firmware, Host, NetTools } from '../types.js';
 import { SimKernel, kernelError } from './kernel.js';
 import { createSimSysfs } from './sim-sysfs.js';
 import { applySimVerb } from './sim-verbs.js';
+import { applySimVfSetting, simVfSettingsOf } from './sim-vf-settings.js';
 import type { SimState } from './state.js';
 import { settleUdev } from './hotplug.js';
 
@@ -59,7 +60,7 @@ export function createSimHost(state: SimState, options: SimHostOptions = {}): Si
     net: createSimNetTools(kernel),
     modules: {
       async load(name) {
-        const known = ['vfio-pci', 'vfio_pci', 'nfp'];
+        const known = ['vfio-pci', 'vfio_pci', 'nfp', 'igb'];
         if (!known.includes(name)) throw new HostError('ERR_TOOL_FAILED', `\`modprobe ${name}\` failed: module not found`);
         const driver = name.replace('_', '-');
         if (!state.loadedDrivers.includes(driver)) state.loadedDrivers.push(driver);
@@ -100,8 +101,11 @@ function createSimNetTools(kernel: SimKernel): NetTools {
       if (!vf) throw kernelError('EINVAL', pfNetdev, `\`ip link set dev ${pfNetdev} vf ${index} mac ${mac}\` failed`);
       vf.mac = mac;
     },
-    async readVfMacs(pfNetdev) {
-      return new Map(pfByNetdev(pfNetdev).vfs.map((vf) => [vf.index, vf.mac]));
+    async setVfSetting(pfNetdev, index, change) {
+      applySimVfSetting(pfByNetdev(pfNetdev), pfNetdev, index, change);
+    },
+    async readVfInfo(pfNetdev) {
+      return new Map(pfByNetdev(pfNetdev).vfs.map((vf) => [vf.index, { mac: vf.mac, settings: structuredClone(simVfSettingsOf(vf)) }]));
     },
     async readFirmwareVersion(netdev) {
       const fw = pfByNetdev(netdev).firmware;

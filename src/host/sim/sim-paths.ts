@@ -27,7 +27,7 @@ function pfAttribute(pf: SimPf, attr: string): string | undefined {
     sriov_offset: pf.offset,
     sriov_stride: pf.stride,
     sriov_vf_device: pf.vfDevice.toString(16),
-    numa_node: 0,
+    numa_node: pf.numaNode ?? 0,
   };
   const v = values[attr];
   return v === undefined ? undefined : String(v).endsWith('\n') ? String(v) : `${v}\n`;

@@ -2,6 +2,7 @@
 // can keep it between commands. The rules that change it live in kernel.ts.
 import { vfAddress, type PciAddress } from '../../model/pci.js';
 import type { KernelEvent } from '../types.js';
+import type { ObservedVfSettings } from '../../model/vf-settings.js';
 
 export interface SimVf {
   index: number;
@@ -11,6 +12,8 @@ export interface SimVf {
   iommuGroup: string | null;
   netdev: string | null;
   mac: string;
+  /** What `ip link set PF vf N ...` changed; absent = as a new VF has them (state files from before settings). */
+  settings?: ObservedVfSettings;
 }
 
 export interface SimPf {
@@ -38,6 +41,8 @@ export interface SimPf {
   autoprobe: boolean;
   offset: number;
   stride: number;
+  /** numa_node; absent = 0. */
+  numaNode?: number;
   vfs: SimVf[];
 }
 
@@ -76,6 +81,8 @@ export interface SimInitOptions {
   totalVfs: number;
   numVfs: number;
   firmware: string;
+  /** The NIC: nfp (Netronome Agilio, the default) or igb (Intel 82576, which refuses some VF settings). */
+  driver?: 'nfp' | 'igb';
 }
 
 /** An Agilio-like host: PFs at 0000:02:00.0, 0000:03:00.0, ...; VF0 at slot 8 (offset 64, stride 1). */
@@ -84,7 +91,7 @@ export function createSimState(o: SimInitOptions): SimState {
     version: 1,
     pfs: [],
     removed: [],
-    loadedDrivers: ['nfp', 'nfp_netvf'],
+    loadedDrivers: o.driver === 'igb' ? ['igb', 'igbvf'] : ['nfp', 'nfp_netvf'],
     iommu: true,
     nextIommuGroup: 20,
     openVfioGroups: {},
@@ -96,6 +103,10 @@ export function createSimState(o: SimInitOptions): SimState {
   for (let i = 0; i < o.pfs; i++) {
     const bus = (2 + i).toString(16).padStart(2, '0');
     const sriov = o.firmware.startsWith('sriov');
+    if (o.driver === 'igb') {
+      state.pfs.push(igbPf(bus, i, o.totalVfs));
+      continue;
+    }
     state.pfs.push({
       pci: `0000:${bus}:00.0` as PciAddress,
       vendor: 0x19ee,
@@ -119,6 +130,30 @@ export function createSimState(o: SimInitOptions): SimState {
     });
   }
   return state;
+}
+
+/** An Intel 82576 port: igb/igbvf, VFs at offset 128 stride 2 (as the igb testbed's 01:10.0, 01:10.2, ...). */
+function igbPf(bus: string, i: number, totalVfs: number): SimPf {
+  return {
+    pci: `0000:${bus}:00.0` as PciAddress,
+    vendor: 0x8086,
+    device: 0x10c9,
+    vfDevice: 0x10ca,
+    pfDriverName: 'igb',
+    vfDriverName: 'igbvf',
+    driver: 'igb',
+    netdev: `enp${2 + i}s0`,
+    up: false,
+    mtu: 1500,
+    permMac: `52:54:00:12:${(0x34 + i).toString(16).padStart(2, '0')}:56`,
+    firmware: null,
+    totalVfs: Math.min(totalVfs, 7),
+    numVfs: 0,
+    autoprobe: true,
+    offset: 128,
+    stride: 2,
+    vfs: [],
+  };
 }
 
 export function vfPciOf(pf: SimPf, index: number): PciAddress {

@@ -58,7 +58,7 @@ describe('bash completion', () => {
     [['vfkeeper', 'doctor', '--r'], ['--root']],
     [
       ['vfkeeper', 'libvirt-xml', '--'],
-      ['--virtio-id', '--full'],
+      ['--virtio-id', '--full', '--root'],
     ],
     [['vfkeeper', 'pause', '--r'], ['--reason']],
     [
@@ -71,7 +71,7 @@ describe('bash completion', () => {
     ],
     [
       ['vfkeeper', 'sim', 'init', '--'],
-      ['--pfs', '--vfs', '--numvfs', '--firmware'],
+      ['--pfs', '--vfs', '--numvfs', '--firmware', '--driver'],
     ],
   ])('offers the options of %j', async (words, options) => {
     const got = await complete(words);

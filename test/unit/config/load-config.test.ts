@@ -18,7 +18,17 @@ describe('loadConfig', () => {
     writeFileSync(t.path('vfkeeper.yaml'), '');
     const d = await loadConfig(t.path('vfkeeper.yaml'));
     expect(d.pfs).toEqual([
-      { match: { vendor: 0x19ee }, vfs: 'max', mtu: null, firmware: 'sriov', vfDriver: 'vfio-pci', vfMacs: 'derive' },
+      {
+        match: { vendor: 0x19ee },
+        vfs: 'max',
+        mtu: null,
+        firmware: 'sriov',
+        vfDriver: 'vfio-pci',
+        vfMacs: 'derive',
+        vfSettings: {},
+        vfOverrides: {},
+        origin: 'the built-in rule',
+      },
     ]);
     expect(d.relays).toBe('auto');
     expect(d.forwarder.socketOwner).toBe('libvirt-qemu:kvm');

@@ -162,6 +162,10 @@ export async function writeGuideHost(root: string): Promise<void> {
   );
   await put(root, '/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages', '1375\n');
   await put(root, '/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages', '8\n');
+  // One socket: one NUMA node holding every CPU and every page.
+  await put(root, '/sys/devices/system/node/node0/cpulist', '0-3\n');
+  await put(root, '/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages', '1375\n');
+  await put(root, '/sys/devices/system/node/node0/hugepages/hugepages-1048576kB/nr_hugepages', '8\n');
   for (const g of ['0', '1', '17']) await dir(root, `/sys/kernel/iommu_groups/${g}/devices`);
   await dir(root, '/sys/module/vfio_pci');
   await dir(root, '/dev/hugepages/libvirt', QEMU);

@@ -151,6 +151,6 @@ describe('hotplug', () => {
     await h.net.setVfMac('enp2s0np0', 0, '02:00:00:00:00:10');
     await h.sysfs.write(NUMVFS, '0\n');
     await h.sysfs.write(NUMVFS, '2\n');
-    expect([...(await h.net.readVfMacs('enp2s0np0')).values()]).toEqual(['00:00:00:00:00:00', '00:00:00:00:00:00']);
+    expect([...(await h.net.readVfInfo('enp2s0np0')).values()].map((v) => v.mac)).toEqual(['00:00:00:00:00:00', '00:00:00:00:00:00']);
   });
 });

@@ -37,6 +37,10 @@ describe('etc/vfkeeper.yaml', () => {
     const { pfs: shownPfs, ...shownRest } = shown;
     expect(shownRest).toEqual(rest);
     const [rule] = pfs;
-    expect(shownPfs).toEqual([{ ...rule, match: { id: NETRONOME_VENDOR.toString(16) } }]);
+    // origin names where a rule was written (the built-in one here); overrides are a list in the file.
+    const { origin: _origin, vfOverrides, ...shownRule } = rule ?? defaultConfig().pfs[0] ?? {};
+    expect(shownPfs).toEqual([
+      { ...shownRule, vfOverrides: Object.values(vfOverrides ?? {}), match: { id: NETRONOME_VENDOR.toString(16) } },
+    ]);
   });
 });

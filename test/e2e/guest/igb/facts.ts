@@ -82,7 +82,32 @@ export const i7Schema = z.object({
   catalog: z.string(),
 });
 
+/** Each VF's settings as `ip -j -d link show` reports them (parse-vf-info.ts). */
+const vfSettingsSchema = z.array(
+  z.object({
+    vf: z.number(),
+    vlan: z.object({ id: z.number(), qos: z.number(), proto: z.enum(['802.1Q', '802.1ad']) }),
+    spoofchk: z.boolean().nullable(),
+    trust: z.boolean().nullable(),
+    linkState: z.enum(['auto', 'enable', 'disable']).nullable(),
+    rate: z.object({ max: z.number(), min: z.number() }),
+    queryRss: z.boolean().nullable(),
+  }),
+);
+
+export const i8Schema = z.object({
+  applied: vfSettingsSchema,
+  /** The driver's refusal of link_state, as the daemon logged it. */
+  warnings: journalEntriesSchema,
+  reload: repairSchema,
+  restored: vfSettingsSchema,
+  /** Warnings in the whole window: once per PF, driver and setting, also across the reload. */
+  warningCount: z.number(),
+});
+
 export type NetFacts = z.infer<typeof netSchema>;
+export type VfSettingsFacts = z.infer<typeof vfSettingsSchema>;
+export type I8Facts = z.infer<typeof i8Schema>;
 export type StateFacts = z.infer<typeof stateSchema>;
 export type NmFacts = z.infer<typeof nmSchema>;
 export type RepairFacts = z.infer<typeof repairSchema>;

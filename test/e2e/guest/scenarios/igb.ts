@@ -5,7 +5,8 @@
 // order where each leaves what the next expects:
 //   i1 boot, i2 driver reload, i3 remove + rescan (by PCI address, then by
 //   name), i4 networkd-dispatcher, i5 NetworkManager, i6 the hooks without
-//   the daemon, i7 the workload guard (ends with vfs: 4).
+//   the daemon, i7 the workload guard (ends with vfs: 4), i8 VF settings
+//   (VLAN, spoofchk, trust, rate; link state refused) across a driver reload.
 // `run-vm.sh --pf igb --param only=i3 igb` runs i1 and i3 alone. A failed
 // scenario does not stop the later ones; result.json is rewritten after each.
 import { readFile, writeFile } from 'node:fs/promises';
@@ -20,6 +21,7 @@ import { runNetworkd } from '../igb/i4-networkd.js';
 import { runNetworkManager } from '../igb/i5-networkmanager.js';
 import { runHooksAlone } from '../igb/i6-hooks-alone.js';
 import { runGuard } from '../igb/i7-guard.js';
+import { runVfSettings } from '../igb/i8-vf-settings.js';
 import type { IgbContext } from '../igb/context.js';
 import { setUpFirstBoot } from '../igb/setup.js';
 import { createRecorder, type Recorder } from '../lib/recorder.js';
@@ -39,6 +41,7 @@ const SCENARIOS: ReadonlyArray<readonly [string, (ctx: IgbContext) => Promise<vo
   ['i5', runNetworkManager],
   ['i6', runHooksAlone],
   ['i7', runGuard],
+  ['i8', runVfSettings],
 ];
 
 async function readPrevious(dir: string): Promise<ScenarioResult | undefined> {
