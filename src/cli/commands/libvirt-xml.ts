@@ -7,6 +7,8 @@ import { VfkeeperError } from '../../model/errors.js';
 import type { Command } from '../command.js';
 import { openRunContext } from '../compose.js';
 import { parseCommandArgs } from '../parse-options.js';
+import { parseWholeNumber } from '../parse-number.js';
+import { MAX_VIRTIO_ID, MIN_VIRTIO_ID } from '../../model/relay-number.js';
 import { UsageError } from '../usage-error.js';
 
 const usage = `Usage: vfkeeper libvirt-xml --virtio-id N [--full]
@@ -20,9 +22,8 @@ export const libvirtXmlCommand: Command = {
   usage,
   async run(ctx) {
     const { values } = parseCommandArgs(ctx.args, { 'virtio-id': { type: 'string' }, full: { type: 'boolean' } }, usage);
-    const id = Number(values['virtio-id']);
-    if (values['virtio-id'] === undefined || !Number.isInteger(id) || id < 1)
-      throw new UsageError('--virtio-id needs a relay number >= 1', usage);
+    if (values['virtio-id'] === undefined) throw new UsageError('--virtio-id needs a relay number', usage);
+    const id = parseWholeNumber(values['virtio-id'], 'virtio-id', { min: MIN_VIRTIO_ID, max: MAX_VIRTIO_ID }, usage);
     const run = await openRunContext(ctx, { logs: false });
     try {
       const { observed } = await observe(run.host, run.config, run.forwarder);

@@ -3,6 +3,7 @@
 // back atomically by commit(). Socket files are real files in the emulated
 // forwarder's directory, so `files` is the real adapter in both modes.
 import { readFile, rename, writeFile } from 'node:fs/promises';
+import { isAbsent } from '../../model/errno.js';
 import { HostError } from '../host-error.js';
 import { createRealFiles } from '../real/files.js';
 import { createRealFirmware } from '../real/firmware.js';
@@ -109,6 +110,12 @@ export async function loadSimState(file: string): Promise<SimState> {
   try {
     parsed = JSON.parse(await readFile(file, 'utf8'));
   } catch (e) {
+    // Worded as a missing --config file is: both are files the command line named (exit 2).
+    if (isAbsent(e))
+      throw new HostError('ERR_SIM_STATE', `${file}: expected a simulated host state file; it does not exist`, {
+        path: file,
+        hint: 'create one with `vfkeeper sim init > STATE.json`',
+      });
     throw new HostError('ERR_SIM_STATE', `Could not read the simulated host state ${file}: ${(e as Error).message}`, {
       path: file,
       cause: e,
