@@ -73,6 +73,7 @@ export type ErrorCode =
   | 'ERR_SYSFS_TIMEOUT'
   | 'ERR_TOOL_FAILED'
   | 'ERR_USAGE'
+  | 'ERR_VFS_ABOVE_TOTAL'
   | 'ERR_WORKLOAD_SCAN';
 
 const CODE = /^ERR_[A-Z0-9_]+$/;

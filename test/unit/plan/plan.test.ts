@@ -23,6 +23,20 @@ describe('plan: the VF count', () => {
     expect(kinds(plan(noFwd, observed([observedPf]), { force: false }).steps)).toEqual(expected);
   });
 
+  it('a count above sriov_totalvfs is refused at plan time, and the VFs there are left as they are', () => {
+    const p = plan(noFwdWith({ vfs: 64 }), observed([pf({ numVfs: 2, vfs: [vf(0), vf(1)] })]), { force: false });
+    expect(p.steps).toEqual([]);
+    expect(p.refusals).toEqual([
+      {
+        kind: 'blocked',
+        pf: PF,
+        code: 'ERR_VFS_ABOVE_TOTAL',
+        why: 'The configuration wants 64 VFs on 0000:02:00.0, but it has at most 4 (sriov_totalvfs)',
+        hint: 'set vfs: 4 (or max) in the rule that matches 0000:02:00.0',
+      },
+    ]);
+  });
+
   it('vfs: 0 removes the VFs with a single write', () => {
     const c = noFwdWith({ vfs: 0 });
     expect(kinds(plan(c, observed([pf({ numVfs: 2, vfs: [vf(0), vf(1)] })]), { force: false }).steps)).toEqual(['set-numvfs 2->0']);
