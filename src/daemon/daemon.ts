@@ -32,6 +32,11 @@ export interface DaemonDeps {
   forwarder: Forwarder | null;
   logger: Logger;
   pauseFile: string;
+  /**
+   * Where the metrics textfile goes when daemon.metrics_file is null: node_exporter's
+   * directories (default) on the real host, none for a simulated one (its figures are not this host's).
+   */
+  metricsDirs?: readonly string[];
   /** systemd readiness; a no-op without NOTIFY_SOCKET. */
   notifyReady: () => void;
 }
@@ -54,7 +59,7 @@ export class Daemon {
   private configSettle: NodeJS.Timeout | null = null;
   private readonly idleGc = new IdleCollector(exposedGc());
   private readonly metricsWriter = new ThrottledMetricsWriter(() =>
-    writeMetrics(this.config.daemon.metricsFile, formatMetrics(this.metrics)).catch((e: Error) =>
+    writeMetrics(this.config.daemon.metricsFile, formatMetrics(this.metrics), this.deps.metricsDirs).catch((e: Error) =>
       this.log(Priority.warning, `Could not write the metrics file: ${e.message}, ignoring`, 'event.ignored', {}),
     ),
   );
