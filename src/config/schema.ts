@@ -85,7 +85,7 @@ export const fileSchema = z
         stats: endpoint.optional(),
         socket_dir: z.string().startsWith('/', 'expected an absolute path').optional(),
         socket_owner: owner.optional(),
-        // One request's deadline; a run's relay work as a whole is bounded in reconcile/relay-budget.ts.
+        // One request's deadline (the client retries once): a minute at most, so a run cannot hang on it.
         timeout_ms: bounded(1, 60_000, 'milliseconds').optional(),
       })
       .strict()

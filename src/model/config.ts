@@ -21,6 +21,8 @@ export interface PfRule {
   firmware: 'sriov' | 'any';
   vfDriver: string;
   vfMacs: VfMacs;
+  /** Where the rule was written ("FILE: pfs[N]"); absent for the built-in default. */
+  origin?: string;
 }
 
 export type RelayVfRef = { pf: string; index: number } | { pci: PciAddress };
@@ -71,7 +73,7 @@ export function defaultPfRule(match: PfMatch): PfRule {
   return { match, vfs: 'max', mtu: null, firmware: 'sriov', vfDriver: 'vfio-pci', vfMacs: 'derive' };
 }
 
-/** The embedded default: every Netronome PF, all VFs on vfio-pci, VF n on relay n+1. */
+/** The embedded default: every Netronome PF, all VFs on vfio-pci, each on a relay number of its own (plan/relay-numbers.ts). */
 export function defaultConfig(): Config {
   return {
     pfs: [defaultPfRule({ vendor: NETRONOME_VENDOR })],

@@ -74,7 +74,7 @@ export function stepEntry(ids: RunIds, rec: StepRecord): LogEntry {
 function refusalKey(r: Refusal): string {
   if (r.code === 'ERR_FORWARDER_UNREACHABLE') return 'forwarder.unreachable';
   if (r.code === 'ERR_FIRMWARE_LINKS') return 'firmware-link.wrong';
-  return r.kind === 'guard' ? `refusal.guard.${r.code}` : `refusal.blocked.${r.code}`;
+  return r.kind === 'guard' ? `refusal.guard.${r.code}` : r.kind === 'warning' ? `refusal.warning.${r.code}` : `refusal.blocked.${r.code}`;
 }
 
 export function refusalEntry(ids: RunIds, r: Refusal): LogEntry {

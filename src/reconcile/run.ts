@@ -20,6 +20,7 @@ import { stepPf, type Plan, type Refusal, type Step } from '../model/step.js';
 import { runExitStatus, type RunExitStatus } from './exit-status.js';
 import { observe, type ObserveResult } from './observe.js';
 import { plan } from '../plan/plan.js';
+import { keepRelayNumbers } from './keep-relay-numbers.js';
 import { refusalEntry, runEndEntry, runStartEntry, stepEntry, stepMessage, type RunIds, type StepRecord } from './run-entries.js';
 
 const MAX_PASSES = 4;
@@ -73,7 +74,8 @@ export async function reconcile(ctx: RunContext, options: RunOptions): Promise<R
       // Always observe and plan the whole host (relay numbers depend on every
       // PF); a per-PF run then acts only on its PF and on host-wide steps.
       const seen = await observe(ctx.host, ctx.config, ctx.forwarder, { hostWide: options.only === undefined });
-      const p = narrow(plan(ctx.config, seen.observed, { force: options.force === true }), options.only);
+      const planned = narrow(plan(ctx.config, seen.observed, { force: options.force === true }), options.only);
+      const p = await keepRelayNumbers(ctx.host, planned, options.dryRun === true);
       last = { refusals: p.refusals, unreadable: seen.unreadable, empty: p.steps.length === 0, observed: seen.observed };
       if (options.dryRun) {
         for (const step of p.steps)
@@ -94,6 +96,7 @@ function narrow(p: Plan, only: PciAddress[] | undefined): Plan {
   if (only === undefined) return p;
   const mine = (pf: PciAddress | null) => pf === null || only.includes(pf);
   return {
+    ...p,
     steps: p.steps.filter((s) => mine(s.kind === 'detach-relay' || s.kind === 'attach-relay' ? s.pf : stepPf(s))),
     refusals: p.refusals.filter((r) => mine(r.pf)),
   };

@@ -62,6 +62,9 @@ export function observed(pfs: ObservedPf[], over: Partial<Observed> = {}): Obser
     forwarder: { reachable: true, relays: [] },
     sockets: null,
     othersVfs: [],
+    relayNumbers: new Map(),
+    relayNumbersError: null,
+    ruleMatches: [],
     ...over,
   };
 }

@@ -3,6 +3,7 @@
 import { observe } from '../../reconcile/observe.js';
 import { formatFullXml, formatInterfaceXml } from '../../report/libvirt-xml.js';
 import { wantedRelays } from '../../plan/plan-relays.js';
+import { currentRelayNumbers } from '../../plan/relay-numbers.js';
 import { VfkeeperError } from '../../model/errors.js';
 import type { Command } from '../command.js';
 import { openRunContext } from '../compose.js';
@@ -28,7 +29,9 @@ export const libvirtXmlCommand: Command = {
     try {
       const { observed } = await observe(run.host, run.config, run.forwarder);
       const vfsAfter = new Map(observed.pfs.flatMap((pf) => pf.vfs.map((vf) => [vf.pci, { driver: vf.driver, pf: pf.pci }] as const)));
-      const wanted = wantedRelays(run.config, observed.pfs, vfsAfter).find((w) => w.virtioId === id);
+      const wanted = wantedRelays(run.config, observed.pfs, vfsAfter, currentRelayNumbers(run.config, observed)).find(
+        (w) => w.virtioId === id,
+      );
       const vf = observed.pfs.flatMap((pf) => pf.vfs).find((v) => v.pci === wanted?.vf);
       if (!wanted || !vf)
         throw new VfkeeperError('ERR_NO_RELAY', `Relay ${id} has no VF on this host`, {

@@ -7,7 +7,8 @@ import { isAbsent } from '../../model/errno.js';
 import { HostError } from '../host-error.js';
 import { createRealFiles } from '../real/files.js';
 import { createRealFirmware } from '../real/firmware.js';
-import type { Files, Firmware, Host, NetTools } from '../types.js';
+import type { Files, Firmware, Host, NetTools, RelayNumberStore } from '../types.js';
+import { createMemoryRelayNumbers } from '../relay-numbers-file.js';
 import { SimKernel, kernelError } from './kernel.js';
 import { createSimSysfs } from './sim-sysfs.js';
 import { applySimVerb } from './sim-verbs.js';
@@ -29,6 +30,8 @@ export interface SimHostOptions {
    * change: a process killed half-way leaves the host half-way (the daemon).
    */
   durable?: boolean;
+  /** Where the relay numbers are kept: in memory unless given (compose.ts gives the host's own file). */
+  relayNumbers?: RelayNumberStore;
 }
 
 export function createSimHost(state: SimState, options: SimHostOptions = {}): SimHost {
@@ -64,6 +67,7 @@ export function createSimHost(state: SimState, options: SimHostOptions = {}): Si
     },
     files: options.files ?? createRealFiles(),
     firmware: options.firmware ?? createRealFirmware(),
+    relayNumbers: options.relayNumbers ?? createMemoryRelayNumbers(),
     simulation: {
       follow: (listener) => kernel.onEvent(listener),
       apply: (verb, pci) => applySimVerb({ kernel, sysfs: hostSysfs }, verb, pci),

@@ -190,11 +190,22 @@ describe('plan: relays and sockets', () => {
         othersVfs: [other],
       });
     expect(plan(config(), foreign(9), { force: false }).steps).toEqual([]);
-    // Relay 2 is wanted for 0000:02:08.1: the other VF gives it up.
-    const claimed = observed([ready], {
+    // Unrecorded, 0000:02:08.1 gets a free number: relay 2 stays the other VF's.
+    const unclaimed = observed([ready], {
       forwarder: { reachable: true, relays: [relay(1, vf(0).pci), relay(2, other)] },
       othersVfs: [other],
     });
+    expect(plan(config(), unclaimed, { force: false }).steps).toEqual([
+      expect.objectContaining({ kind: 'attach-relay', virtioId: 3, vf: vf(1).pci }),
+    ]);
+    // Relay 2 is recorded for 0000:02:08.1: the other VF gives it up.
+    const claimed = {
+      ...unclaimed,
+      relayNumbers: new Map([
+        [vf(0).pci, 1],
+        [vf(1).pci, 2],
+      ]),
+    };
     expect(plan(config(), claimed, { force: false }).steps).toEqual([
       expect.objectContaining({ kind: 'detach-relay', virtioId: 2, vf: other }),
       expect.objectContaining({ kind: 'attach-relay', virtioId: 2, vf: vf(1).pci }),
