@@ -16,6 +16,8 @@ import { createLogger } from '../journal/create-logger.js';
 import type { ClosableLogger, LogEntry } from '../journal/types.js';
 import type { Config } from '../model/config.js';
 import type { CommandContext, GlobalOptions } from './command.js';
+import { hostStateFor } from './host-state.js';
+import { createRelayNumberFile } from '../host/relay-numbers-file.js';
 
 export async function openConfig(globals: GlobalOptions): Promise<Config> {
   return loadConfig(globals.config);
@@ -28,8 +30,10 @@ export async function openHost(
   options: { durable?: boolean } = {},
 ): Promise<Host> {
   const timeout = config.daemon.writeTimeoutMs;
+  const relayNumbers = createRelayNumberFile(`${hostStateFor(globals, env).dir}/relay-numbers.json`);
   if (globals.simulate !== undefined) {
-    const host = createSimHost(await loadSimState(globals.simulate), { file: globals.simulate, durable: options.durable === true });
+    const sim = await loadSimState(globals.simulate);
+    const host = createSimHost(sim, { file: globals.simulate, durable: options.durable === true, relayNumbers });
     return { ...host, sysfs: withWriteDeadline(host.sysfs, timeout) };
   }
   const root = globals.sysfsRoot ?? '/sys';
@@ -43,6 +47,7 @@ export async function openHost(
     workload: createRealWorkload(),
     files: createRealFiles(),
     firmware: createRealFirmware(),
+    relayNumbers,
     simulation: null,
     commit: async () => undefined,
   };

@@ -55,8 +55,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
 function reportError(e: unknown): number {
   if (isVfkeeperError(e)) {
     process.stderr.write(`vfkeeper: ${e.message}\n${e.hint ? `  ${e instanceof UsageError ? '' : 'hint: '}${e.hint}\n` : ''}`);
-    // A configuration error may come from the daemon, as a code: exit 2 all the same.
-    return e instanceof UsageError || isConfigError(e) ? 2 : 1;
+    // A configuration error may come from the daemon, as a code: exit 2 all the same;
+    // so is a simulated host's state file, named on the command line as --config is.
+    return e instanceof UsageError || e.code === 'ERR_SIM_STATE' || isConfigError(e) ? 2 : 1;
   }
   process.stderr.write(`vfkeeper: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   return 1;

@@ -57,8 +57,3 @@ export async function withRunLock<T>(path: string, work: () => Promise<T>, deadl
     await ifAbsent(() => unlink(path), undefined);
   }
 }
-
-/** Beside the simulated host's file, else beside the control socket (/run/vfkeeper). */
-export function lockPathFor(globals: { simulate: string | undefined; controlSocket: string }): string {
-  return globals.simulate !== undefined ? `${globals.simulate}.lock` : `${dirname(globals.controlSocket)}/vfkeeper.lock`;
-}

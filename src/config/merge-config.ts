@@ -32,7 +32,7 @@ export function mergeConfig(files: ParsedFile[]): Config {
 type PfDoc = NonNullable<ConfigFile['pfs']>[number];
 
 function toPfRule(pf: PfDoc, file: string, at: string): PfRule {
-  const rule = defaultPfRule({});
+  const rule = { ...defaultPfRule({}), origin: `${file}: ${at}` };
   if (pf.match.netdev !== undefined) rule.match.netdev = pf.match.netdev;
   if (pf.match.pci !== undefined) rule.match.pci = parsePciAddress(pf.match.pci, `${file}: ${at}.match.pci`);
   if (pf.match.id !== undefined) {

@@ -3,12 +3,23 @@
 // are errors, so a typo is reported instead of silently ignored.
 import { z } from 'zod';
 import { isPciAddress } from '../model/pci.js';
+import { MAX_VIRTIO_ID, MIN_VIRTIO_ID } from '../model/relay-number.js';
+
+const RELAY_MESSAGE = `expected a relay number from ${MIN_VIRTIO_ID} to ${MAX_VIRTIO_ID} (the forwarder's relays are 0..59)`;
 
 const pci = z.string().refine(isPciAddress, { message: 'expected a PCI address like 0000:02:08.0 or 02:08.0' });
 const hex16 = z.string().regex(/^(0x)?[0-9a-fA-F]{1,4}$/, 'expected a 16-bit hex id like 19ee');
 const netdev = z.string().regex(/^[^\s/:]{1,15}$/, 'expected an interface name (1-15 characters, no spaces, "/" or ":")');
 const mac = z.string().regex(/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/, 'expected a MAC address like 1e:a3:32:f8:3e:83');
 const count = z.number({ message: 'expected a whole number' }).int('expected a whole number').min(0);
+/** A whole number in [min, max], the message saying both bounds and the unit. */
+const bounded = (min: number, max: number, unit: string) => {
+  const message = `expected a whole number of ${unit} from ${min} to ${max}`;
+  return z.number({ message }).int(message).min(min, message).max(max, message);
+};
+// sriov_totalvfs is a 16-bit field; the real bound (the PF's own total) is checked at plan time.
+const MAX_VFS = 65535;
+const VFS_MESSAGE = `expected a whole number from 0 to ${MAX_VFS} or "max"`;
 
 const match = z
   .object({
@@ -65,7 +76,11 @@ const vfOverride = z.object({ index: count, ...vfSettingsShape }).strict();
 export const pfSchema = z
   .object({
     match,
-    vfs: z.union([count, z.literal('max')], { message: 'expected a whole number >= 0 or "max"' }).optional(),
+    vfs: z
+      .union([z.number({ message: VFS_MESSAGE }).int(VFS_MESSAGE).min(0, VFS_MESSAGE).max(MAX_VFS, VFS_MESSAGE), z.literal('max')], {
+        message: VFS_MESSAGE,
+      })
+      .optional(),
     mtu: z.number().int().min(68, 'expected an MTU between 68 and 65535').max(65535, 'expected an MTU between 68 and 65535').optional(),
     firmware: z.enum(['sriov', 'any'], { message: 'expected "sriov" or "any"' }).optional(),
     vf_driver: z
@@ -80,11 +95,17 @@ export const pfSchema = z
   })
   .strict();
 
-const relayVf = z.union([z.object({ pf: z.string().min(1), index: count }).strict(), z.object({ pci }).strict()], {
+const relayVf = z.union([z.object({ pf: z.string().min(1), index: count.max(MAX_VFS - 1) }).strict(), z.object({ pci }).strict()], {
   message: 'expected { pf: NETDEV-or-PCI, index: N } or { pci: ADDRESS }',
 });
 
-export const relaySchema = z.object({ virtio_id: count.min(1, 'expected a relay number >= 1'), vf: relayVf }).strict();
+// Relay numbers as the forwarder takes them (model/relay-number.ts).
+const virtioId = z
+  .number({ message: RELAY_MESSAGE })
+  .int(RELAY_MESSAGE)
+  .min(MIN_VIRTIO_ID, RELAY_MESSAGE)
+  .max(MAX_VIRTIO_ID, RELAY_MESSAGE);
+export const relaySchema = z.object({ virtio_id: virtioId, vf: relayVf }).strict();
 
 const endpoint = z.string().regex(/^(ipc|tcp):\/\/.+/, 'expected a ZeroMQ endpoint like ipc:///var/run/virtio-forwarder/port_control');
 const owner = z.string().regex(/^[^:\s]+:[^:\s]+$/, 'expected "user:group", like libvirt-qemu:kvm');
@@ -106,7 +127,8 @@ export const fileSchema = z
         stats: endpoint.optional(),
         socket_dir: z.string().startsWith('/', 'expected an absolute path').optional(),
         socket_owner: owner.optional(),
-        timeout_ms: count.min(1).optional(),
+        // One request's deadline (the client retries once): a minute at most, so a run cannot hang on it.
+        timeout_ms: bounded(1, 60_000, 'milliseconds').optional(),
       })
       .strict()
       .optional(),
@@ -123,8 +145,8 @@ export const fileSchema = z
       .optional(),
     daemon: z
       .object({
-        resync_seconds: count.min(1).optional(),
-        write_timeout_ms: count.min(1).optional(),
+        resync_seconds: bounded(1, 86_400, 'seconds').optional(),
+        write_timeout_ms: bounded(1, 600_000, 'milliseconds').optional(),
         metrics_file: z.union([z.string().startsWith('/', 'expected an absolute path'), z.null()]).optional(),
       })
       .strict()

@@ -1,6 +1,8 @@
 // One client connection of the control socket: lines in, replies out, in
 // order (one request at a time per connection). Never throws: every failure
-// becomes an error reply or ends this one connection.
+// becomes an error reply or ends this one connection. The server is
+// half-open: when the client ends its side, a last line without its newline
+// is still a request, and this side ends once every reply is written.
 import type { Socket } from 'node:net';
 import type { SimVerb } from '../host/sim/sim-verbs.js';
 import { parseHookEvent, type HookDispatcher, type HookEvent } from '../events/hooks.js';
@@ -53,6 +55,13 @@ export function serveConnection(socket: Socket, handlers: ControlHandlers, logge
       hint: 'send one JSON object per line',
     });
     queue = queue.then(() => void socket.end(formatErrorReply(tooLong)));
+  });
+  socket.on('end', () => {
+    const last = closing ? '' : buffer;
+    buffer = '';
+    closing = true;
+    if (last.trim() !== '') queue = queue.then(async () => send(await answer(last, handlers, logger)));
+    queue = queue.then(() => void socket.end());
   });
 }
 

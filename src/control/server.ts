@@ -91,7 +91,10 @@ export class ControlServer {
   private async listenPrivately(path: string): Promise<Server> {
     const dir = await mkdtemp(join(dirname(path), '.vfkeeper-ctl-'));
     const temp = join(dir, 's');
-    const server = createServer((socket) => this.accept(socket));
+    // allowHalfOpen: a client that shuts its side down after its request
+    // (`printf ... | socat - UNIX-CONNECT:...`) still gets its reply;
+    // serveConnection ends the socket once the replies are written.
+    const server = createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
     try {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);

@@ -37,6 +37,11 @@ export interface DaemonDeps {
   forwarder: Forwarder | null;
   logger: Logger;
   pauseFile: string;
+  /**
+   * Where the metrics textfile goes when daemon.metrics_file is null: node_exporter's
+   * directories (default) on the real host, none for a simulated one (its figures are not this host's).
+   */
+  metricsDirs?: readonly string[];
   /** systemd readiness; a no-op without NOTIFY_SOCKET. */
   notifyReady: () => void;
 }
@@ -63,7 +68,7 @@ export class Daemon {
   /** VF settings drivers refused: warned about once for the daemon's lifetime, not retried every run. */
   readonly refusedSettings = new RefusedSettings();
   private readonly metricsWriter = new ThrottledMetricsWriter(() =>
-    writeMetrics(this.config.daemon.metricsFile, formatMetrics(this.metrics)).catch((e: Error) =>
+    writeMetrics(this.config.daemon.metricsFile, formatMetrics(this.metrics), this.deps.metricsDirs).catch((e: Error) =>
       this.log(Priority.warning, `Could not write the metrics file: ${e.message}, ignoring`, 'event.ignored', {}),
     ),
   );

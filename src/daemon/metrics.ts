@@ -118,9 +118,9 @@ function formatPfBlocks(state: MetricsState): string[] {
 }
 
 /** Writes only where wanted: the configured file, else into the first textfile directory that exists. */
-export async function writeMetrics(file: string | null, text: string): Promise<void> {
+export async function writeMetrics(file: string | null, text: string, dirs: readonly string[] = TEXTFILE_DIRS): Promise<void> {
   let target = file;
-  for (const dir of file === null ? TEXTFILE_DIRS : []) {
+  for (const dir of file === null ? dirs : []) {
     if (
       target === null &&
       (await access(dir).then(

@@ -12,10 +12,6 @@ export interface PauseState {
 
 export const NOT_PAUSED: PauseState = { paused: false, reason: null, since: null };
 
-export function pauseFile(env: NodeJS.ProcessEnv): string {
-  return `${env['VFKEEPER_STATE_DIR'] ?? '/var/lib/vfkeeper'}/pause.json`;
-}
-
 export async function readPauseState(file: string): Promise<PauseState> {
   try {
     const s = JSON.parse(await readFile(file, 'utf8')) as Partial<PauseState>;

@@ -6,6 +6,7 @@ import { findRule } from '../model/match.js';
 import { isRelayAttached, type Observed } from '../model/observed.js';
 import type { PciAddress } from '../model/pci.js';
 import { wantedRelays } from '../plan/plan-relays.js';
+import { currentRelayNumbers } from '../plan/relay-numbers.js';
 
 export interface PfGauges {
   vfsWanted: Map<PciAddress, number>;
@@ -27,7 +28,7 @@ export function measurePfGauges(config: Config, observed: Observed): PfGauges {
   const managed = observed.pfs.filter((pf) => vfsWanted.has(pf.pci));
   const vfs = new Map(managed.flatMap((pf) => pf.vfs.map((vf) => [vf.pci, { driver: vf.driver, pf: pf.pci }] as const)));
   const attached = observed.forwarder.reachable ? observed.forwarder.relays.filter(isRelayAttached) : [];
-  for (const w of wantedRelays(config, managed, vfs)) {
+  for (const w of wantedRelays(config, managed, vfs, currentRelayNumbers(config, observed))) {
     if (w.pf === null) continue;
     bump(relaysWanted, w.pf);
     relaysAttached.set(w.pf, relaysAttached.get(w.pf) ?? 0);

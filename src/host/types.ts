@@ -3,6 +3,7 @@
 // Every method throws HostError (code, errno, path) on failure; none logs.
 import type { FirmwareTree } from '../model/firmware.js';
 import type { ObservedVfSettings, VfSettingChange } from '../model/vf-settings.js';
+import type { PciAddress } from '../model/pci.js';
 
 /**
  * sysfs, addressed by paths relative to its root, e.g.
@@ -107,6 +108,16 @@ export interface Simulation {
   apply(verb: SimVerb, pci: string | undefined): Promise<void>;
 }
 
+/**
+ * The relay numbers `relays: auto` gave out (VF -> virtio_id), kept in the
+ * host's state (relay-numbers.json): a number stays with its VF whatever
+ * happens to other PFs. read() is empty when nothing was recorded yet.
+ */
+export interface RelayNumberStore {
+  read(): Promise<Map<PciAddress, number>>;
+  write(numbers: ReadonlyMap<PciAddress, number>): Promise<void>;
+}
+
 export interface Host {
   /** "real" or "simulated": shown by status, and the real /sys guard keys on it. */
   kind: 'real' | 'simulated';
@@ -116,6 +127,7 @@ export interface Host {
   workload: Workload;
   files: Files;
   firmware: Firmware;
+  relayNumbers: RelayNumberStore;
   /** The simulated kernel's own controls; null on a real host, whose events come from udev. */
   simulation: Simulation | null;
   /** Persist state (the simulated host writes its JSON back); a no-op for the real host. */

@@ -95,6 +95,10 @@ const CAUSE_IDS: Readonly<Record<string, string>> = {
   'refusal.blocked.ERR_PF_NETDEV_SETTLING': 'ab1eda01f98a49a9bd92113aa67a82a9',
   'refusal.blocked.ERR_STRAY_VFS': '74d9419be8bd41aba5939f2373a10fab',
   'refusal.blocked.ERR_VF_INDEX': 'ec34e6ff4d394d879de38952f234672c',
+  'refusal.blocked.ERR_VFS_ABOVE_TOTAL': 'fe85d47327794bfd9ef9d8a6db3a9337',
+  'refusal.blocked.ERR_RELAY_NUMBERS': 'b13234a8decb4b6f9c2159016e37792d',
+  'refusal.warning.ERR_NO_RELAY_NUMBER': 'f2703af35eea4a04a6ff9ba418a9e6d8',
+  'refusal.warning.ERR_RULE_UNMATCHED': 'dc72d717702245c082f2230d6f186a6a',
   'refusal.guard.ERR_GUARD_WORKLOAD_UNKNOWN': '367da77a9ee848baa0c62dbe42599947',
 };
 
@@ -108,6 +112,7 @@ const OTHER_IDS: Readonly<Record<string, string>> = {
   'run.end': '5b9cc49e5bc84f2ca86f0a5024887033',
   'refusal.guard': '8d311725f13a4f308c4dc8f01e65917f',
   'refusal.blocked': '20381db1569d47dd9e0278639d21a038',
+  'refusal.warning': '2ff6cf62ee944b5e92694b3343f9e94d',
   'forwarder.unreachable': '20cd179ad69549f98e20adb8ea4f1eb6',
   'firmware-link.wrong': '24f22835e99a40b99232e643ae5ab770',
   'vf-setting.unsupported': 'da970ff72ea44d738864b58b1c6938c5',

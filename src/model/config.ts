@@ -26,8 +26,8 @@ export interface PfRule {
   vfSettings: VfSettings;
   /** Settings by VF index, over vfSettings (vf_overrides). */
   vfOverrides: Record<number, VfSettings>;
-  /** Where the rule was written, "FILE: pfs[N]", for errors found only once the VF count is known. */
-  origin: string;
+  /** Where the rule was written ("FILE: pfs[N]"); absent for the built-in default. */
+  origin?: string;
 }
 
 export type RelayVfRef = { pf: string; index: number } | { pci: PciAddress };
@@ -92,7 +92,7 @@ export function defaultPfRule(match: PfMatch): PfRule {
   };
 }
 
-/** The embedded default: every Netronome PF, all VFs on vfio-pci, VF n on relay n+1. */
+/** The embedded default: every Netronome PF, all VFs on vfio-pci, each on a relay number of its own (plan/relay-numbers.ts). */
 export function defaultConfig(): Config {
   return {
     pfs: [defaultPfRule({ vendor: NETRONOME_VENDOR })],

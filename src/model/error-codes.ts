@@ -55,6 +55,7 @@ export type ErrorCode =
   | 'ERR_NO_PF_DRIVER'
   | 'ERR_PF_NETDEV_SETTLING'
   | 'ERR_NO_RELAY'
+  | 'ERR_NO_RELAY_NUMBER'
   | 'ERR_NO_SUCH_GROUP'
   | 'ERR_NO_SUCH_USER'
   | 'ERR_NO_VF_MAC'
@@ -65,6 +66,8 @@ export type ErrorCode =
   | 'ERR_PROGRAM'
   | 'ERR_REAL_SYSFS_FORBIDDEN'
   | 'ERR_REAL_SYSFS_NOT_MEANT'
+  | 'ERR_RELAY_NUMBERS'
+  | 'ERR_RULE_UNMATCHED'
   | 'ERR_SIM_NO_VF'
   | 'ERR_SIM_STATE'
   | 'ERR_SOCKET_DIR'
@@ -78,6 +81,7 @@ export type ErrorCode =
   | 'ERR_USAGE'
   | 'ERR_VF_INDEX'
   | 'ERR_VF_SETTING_UNSUPPORTED'
+  | 'ERR_VFS_ABOVE_TOTAL'
   | 'ERR_WORKLOAD_SCAN';
 
 const CODE = /^ERR_[A-Z0-9_]+$/;

@@ -120,6 +120,12 @@ export interface Observed {
    * their relays are not vfkeeper's to tear down.
    */
   othersVfs: PciAddress[];
+  /** The relay numbers `relays: auto` gave out (VF -> virtio_id), as the host's state keeps them. */
+  relayNumbers: ReadonlyMap<PciAddress, number>;
+  /** Why that record could not be read (absent is an empty record, not an error); null when it could. */
+  relayNumbersError: string | null;
+  /** By rule (the index of config.pfs): the PFs it manages (first match wins); empty = it matches nothing. */
+  ruleMatches: PciAddress[][];
 }
 
 /** Attached in the forwarder's own terms: the VF side is added and names the VF. */

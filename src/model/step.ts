@@ -154,4 +154,6 @@ export interface Refusal {
 export interface Plan {
   steps: Step[];
   refusals: Refusal[];
+  /** The relay number record to keep (relays: auto) when it changed; written before any step is applied. */
+  relayNumbers?: ReadonlyMap<PciAddress, number>;
 }

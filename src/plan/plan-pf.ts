@@ -39,6 +39,7 @@ export function planPf({ pf, rule, relays, force, handsOffRelays = false, unsupp
   const blocked = checkPrerequisites(pf, rule);
   if (blocked) return { steps: [], refusal: blocked, vfsAfter: new Map(pf.vfs.map((v) => [v.pci, v.driver])) };
   const wanted = rule.vfs === 'max' ? pf.totalVfs : rule.vfs;
+  if (wanted > pf.totalVfs) return { steps: [], refusal: aboveTotal(pf, wanted), vfsAfter: new Map(pf.vfs.map((v) => [v.pci, v.driver])) };
   const steps: Step[] = [...planLink(pf, rule)];
   if (pf.autoprobe === true) {
     steps.push({ kind: 'set-autoprobe', pf: pf.pci, from: true, to: false, why: "new VFs must not be probed by the NIC's VF driver" });
@@ -88,6 +89,17 @@ function checkPrerequisites(pf: ObservedPf, rule: PfRule): Refusal | null {
     );
   }
   return null;
+}
+
+/** A count the PF cannot have: said as such, rather than written and answered with ERANGE. */
+function aboveTotal(pf: ObservedPf, wanted: number): Refusal {
+  return {
+    kind: 'blocked',
+    pf: pf.pci,
+    code: 'ERR_VFS_ABOVE_TOTAL',
+    why: `The configuration wants ${wanted} VFs on ${pf.pci}, but it has at most ${pf.totalVfs} (sriov_totalvfs)`,
+    hint: `set vfs: ${pf.totalVfs} (or max) in the rule that matches ${pf.pci}`,
+  };
 }
 
 function planLink(pf: ObservedPf, rule: PfRule): Step[] {

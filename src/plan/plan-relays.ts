@@ -3,7 +3,8 @@
 // show it; relays pointing at a VF that is gone or no longer wanted are
 // detached, but never one with a VM connected unless forced, nor one that
 // carries a live VF of a PF vfkeeper does not manage on a number it does not
-// claim. Pure.
+// claim. With `relays: auto` each VF's number comes from relay-numbers.ts,
+// so it does not move when other PFs come and go. Pure.
 import type { Config } from '../model/config.js';
 import { isRelayAttached, type ObservedPf, type ObservedRelay } from '../model/observed.js';
 import { vfAddress, type PciAddress } from '../model/pci.js';
@@ -24,20 +25,24 @@ export interface RelayPlanInput {
   relays: ObservedRelay[];
   /** Present VFs of PFs vfkeeper does not manage (Observed.othersVfs). */
   othersVfs: ReadonlySet<PciAddress>;
+  /** relays: auto: each VF's number (relay-numbers.ts); a VF without one gets no relay. */
+  numbers: ReadonlyMap<PciAddress, number>;
   force: boolean;
 }
 
-export function wantedRelays(config: Config, pfs: ObservedPf[], vfsAfter: RelayPlanInput['vfsAfter']): WantedRelay[] {
+export function wantedRelays(
+  config: Config,
+  pfs: ObservedPf[],
+  vfsAfter: RelayPlanInput['vfsAfter'],
+  numbers: ReadonlyMap<PciAddress, number>,
+): WantedRelay[] {
   // Hands off: the orchestrator's relays are not "wanted" by vfkeeper, only seen.
   if (config.relays === 'observe') return [];
   if (config.relays === 'auto') {
-    let next = 1;
-    const out: WantedRelay[] = [];
-    for (const pf of [...pfs].sort((a, b) => a.pci.localeCompare(b.pci))) {
-      const vfs = [...vfsAfter].filter(([, v]) => v.pf === pf.pci).map(([pci]) => pci);
-      for (const vf of vfs) out.push({ virtioId: next++, vf, pf: pf.pci });
-    }
-    return out;
+    return [...vfsAfter].flatMap(([vf, v]) => {
+      const virtioId = numbers.get(vf);
+      return virtioId === undefined ? [] : [{ virtioId, vf, pf: v.pf }];
+    });
   }
   return config.relays.map((r) => {
     if ('pci' in r.vf) return { virtioId: r.virtioId, vf: r.vf.pci, pf: vfsAfter.get(r.vf.pci)?.pf ?? null };
@@ -48,7 +53,7 @@ export function wantedRelays(config: Config, pfs: ObservedPf[], vfsAfter: RelayP
 }
 
 export function planRelays(input: RelayPlanInput): { steps: Step[]; refusals: Refusal[] } {
-  const wanted = wantedRelays(input.config, input.pfs, input.vfsAfter);
+  const wanted = wantedRelays(input.config, input.pfs, input.vfsAfter, input.numbers);
   const ready = wanted.filter(
     (w): w is WantedRelay & { vf: PciAddress; pf: PciAddress } =>
       w.vf !== null && w.pf !== null && input.vfsAfter.get(w.vf)?.driver === 'vfio-pci',

@@ -3,7 +3,8 @@
 // no I/O, no clock, no randomness; an empty plan means converged.
 // Order: per PF (PCI order) its steps 1-4, vfio-pci loaded before the first
 // bind, the firmware guard's links, then relays (step 5), then socket
-// ownership (step 6).
+// ownership (step 6). With `relays: auto`, the relay number record comes
+// back with the plan when numbers were given out (the run writes it first).
 import type { Config } from '../model/config.js';
 import { findRule } from '../model/match.js';
 import { isRelayAttached, type Observed } from '../model/observed.js';
@@ -14,6 +15,9 @@ import { planRelays } from './plan-relays.js';
 import { planSockets } from './plan-sockets.js';
 import { planFirmwareGuard } from './plan-firmware-guard.js';
 import { checkOverrideIndexes } from './plan-vf-settings.js';
+import { isSameRecord, relayNumbersFor } from './relay-numbers.js';
+import { planUnmatchedRules } from './plan-rules.js';
+import { MAX_VIRTIO_ID, MIN_VIRTIO_ID } from '../model/relay-number.js';
 
 export interface PlanOptions {
   force: boolean;
@@ -25,6 +29,7 @@ export function plan(config: Config, observed: Observed, options: PlanOptions): 
   const steps: Step[] = [];
   const refusals: Refusal[] = [];
   const vfsAfter = new Map<PciAddress, { driver: string | null; pf: PciAddress }>();
+  let relayNumbers: Plan['relayNumbers'];
   const relays = observed.forwarder.reachable ? observed.forwarder.relays : [];
   const pfs = [...observed.pfs].sort((a, b) => a.pci.localeCompare(b.pci));
   for (const pf of pfs) {
@@ -44,6 +49,7 @@ export function plan(config: Config, observed: Observed, options: PlanOptions): 
     if (badIndex) refusals.push(badIndex);
     for (const [pci, driver] of p.vfsAfter) vfsAfter.set(pci, { driver, pf: pf.pci });
   }
+  refusals.push(...planUnmatchedRules(config, observed.ruleMatches));
   insertModuleLoad(steps, observed.vfioLoaded);
   const firmware = planFirmwareGuard(observed.firmwareLinks, config.firmware, observed.firmwareError);
   steps.push(...firmware.steps);
@@ -54,7 +60,11 @@ export function plan(config: Config, observed: Observed, options: PlanOptions): 
     } else if (observed.forwarder.reachable) {
       const detached = new Set(steps.flatMap((s) => (s.kind === 'detach-relay' ? [s.virtioId] : [])));
       const after = relays.map((r) => (detached.has(r.virtioId) && isRelayAttached(r) ? { ...r, vf: null, vfState: 'DPDK_UNINIT' } : r));
-      const r = planRelays({ config, pfs, vfsAfter, relays: after, othersVfs: new Set(observed.othersVfs), force: options.force });
+      const numbers = planRelayNumbers(config, observed, vfsAfter);
+      refusals.push(...numbers.refusals);
+      if (numbers.relayNumbers !== undefined) relayNumbers = numbers.relayNumbers;
+      const input = { config, pfs, vfsAfter, relays: after, othersVfs: new Set(observed.othersVfs), force: options.force };
+      const r = numbers.blocked ? { steps: [], refusals: [] } : planRelays({ ...input, numbers: numbers.numbers });
       steps.push(...r.steps);
       refusals.push(...r.refusals);
     } else if ([...vfsAfter.values()].some((v) => v.driver === 'vfio-pci')) {
@@ -70,7 +80,45 @@ export function plan(config: Config, observed: Observed, options: PlanOptions): 
     steps.push(...s.steps);
     refusals.push(...s.refusals);
   }
-  return { steps, refusals };
+  return relayNumbers === undefined ? { steps, refusals } : { steps, refusals, relayNumbers };
+}
+
+/**
+ * relays: auto: each VF's number from the record (relay-numbers.ts), and the
+ * record to write back when numbers were given out. A record that could not
+ * be read blocks relay work: handing numbers out again could move relays.
+ */
+function planRelayNumbers(
+  config: Config,
+  observed: Observed,
+  vfsAfter: ReadonlyMap<PciAddress, unknown>,
+): { numbers: ReadonlyMap<PciAddress, number>; relayNumbers?: Map<PciAddress, number>; refusals: Refusal[]; blocked: boolean } {
+  if (config.relays !== 'auto') return { numbers: new Map(), refusals: [], blocked: false };
+  if (observed.relayNumbersError !== null) {
+    const why = `Relays are left as they are: the relay numbers given out cannot be read (${observed.relayNumbersError})`;
+    return {
+      numbers: new Map(),
+      blocked: true,
+      refusals: [
+        { kind: 'blocked', pf: null, code: 'ERR_RELAY_NUMBERS', why, hint: 'fix or move aside the file named, then vfkeeper reconcile' },
+      ],
+    };
+  }
+  const { record, without } = relayNumbersFor(observed, [...vfsAfter.keys()]);
+  const refusals: Refusal[] =
+    without.length === 0
+      ? []
+      : [
+          {
+            kind: 'warning',
+            pf: null,
+            code: 'ERR_NO_RELAY_NUMBER',
+            why: `${without.length} VF(s) get no relay (${without.slice(0, 3).join(', ')}${without.length > 3 ? ', ...' : ''}): the forwarder's relay numbers ${MIN_VIRTIO_ID}..${MAX_VIRTIO_ID} are all held by VFs that exist`,
+            hint: 'lower vfs: in the PF rules, or list the relays you need under relays:',
+          },
+        ];
+  const changed = !isSameRecord(record, observed.relayNumbers);
+  return { numbers: record, refusals, blocked: false, ...(changed ? { relayNumbers: record } : {}) };
 }
 
 function insertModuleLoad(steps: Step[], loaded: boolean): void {

@@ -2,43 +2,22 @@
 // are managed PFs is decided by the configuration's rules (first match),
 // using only identity attributes; then each managed PF is read in full.
 import type { Config } from '../model/config.js';
-import { findRule } from '../model/match.js';
 import { isRelayAttached, type Observed, type ObservedForwarder, type ObservedPf, type ObservedSockets } from '../model/observed.js';
-import { parsePciAddress, type PciAddress } from '../model/pci.js';
+import type { PciAddress } from '../model/pci.js';
 import { asVfkeeperError, type VfkeeperError } from '../model/errors.js';
 import type { Forwarder } from '../dataplane/types.js';
 import type { Host } from '../host/types.js';
 import { ifAbsent } from '../model/errno.js';
 import type { FirmwareTree } from '../model/firmware.js';
-import { PCI_DEVICES, pciAttr, pciDevice, pciDriver } from '../host/sysfs-paths.js';
-import { basename, readInt } from '../host/sysfs-read.js';
+import { pciAttr, pciDevice, pciDriver } from '../host/sysfs-paths.js';
+import { basename } from '../host/sysfs-read.js';
 import { observePf, type ReadVfioGroups } from './observe-pf.js';
-import { readNetdev } from './read-device.js';
+import { findManagedPfs } from './find-managed-pfs.js';
 
 export interface ObserveResult {
   observed: Observed;
   /** PFs that matched but could not be read (vanished mid-read, unreadable attributes). */
   unreadable: Array<{ pci: PciAddress; error: VfkeeperError }>;
-}
-
-// Reads go out together rather than one after another: each is a round
-// trip through libuv's thread pool, and the run's first write waits for
-// them (the real-kernel floor bench, bench/RESULTS.md section 5).
-export async function findManagedPfs(host: Host, config: Config): Promise<PciAddress[]> {
-  const names = await ifAbsent(() => host.sysfs.list(PCI_DEVICES), []);
-  const managed = await Promise.all(names.map((name) => isManagedPf(host, config, name)));
-  return names.flatMap((name, i) => (managed[i] ? [parsePciAddress(name)] : []));
-}
-
-async function isManagedPf(host: Host, config: Config, name: string): Promise<boolean> {
-  if (!(await host.sysfs.exists(pciAttr(name, 'sriov_totalvfs')))) return false;
-  const pci = parsePciAddress(name);
-  const [vendor, device, netdev] = await Promise.all([
-    ifAbsent(() => readInt(host, pciAttr(pci, 'vendor')), -1),
-    ifAbsent(() => readInt(host, pciAttr(pci, 'device')), -1),
-    readNetdev(host, pci),
-  ]);
-  return findRule(config, { pci, vendor, device, netdev }) !== undefined;
 }
 
 /**
@@ -57,12 +36,13 @@ export async function observe(
   // passed on as failed (observe-pf.ts): the guard must not read it as idle.
   let scan: Promise<Map<string, string[]>> | null = null;
   const groups: ReadVfioGroups = () => (scan ??= host.workload.openVfioGroups());
-  const [{ pfs, unreadable }, firmware, vfioLoaded, forwarderState, sockets] = await Promise.all([
+  const [{ pfs, unreadable, ruleMatches }, firmware, vfioLoaded, forwarderState, sockets, numbers] = await Promise.all([
     observePfs(host, config, groups),
     config.firmware.guard === 'off' || !options.hostWide ? { tree: null, error: null } : observeFirmware(host, config),
     host.sysfs.exists(pciDriver('vfio-pci')),
     observeForwarder(config, forwarder),
     config.forwarder.enabled && options.hostWide ? observeSockets(host, config) : null,
+    observeRelayNumbers(host),
   ]);
   return {
     observed: {
@@ -73,6 +53,8 @@ export async function observe(
       forwarder: forwarderState,
       sockets,
       othersVfs: await findOthersVfs(host, pfs, forwarderState),
+      ...numbers,
+      ruleMatches,
     },
     unreadable,
   };
@@ -82,7 +64,7 @@ async function observePfs(
   host: Host,
   config: Config,
   groups: ReadVfioGroups,
-): Promise<{ pfs: ObservedPf[]; unreadable: ObserveResult['unreadable'] }> {
+): Promise<{ pfs: ObservedPf[]; unreadable: ObserveResult['unreadable']; ruleMatches: PciAddress[][] }> {
   const pfs: ObservedPf[] = [];
   const unreadable: ObserveResult['unreadable'] = [];
   const read = (pci: PciAddress) =>
@@ -90,11 +72,12 @@ async function observePfs(
       (pf) => ({ pf }),
       (e: unknown) => ({ pci, error: asVfkeeperError(e, 'ERR_OBSERVE') }),
     );
-  for (const r of await Promise.all((await findManagedPfs(host, config)).map(read))) {
+  const { managed, ruleMatches } = await findManagedPfs(host, config);
+  for (const r of await Promise.all(managed.map(read))) {
     if ('pf' in r) pfs.push(r.pf);
     else unreadable.push(r);
   }
-  return { pfs, unreadable };
+  return { pfs, unreadable, ruleMatches };
 }
 
 export async function observeForwarder(config: Config, forwarder: Forwarder | null): Promise<ObservedForwarder> {
@@ -127,6 +110,14 @@ async function isOthersDevice(host: Host, pci: PciAddress): Promise<boolean> {
   // Not a VF (a relay on some other device): not ours either way.
   if (physfn === null) return true;
   return host.sysfs.exists(pciDevice(basename(physfn)));
+}
+
+async function observeRelayNumbers(host: Host): Promise<Pick<Observed, 'relayNumbers' | 'relayNumbersError'>> {
+  try {
+    return { relayNumbers: await host.relayNumbers.read(), relayNumbersError: null };
+  } catch (e) {
+    return { relayNumbers: new Map(), relayNumbersError: asVfkeeperError(e).message };
+  }
 }
 
 async function observeSockets(host: Host, config: Config): Promise<ObservedSockets> {

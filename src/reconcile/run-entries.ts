@@ -75,7 +75,7 @@ function refusalKey(r: Refusal): string {
   if (r.code === 'ERR_FORWARDER_UNREACHABLE') return 'forwarder.unreachable';
   if (r.code === 'ERR_FIRMWARE_LINKS') return 'firmware-link.wrong';
   if (r.code === 'ERR_VF_SETTING_UNSUPPORTED') return 'vf-setting.unsupported';
-  return r.kind === 'guard' ? `refusal.guard.${r.code}` : `refusal.blocked.${r.code}`;
+  return r.kind === 'guard' ? `refusal.guard.${r.code}` : r.kind === 'warning' ? `refusal.warning.${r.code}` : `refusal.blocked.${r.code}`;
 }
 
 const RESULT_OF_KIND: Record<Refusal['kind'], string> = { guard: 'refused', warning: 'warning', waiting: 'waiting', blocked: 'failed' };

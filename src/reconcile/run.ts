@@ -23,6 +23,7 @@ import { runExitStatus, type RunExitStatus } from './exit-status.js';
 import { observe, type ObserveResult } from './observe.js';
 import { VF_CONCURRENCY, eachBounded, vfBatchAt } from './step-batches.js';
 import { plan } from '../plan/plan.js';
+import { keepRelayNumbers } from './keep-relay-numbers.js';
 import { refusalEntry, runEndEntry, runStartEntry, stepEntry, stepMessage, type RunIds, type StepRecord } from './run-entries.js';
 
 const MAX_PASSES = 4;
@@ -79,7 +80,11 @@ export async function reconcile(ctx: RunContext, options: RunOptions): Promise<R
       // Always observe and plan the whole host (relay numbers depend on every
       // PF); a per-PF run then acts only on its PF and on host-wide steps.
       const seen = await observe(ctx.host, ctx.config, ctx.forwarder, { hostWide: options.only === undefined });
-      const p = narrow(plan(ctx.config, seen.observed, { force: options.force === true, unsupported: refused.memory.keys }), options.only);
+      const planned = narrow(
+        plan(ctx.config, seen.observed, { force: options.force === true, unsupported: refused.memory.keys }),
+        options.only,
+      );
+      const p = await keepRelayNumbers(ctx.host, planned, options.dryRun === true);
       last = { refusals: p.refusals, unreadable: seen.unreadable, empty: p.steps.length === 0, observed: seen.observed };
       if (options.dryRun) {
         for (const step of p.steps)
@@ -115,6 +120,7 @@ function narrow(p: Plan, only: PciAddress[] | undefined): Plan {
   if (only === undefined) return p;
   const mine = (pf: PciAddress | null) => pf === null || only.includes(pf);
   return {
+    ...p,
     steps: p.steps.filter((s) => mine(s.kind === 'detach-relay' || s.kind === 'attach-relay' ? s.pf : stepPf(s))),
     refusals: p.refusals.filter((r) => mine(r.pf)),
   };

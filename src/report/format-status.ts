@@ -32,6 +32,10 @@ export function formatStatus(view: StatusView): string {
     out.push(pfLine(pf));
     for (const vf of pf.vfs) out.push(vfLine(vf));
   }
+  // A daemon of an earlier version answers without rules and warnings.
+  for (const r of view.rules ?? [])
+    out.push(`rule ${r.rule} (match ${r.match}): ${r.pfs.length > 0 ? r.pfs.join(' ') : 'matches nothing'}\n`);
+  for (const w of view.warnings ?? []) out.push(`WARN: ${w}\n`);
   out.push(convergenceLines(view));
   return out.join('');
 }

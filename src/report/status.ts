@@ -7,6 +7,8 @@ import type { PciAddress } from '../model/pci.js';
 import { assessConvergence } from '../plan/convergence.js';
 import { wantedRelays } from '../plan/plan-relays.js';
 import type { ObservedVfSettings } from '../model/vf-settings.js';
+import { currentRelayNumbers } from '../plan/relay-numbers.js';
+import { planUnmatchedRules, ruleMatchesOf, type RuleMatch } from '../plan/plan-rules.js';
 
 export type RelayState = 'absent' | 'detached' | 'attached' | 'vm-connected' | 'unknown';
 
@@ -48,6 +50,10 @@ export interface PfStatus {
 
 export interface StatusView {
   pfs: PfStatus[];
+  /** Each configured rule and the PFs it manages (additive to cli.md's shape). */
+  rules: RuleMatch[];
+  /** What deserves a look, in words (a rule matching nothing...). */
+  warnings: string[];
   paused: boolean;
   pause_reason: string | null;
   forwarder: { reachable: boolean; reason: string | null };
@@ -59,7 +65,7 @@ export interface StatusView {
 
 export function buildStatus(config: Config, observed: Observed, pause: { paused: boolean; reason: string | null }): StatusView {
   const vfsAfter = new Map(observed.pfs.flatMap((pf) => pf.vfs.map((vf) => [vf.pci, { driver: vf.driver, pf: pf.pci }] as const)));
-  const wanted = config.forwarder.enabled ? wantedRelays(config, observed.pfs, vfsAfter) : [];
+  const wanted = config.forwarder.enabled ? wantedRelays(config, observed.pfs, vfsAfter, currentRelayNumbers(config, observed)) : [];
   const relays = observed.forwarder.reachable ? observed.forwarder.relays : null;
   const convergence = assessConvergence(config, observed);
   return {
@@ -83,6 +89,8 @@ export function buildStatus(config: Config, observed: Observed, pause: { paused:
         relay: relayStatus(wanted.find((w) => w.vf === vf.pci)?.virtioId ?? null, vf.pci, relays),
       })),
     })),
+    rules: ruleMatchesOf(config, observed.ruleMatches),
+    warnings: planUnmatchedRules(config, observed.ruleMatches).map((w) => w.why),
     paused: pause.paused,
     pause_reason: pause.reason,
     forwarder: observed.forwarder.reachable ? { reachable: true, reason: null } : { reachable: false, reason: observed.forwarder.reason },

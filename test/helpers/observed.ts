@@ -65,6 +65,9 @@ export function observed(pfs: ObservedPf[], over: Partial<Observed> = {}): Obser
     forwarder: { reachable: true, relays: [] },
     sockets: null,
     othersVfs: [],
+    relayNumbers: new Map(),
+    relayNumbersError: null,
+    ruleMatches: [],
     ...over,
   };
 }

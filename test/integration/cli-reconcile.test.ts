@@ -1,6 +1,6 @@
 // The foundation's acceptance, as a user types it: sim init, reconcile,
 // status, dry runs, the workload guard, and configuration errors.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { vfkeeper } from '../helpers/cli.js';
 import { tempDir, type TempDir } from '../helpers/temp.js';
@@ -87,7 +87,26 @@ describe('bad input', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(t.path('bad.yaml'));
     expect(r.stderr).toContain('pfs[0].vfs');
-    expect(r.stderr).toMatch(/expected a whole number >= 0 or "max"/);
+    expect(r.stderr).toMatch(/expected a whole number from 0 to 65535 or "max"/);
+  });
+
+  it('a configuration others could write, or an alias bomb, exits 2 naming the file (and its mode)', () => {
+    writeFileSync(t.path('open.yaml'), 'relays: auto\n', { mode: 0o666 });
+    chmodSync(t.path('open.yaml'), 0o666);
+    const open = vfkeeper(['status', '--simulate', simInit(), '--config', t.path('open.yaml')]);
+    expect(open.status).toBe(2);
+    expect(open.stderr).toContain(
+      `vfkeeper: ${t.path('open.yaml')}: refusing a configuration file writable by group or others (mode 0666)`,
+    );
+    const lol = [
+      'a: &a [x, x, x, x, x, x, x, x, x]',
+      ...'bcdef'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdef'[i]}`).join(', ')}]`),
+    ];
+    writeFileSync(t.path('bomb.yaml'), `${lol.join('\n')}\n`);
+    const bomb = vfkeeper(['status', '--simulate', simInit(), '--config', t.path('bomb.yaml')]);
+    expect(bomb.status).toBe(2);
+    expect(bomb.stderr).toContain(`vfkeeper: ${t.path('bomb.yaml')}: expected a plain document: Excessive alias count`);
+    expect(bomb.stderr).not.toContain('internal error');
   });
 
   it('YAML syntax errors give the line; unknown keys are named', () => {

@@ -87,9 +87,9 @@ describe('relays', () => {
     const full = (await vfkeeperAsync(['libvirt-xml', '--virtio-id', '1', '--full', ...args])).stdout;
     expect(full).toContain("memAccess='shared'");
     expect(full).toContain("<page size='1048576' unit='KiB' nodeset='0'/>");
-    const none = await vfkeeperAsync(['libvirt-xml', '--virtio-id', '99', ...args]);
+    const none = await vfkeeperAsync(['libvirt-xml', '--virtio-id', '50', ...args]);
     expect(none.status).toBe(1);
-    expect(none.stderr).toMatch(/Relay 99 has no VF/);
+    expect(none.stderr).toMatch(/Relay 50 has no VF/);
   });
 
   it('with the forwarder down, the VF work completes, relays are unknown, exit 1, and the log says why', async () => {

@@ -4,7 +4,7 @@
 // not read "cannot tell" as "nobody uses the VFs". The denial is the
 // kernel's own: the CLI runs under setpriv as nobody, against a
 // sysfs-shaped temporary tree whose PF has 2 VFs and a config that wants 4.
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimHost } from '../../src/host/sim/sim-host.js';
@@ -23,11 +23,13 @@ beforeAll(async () => {
   // No netdev (as the NVMe PF of the real-kernel suite): the run reads only sysfs and /proc.
   for (const pf of sim.kernel.state.pfs) pf.netdev = null;
   writeSysfsTree(sim.kernel.state, t.path('sys'));
+  // The configuration in a directory only root may write (a world-writable one is refused).
+  mkdirSync(t.path('etc'), { mode: 0o755 });
   writeFileSync(
-    t.path('c.yaml'),
+    t.path('etc/c.yaml'),
     `pfs:\n  - match: { pci: "${PF}" }\n    vfs: 4\n    firmware: any\n    vf_macs: keep\nforwarder: { enabled: false }\nfirmware: { guard: off }\n`,
   );
-  // nobody walks into the tree and may create the run lock beside its control socket.
+  // nobody walks into the tree and may create the run lock beside it (sys.vfkeeper/).
   chmodSync(t.dir, 0o777);
 });
 afterAll(() => t.remove());
@@ -48,7 +50,7 @@ describe('a workload scan the kernel denies', () => {
       '--sysfs-root',
       t.path('sys'),
       '--config',
-      t.path('c.yaml'),
+      t.path('etc/c.yaml'),
       '--control-socket',
       t.path('control.sock'),
       '--json',

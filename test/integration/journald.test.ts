@@ -292,10 +292,12 @@ describe('a reconcile run in the journal', () => {
     expect(entries.map((e) => e['MESSAGE_ID'])).toContain(messageIdFor('run.end'));
   });
 
-  it('logs a failing step once, with ERRNO and a MESSAGE_ID the catalog explains', async () => {
+  it('logs a failing step once, with its error and a MESSAGE_ID the catalog explains', async () => {
+    // A count above sriov_totalvfs (ERANGE) is refused when planning now; a VF with no IOMMU group fails its bind.
     const state = join(scratch, 'h2.json');
-    await writeFile(state, (await cli(['sim', 'init', '--vfs', '4'])).stdout);
-    await writeFile(join(scratch, 'c9.yaml'), 'forwarder: { enabled: false }\npfs:\n  - match: { netdev: enp2s0np0 }\n    vfs: 9\n');
+    const sim = JSON.parse((await cli(['sim', 'init', '--vfs', '1'])).stdout) as { iommu: boolean };
+    await writeFile(state, JSON.stringify({ ...sim, iommu: false }));
+    await writeFile(join(scratch, 'c9.yaml'), 'forwarder: { enabled: false }\npfs:\n  - match: { netdev: enp2s0np0 }\n');
     const r = await cli(['reconcile', '--json', '--simulate', state, '--config', join(scratch, 'c9.yaml')]);
     expect(r.status).toBe(1);
     const run = (JSON.parse(r.stdout) as { run: string }).run;
@@ -303,11 +305,11 @@ describe('a reconcile run in the journal', () => {
     expect(more).toEqual([]);
     expect(failed).toMatchObject({
       PRIORITY: '3',
-      VFKEEPER_STEP: 'set-numvfs',
-      ERRNO: 'ERANGE',
-      MESSAGE_ID: messageIdFor('step.set-numvfs.failed.ERANGE'),
+      VFKEEPER_STEP: 'bind-driver',
+      VFKEEPER_ERROR: 'ERR_NO_IOMMU_GROUP',
+      MESSAGE_ID: messageIdFor('step.bind-driver.failed.ERR_NO_IOMMU_GROUP'),
     });
     const catalog = readFileSync(new URL('../../units/vfkeeper.catalog', import.meta.url), 'utf8');
-    expect(catalog).toContain(`-- ${messageIdFor('step.set-numvfs.failed.ERANGE')}`);
+    expect(catalog).toContain(`-- ${messageIdFor('step.bind-driver.failed.ERR_NO_IOMMU_GROUP')}`);
   });
 });

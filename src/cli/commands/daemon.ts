@@ -4,7 +4,8 @@
 import { ControlServer } from '../../control/server.js';
 import { Daemon } from '../../daemon/daemon.js';
 import { createHandlers } from '../../daemon/handlers.js';
-import { pauseFile } from '../../daemon/pause-state.js';
+import { hostStateFor, pauseFileIn } from '../host-state.js';
+import { TEXTFILE_DIRS } from '../../daemon/metrics.js';
 import type { Command } from '../command.js';
 import { openConfig, openForwarder, openHost, openLogger } from '../compose.js';
 import { parseCommandArgs } from '../parse-options.js';
@@ -27,7 +28,8 @@ export const daemonCommand: Command = {
     const host = await openHost(ctx.globals, config, ctx.env, { durable: true });
     const forwarder = await openForwarder(config);
     const logger = await openLogger(ctx);
-    const file = pauseFile(ctx.env);
+    const state = hostStateFor(ctx.globals, ctx.env);
+    const file = pauseFileIn(state);
     const daemon = new Daemon({
       config,
       loadConfig: () => openConfig(ctx.globals),
@@ -35,6 +37,7 @@ export const daemonCommand: Command = {
       forwarder,
       logger,
       pauseFile: file,
+      metricsDirs: state.realHost ? TEXTFILE_DIRS : [],
       notifyReady: () => notify.ready(),
     });
     const control = new ControlServer({

@@ -8,7 +8,8 @@ import { formatAcceptedHook, formatIgnoredHook, parseHookInvocation } from '../.
 import type { Command, CommandContext } from '../command.js';
 import { openRunContext } from '../compose.js';
 import { askDaemon } from '../daemon-client.js';
-import { lockPathFor, withRunLock } from '../run-lock.js';
+import { withRunLock } from '../run-lock.js';
+import { hostStateFor } from '../host-state.js';
 import { UsageError } from '../usage-error.js';
 
 const usage = `Usage: vfkeeper hook networkmanager IFACE ACTION
@@ -18,7 +19,7 @@ const usage = `Usage: vfkeeper hook networkmanager IFACE ACTION
   coming up (up, pre-up; routable, configured) wakes vfkeeper for its PF.`;
 
 async function actAlone(ctx: CommandContext, netdev: string, action: string): Promise<number> {
-  return withRunLock(lockPathFor(ctx.globals), async () => {
+  return withRunLock(hostStateFor(ctx.globals, ctx.env).lockFile, async () => {
     const run = await openRunContext(ctx);
     try {
       const { observed } = await observe(run.host, run.config, null);

@@ -3,10 +3,13 @@
 import { observe } from '../../reconcile/observe.js';
 import { formatFullXml, formatInterfaceXml } from '../../report/libvirt-xml.js';
 import { wantedRelays } from '../../plan/plan-relays.js';
+import { currentRelayNumbers } from '../../plan/relay-numbers.js';
 import { VfkeeperError } from '../../model/errors.js';
 import type { Command } from '../command.js';
 import { openRunContext } from '../compose.js';
 import { parseCommandArgs } from '../parse-options.js';
+import { parseWholeNumber } from '../parse-number.js';
+import { MAX_VIRTIO_ID, MIN_VIRTIO_ID } from '../../model/relay-number.js';
 import { UsageError } from '../usage-error.js';
 import { openRootFiles } from '../../host/root-files.js';
 import { FORWARDER_DEFAULTS } from '../../doctor/read-inputs.js';
@@ -47,16 +50,20 @@ export const libvirtXmlCommand: Command = {
   name: 'libvirt-xml',
   usage,
   async run(ctx) {
-    const options = { 'virtio-id': { type: 'string' }, full: { type: 'boolean' }, root: { type: 'string' } } as const;
-    const { values } = parseCommandArgs(ctx.args, options, usage);
-    const id = Number(values['virtio-id']);
-    if (values['virtio-id'] === undefined || !Number.isInteger(id) || id < 1)
-      throw new UsageError('--virtio-id needs a relay number >= 1', usage);
+    const { values } = parseCommandArgs(
+      ctx.args,
+      { 'virtio-id': { type: 'string' }, full: { type: 'boolean' }, root: { type: 'string' } },
+      usage,
+    );
+    if (values['virtio-id'] === undefined) throw new UsageError('--virtio-id needs a relay number', usage);
+    const id = parseWholeNumber(values['virtio-id'], 'virtio-id', { min: MIN_VIRTIO_ID, max: MAX_VIRTIO_ID }, usage);
     const run = await openRunContext(ctx, { logs: false });
     try {
       const { observed } = await observe(run.host, run.config, run.forwarder);
       const vfsAfter = new Map(observed.pfs.flatMap((pf) => pf.vfs.map((vf) => [vf.pci, { driver: vf.driver, pf: pf.pci }] as const)));
-      const wanted = wantedRelays(run.config, observed.pfs, vfsAfter).find((w) => w.virtioId === id);
+      const wanted = wantedRelays(run.config, observed.pfs, vfsAfter, currentRelayNumbers(run.config, observed)).find(
+        (w) => w.virtioId === id,
+      );
       const vf = observed.pfs.flatMap((pf) => pf.vfs).find((v) => v.pci === wanted?.vf);
       if (!wanted || !vf)
         throw new VfkeeperError('ERR_NO_RELAY', `Relay ${id} has no VF on this host`, {

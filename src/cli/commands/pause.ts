@@ -1,6 +1,8 @@
 // `vfkeeper pause --reason TEXT` / `vfkeeper resume`: the maintenance switch.
-// Through the daemon when it runs; else the state file it reads at start.
-import { NOT_PAUSED, pauseFile, writePauseState, type PauseState } from '../../daemon/pause-state.js';
+// Through the daemon when it runs; else the state file it reads at start,
+// that of the host the command is aimed at (host-state.ts).
+import { NOT_PAUSED, writePauseState, type PauseState } from '../../daemon/pause-state.js';
+import { hostStateFor, pauseFileIn } from '../host-state.js';
 import type { Command, CommandContext } from '../command.js';
 import { askDaemon } from '../daemon-client.js';
 import { parseCommandArgs } from '../parse-options.js';
@@ -16,7 +18,7 @@ const resumeUsage = `Usage: vfkeeper resume
 async function setPause(ctx: CommandContext, state: PauseState): Promise<number> {
   const request = state.paused ? { request: 'pause' as const, reason: state.reason ?? '' } : { request: 'resume' as const };
   const reply = await askDaemon(ctx.globals, request);
-  if (reply === undefined) await writePauseState(pauseFile(ctx.env), state);
+  if (reply === undefined) await writePauseState(pauseFileIn(hostStateFor(ctx.globals, ctx.env)), state);
   ctx.stdout.write(ctx.globals.json ? `${JSON.stringify(state)}\n` : state.paused ? `Paused: ${state.reason ?? ''}\n` : 'Resumed.\n');
   return 0;
 }

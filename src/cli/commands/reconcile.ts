@@ -1,7 +1,8 @@
 import { reconcile } from '../../reconcile/run.js';
 import type { Command, CommandContext } from '../command.js';
 import { askDaemon } from '../daemon-client.js';
-import { lockPathFor, withRunLock } from '../run-lock.js';
+import { withRunLock } from '../run-lock.js';
+import { hostStateFor } from '../host-state.js';
 import { isRunEntry, openRunContext } from '../compose.js';
 import { formatRefusal, formatStepLine, formatSummary, runJson, type RunJson } from '../../report/format-run.js';
 import { parseCommandArgs } from '../parse-options.js';
@@ -22,7 +23,7 @@ export const reconcileCommand: Command = {
     const served = (await askDaemon(ctx.globals, { request: 'reconcile', dryRun, force })) as
       (RunJson & { exit_status?: number }) | undefined;
     if (served !== undefined) return printServed(ctx, served, dryRun);
-    return withRunLock(lockPathFor(ctx.globals), () => runAlone(ctx, dryRun, force));
+    return withRunLock(hostStateFor(ctx.globals, ctx.env).lockFile, () => runAlone(ctx, dryRun, force));
   },
 };
 

@@ -7,6 +7,7 @@ import { SIM_VERBS, applySimVerb, type SimVerb } from '../../host/sim/sim-verbs.
 import { askDaemon } from '../daemon-client.js';
 import type { Command, CommandContext } from '../command.js';
 import { parseCommandArgs } from '../parse-options.js';
+import { parseWholeNumber } from '../parse-number.js';
 import { UsageError } from '../usage-error.js';
 
 const usage = `Usage: vfkeeper sim init [--pfs N] [--vfs M] [--numvfs K] [--firmware VERSION] [--driver nfp|igb]
@@ -22,10 +23,7 @@ const usage = `Usage: vfkeeper sim init [--pfs N] [--vfs M] [--numvfs K] [--firm
 
 function count(value: string | undefined, name: string, fallback: number, max: number): number {
   if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > max)
-    throw new UsageError(`--${name} must be a whole number from 0 to ${max}, got "${value}"`, usage);
-  return n;
+  return parseWholeNumber(value, name, { min: 0, max }, usage);
 }
 
 async function init(ctx: CommandContext): Promise<number> {

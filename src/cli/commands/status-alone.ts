@@ -3,7 +3,8 @@
 // the daemon-served path does not need).
 import { observe } from '../../reconcile/observe.js';
 import { buildStatus, type StatusView } from '../../report/status.js';
-import { pauseFile, readPauseState } from '../../daemon/pause-state.js';
+import { readPauseState } from '../../daemon/pause-state.js';
+import { hostStateFor, pauseFileIn } from '../host-state.js';
 import type { CommandContext } from '../command.js';
 import { openRunContext } from '../compose.js';
 
@@ -12,7 +13,7 @@ export async function observeStatus(ctx: CommandContext): Promise<{ view: Status
   const run = await openRunContext(ctx, { logs: false });
   try {
     const { observed, unreadable } = await observe(run.host, run.config, run.forwarder);
-    const view = buildStatus(run.config, observed, await readPauseState(pauseFile(ctx.env)));
+    const view = buildStatus(run.config, observed, await readPauseState(pauseFileIn(hostStateFor(ctx.globals, ctx.env))));
     return { view, unreadable: unreadable.map((u) => `could not read ${u.pci}: ${u.error.message}`) };
   } finally {
     await run.close();

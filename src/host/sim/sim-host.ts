@@ -3,10 +3,12 @@
 // back atomically by commit(). Socket files are real files in the emulated
 // forwarder's directory, so `files` is the real adapter in both modes.
 import { readFile, rename, writeFile } from 'node:fs/promises';
+import { isAbsent } from '../../model/errno.js';
 import { HostError } from '../host-error.js';
 import { createRealFiles } from '../real/files.js';
 import { createRealFirmware } from '../real/firmware.js';
-import type { Files, Firmware, Host, NetTools } from '../types.js';
+import type { Files, Firmware, Host, NetTools, RelayNumberStore } from '../types.js';
+import { createMemoryRelayNumbers } from '../relay-numbers-file.js';
 import { SimKernel, kernelError } from './kernel.js';
 import { createSimSysfs } from './sim-sysfs.js';
 import { applySimVerb } from './sim-verbs.js';
@@ -30,6 +32,8 @@ export interface SimHostOptions {
    * change: a process killed half-way leaves the host half-way (the daemon).
    */
   durable?: boolean;
+  /** Where the relay numbers are kept: in memory unless given (compose.ts gives the host's own file). */
+  relayNumbers?: RelayNumberStore;
 }
 
 export function createSimHost(state: SimState, options: SimHostOptions = {}): SimHost {
@@ -73,6 +77,7 @@ export function createSimHost(state: SimState, options: SimHostOptions = {}): Si
     },
     files: options.files ?? createRealFiles(),
     firmware: options.firmware ?? createRealFirmware(),
+    relayNumbers: options.relayNumbers ?? createMemoryRelayNumbers(),
     simulation: {
       follow: (listener) => kernel.onEvent(listener),
       apply: (verb, pci) => applySimVerb({ kernel, sysfs: hostSysfs }, verb, pci),
@@ -126,6 +131,12 @@ export async function loadSimState(file: string): Promise<SimState> {
   try {
     parsed = JSON.parse(await readFile(file, 'utf8'));
   } catch (e) {
+    // Worded as a missing --config file is: both are files the command line named (exit 2).
+    if (isAbsent(e))
+      throw new HostError('ERR_SIM_STATE', `${file}: expected a simulated host state file; it does not exist`, {
+        path: file,
+        hint: 'create one with `vfkeeper sim init > STATE.json`',
+      });
     throw new HostError('ERR_SIM_STATE', `Could not read the simulated host state ${file}: ${(e as Error).message}`, {
       path: file,
       cause: e,

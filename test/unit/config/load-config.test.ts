@@ -69,7 +69,7 @@ describe('configuration errors name the file, the place and the expectation', ()
     ['pfs:\n  - match: { pci: "2:8.0" }\n', 'pfs[0].match.pci', 'PCI address'],
     ['pfs:\n  - match: { netdev: x }\n    vf_macs: [nope]\n', 'pfs[0].vf_macs[0]', 'MAC address'],
     ['pfs:\n  - match: { netdev: x }\n    vfs: 2\n    vf_macs: ["02:00:00:00:00:01"]\n', 'pfs[0].vf_macs', 'at least 2 MAC addresses'],
-    ['relays:\n  - { virtio_id: 0, vf: { pci: "02:08.0" } }\n', 'relays[0].virtio_id', 'relay number >= 1'],
+    ['relays:\n  - { virtio_id: 0, vf: { pci: "02:08.0" } }\n', 'relays[0].virtio_id', 'relay number from 1 to 59'],
     [
       'relays:\n  - { virtio_id: 1, vf: { pci: "02:08.0" } }\n  - { virtio_id: 1, vf: { pci: "02:08.1" } }\n',
       'relays[1].virtio_id',

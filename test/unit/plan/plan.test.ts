@@ -23,6 +23,20 @@ describe('plan: the VF count', () => {
     expect(kinds(plan(noFwd, observed([observedPf]), { force: false }).steps)).toEqual(expected);
   });
 
+  it('a count above sriov_totalvfs is refused at plan time, and the VFs there are left as they are', () => {
+    const p = plan(noFwdWith({ vfs: 64 }), observed([pf({ numVfs: 2, vfs: [vf(0), vf(1)] })]), { force: false });
+    expect(p.steps).toEqual([]);
+    expect(p.refusals).toEqual([
+      {
+        kind: 'blocked',
+        pf: PF,
+        code: 'ERR_VFS_ABOVE_TOTAL',
+        why: 'The configuration wants 64 VFs on 0000:02:00.0, but it has at most 4 (sriov_totalvfs)',
+        hint: 'set vfs: 4 (or max) in the rule that matches 0000:02:00.0',
+      },
+    ]);
+  });
+
   it('vfs: 0 removes the VFs with a single write', () => {
     const c = noFwdWith({ vfs: 0 });
     expect(kinds(plan(c, observed([pf({ numVfs: 2, vfs: [vf(0), vf(1)] })]), { force: false }).steps)).toEqual(['set-numvfs 2->0']);
@@ -197,11 +211,22 @@ describe('plan: relays and sockets', () => {
         othersVfs: [other],
       });
     expect(plan(config(), foreign(9), { force: false }).steps).toEqual([]);
-    // Relay 2 is wanted for 0000:02:08.1: the other VF gives it up.
-    const claimed = observed([ready], {
+    // Unrecorded, 0000:02:08.1 gets a free number: relay 2 stays the other VF's.
+    const unclaimed = observed([ready], {
       forwarder: { reachable: true, relays: [relay(1, vf(0).pci), relay(2, other)] },
       othersVfs: [other],
     });
+    expect(plan(config(), unclaimed, { force: false }).steps).toEqual([
+      expect.objectContaining({ kind: 'attach-relay', virtioId: 3, vf: vf(1).pci }),
+    ]);
+    // Relay 2 is recorded for 0000:02:08.1: the other VF gives it up.
+    const claimed = {
+      ...unclaimed,
+      relayNumbers: new Map([
+        [vf(0).pci, 1],
+        [vf(1).pci, 2],
+      ]),
+    };
     expect(plan(config(), claimed, { force: false }).steps).toEqual([
       expect.objectContaining({ kind: 'detach-relay', virtioId: 2, vf: other }),
       expect.objectContaining({ kind: 'attach-relay', virtioId: 2, vf: vf(1).pci }),
