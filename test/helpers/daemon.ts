@@ -50,9 +50,9 @@ export class DaemonRig {
     });
     this.child = child;
     child.stderr?.on('data', (d: Buffer) => (this.stderr += d.toString()));
-    this.exit = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+    this.exit = new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal === 'SIGKILL' ? 137 : null))));
     await waitFor(
-      () => this.stderr.includes('vfkeeper daemon ready') || (this.child?.exitCode !== null && this.child?.exitCode !== undefined),
+      () => this.stderr.includes('vfkeeper daemon ready') || child.exitCode !== null || child.signalCode !== null,
       'the daemon to be ready',
       60_000,
     );

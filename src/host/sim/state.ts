@@ -73,6 +73,11 @@ export interface SimState {
   openVfioGroups: Record<string, string[]>;
   /** PFs whose sriov_numvfs writes hang (a driver that blocks), for tests. */
   hangingPfs: PciAddress[];
+  /**
+   * A power cut, for crash-consistency tests: with `durable`, the process
+   * kills itself (SIGKILL) once this many more writes are on disk.
+   */
+  crashAfterWrites?: number;
   /** Faults armed by tests (faults.ts); absent in older state files. */
   faults?: SimFault[];
   seq: number;
