@@ -4,8 +4,9 @@
 //    exactly one more run afterwards (bursts coalesce: 56 VF adds, one run);
 //  - different PF lanes run in parallel; 'all' excludes every PF lane (it
 //    waits for them, and they wait for it), since it touches every PF;
-//  - a failed run is retried after a back-off that doubles up to a cap; a
-//    success resets it; a stuck lane (a sysfs write that hung) waits out
+//  - a failed run is retried after a back-off that doubles up to a cap, or
+//    at once when news arrives (also news that came during the failed run);
+//    a success resets it; a stuck lane (a sysfs write that hung) waits out
 //    its back-off whatever events arrive, so a blocked driver is not hammered;
 //  - stop() lets runs in flight finish and starts nothing new.
 import type { WakeEvent } from '../events/types.js';
@@ -91,6 +92,10 @@ export function createQueue(options: QueueOptions): WorkQueue {
     }
     l.failures++;
     l.stuck = outcome === 'stuck';
+    // News that arrived while the run failed (the forwarder back, a PF bound)
+    // is newer than what the run saw: a failed lane runs again at once for
+    // it, as for news after the failure. A stuck lane waits its back-off out.
+    if (l.pending.length > 0 && !l.stuck) return;
     const delay = Math.min(base * 2 ** (l.failures - 1), l.stuck ? stuckMax : max);
     if (l.pending.length === 0 && batch[0]) l.pending.push(batch[0]);
     if (stopped) return;

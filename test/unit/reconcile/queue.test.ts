@@ -99,6 +99,24 @@ describe('createQueue', () => {
     }
   });
 
+  it('runs a failed lane again at once when news arrived while it ran (no back-off for what it could not see)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const g = gatedRunner();
+      const q = createQueue({ run: g.run, retryBaseMs: 60_000 });
+      q.enqueue(ALL, ev);
+      await tick();
+      // The forwarder comes back while the run that found it down is still under way.
+      q.enqueue(ALL, { source: 'unit', kind: 'forwarder-active', unit: 'virtio-forwarder.service' });
+      await g.finish(ALL, 'failed');
+      expect(g.log).toEqual(['start all x1', 'end all', 'start all x1']);
+      await g.finish(ALL, 'ok');
+      await q.idle();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('does not hammer a stuck PF: events wait for its back-off, then make one run', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
