@@ -6,7 +6,7 @@ DESTDIR ?=
 NODE ?= node
 NPM ?= npm
 
-.PHONY: all deps build stage typecheck lint format format-check test check demo e2e install uninstall clean
+.PHONY: all deps build stage typecheck lint format format-check test check demo e2e fuzz install uninstall clean
 
 all: build
 
@@ -65,6 +65,12 @@ demo: build
 # what `stage` prepared here (it has no npm).
 e2e: stage
 	npx vitest run -c vitest.e2e.config.ts
+
+# The long fuzzing run: every property of test/fuzz with FUZZ_RUNS generated
+# cases (make check runs the same properties a few hundred times each).
+FUZZ_RUNS ?= 10000
+fuzz: build
+	VFKEEPER_FUZZ_RUNS=$(FUZZ_RUNS) npx vitest run test/fuzz
 
 clean:
 	rm -rf dist coverage

@@ -4,7 +4,13 @@ import { defineConfig } from 'vitest/config';
 // suite (test/e2e) has its own config because it boots a VM.
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
+    include: [
+      'test/unit/**/*.test.ts',
+      'test/integration/**/*.test.ts',
+      'test/fault/**/*.test.ts',
+      'test/fuzz/**/*.test.ts',
+      'test/security/**/*.test.ts',
+    ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

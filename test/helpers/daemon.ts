@@ -24,28 +24,35 @@ export class DaemonRig {
     writeFileSync(this.config, formatEmulatorConfig(this.fw) + extraConfig);
   }
 
-  /** Starts the daemon and waits until it says it is ready. */
-  async start(env: NodeJS.ProcessEnv = {}): Promise<void> {
+  /** Starts the daemon and waits until it says it is ready; `wrap` may put a program in front of its argv (unshare, setpriv). */
+  async start(env: NodeJS.ProcessEnv = {}, wrap: (argv: string[]) => string[] = (argv) => argv): Promise<void> {
     this.stderr = '';
-    const child = spawn(
+    const [command = process.execPath, ...args] = wrap([
       process.execPath,
-      [CLI, 'daemon', '--simulate', this.state, '--config', this.config, '--control-socket', this.socket],
-      {
-        env: {
-          ...process.env,
-          VFKEEPER_LOG: 'stderr',
-          VFKEEPER_STATE_DIR: this.t.path('state'),
-          DBUS_SYSTEM_BUS_ADDRESS: 'unix:path=/nonexistent',
-          ...env,
-        },
-        stdio: ['ignore', 'ignore', 'pipe'],
+      CLI,
+      'daemon',
+      '--simulate',
+      this.state,
+      '--config',
+      this.config,
+      '--control-socket',
+      this.socket,
+    ]);
+    const child = spawn(command, args, {
+      env: {
+        ...process.env,
+        VFKEEPER_LOG: 'stderr',
+        VFKEEPER_STATE_DIR: this.t.path('state'),
+        DBUS_SYSTEM_BUS_ADDRESS: 'unix:path=/nonexistent',
+        ...env,
       },
-    );
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     this.child = child;
     child.stderr?.on('data', (d: Buffer) => (this.stderr += d.toString()));
-    this.exit = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+    this.exit = new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal === 'SIGKILL' ? 137 : null))));
     await waitFor(
-      () => this.stderr.includes('vfkeeper daemon ready') || (this.child?.exitCode !== null && this.child?.exitCode !== undefined),
+      () => this.stderr.includes('vfkeeper daemon ready') || child.exitCode !== null || child.signalCode !== null,
       'the daemon to be ready',
       60_000,
     );
@@ -59,9 +66,9 @@ export class DaemonRig {
     return code;
   }
 
-  cli(args: string[]): Promise<CliResult> {
+  cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
     return vfkeeperAsync(['--simulate', this.state, '--config', this.config, '--control-socket', this.socket, ...args], {
-      env: { VFKEEPER_STATE_DIR: this.t.path('state') },
+      env: { VFKEEPER_STATE_DIR: this.t.path('state'), ...env },
     });
   }
 

@@ -1,13 +1,15 @@
 // sysfs under a root directory. Invariants: every path is joined onto the
-// root and may not climb out of it; a write is one write(2) (the deadline
-// is deadline-sysfs.ts's, for both hosts); values keep the kernel's
-// trailing newline.
+// root and may not climb out of it; a write is one write(2), made in a
+// thread of its own (sysfs-writer.ts: a hung write never holds libuv's
+// pool) with the deadline deadline-sysfs.ts gives both hosts; values keep
+// the kernel's trailing newline.
 import { constants } from 'node:fs';
-import { access, open, readFile, readdir, readlink } from 'node:fs/promises';
+import { access, readFile, readdir, readlink } from 'node:fs/promises';
 import { join, normalize } from 'node:path';
 import { HostError, sysfsError } from '../host-error.js';
 import type { Sysfs } from '../types.js';
 import { assertMayWrite, type SysfsRootChoice } from './sysfs-guard.js';
+import { SysfsWriter } from './sysfs-writer.js';
 
 export interface RealSysfsOptions extends SysfsRootChoice {
   env: NodeJS.ProcessEnv;
@@ -20,6 +22,7 @@ export function createRealSysfs(options: RealSysfsOptions): Sysfs {
       throw new HostError('ERR_SYSFS_PATH', `sysfs path escapes the root: ${path}`, { path });
     return join(options.root, rel);
   };
+  const writer = new SysfsWriter();
   return {
     async read(path) {
       try {
@@ -31,7 +34,7 @@ export function createRealSysfs(options: RealSysfsOptions): Sysfs {
     async write(path, value) {
       assertMayWrite(options, options.env);
       try {
-        await writeOnce(at(path), value);
+        await writer.write(at(path), value);
       } catch (e) {
         throw sysfsError('write', path, e, value);
       }
@@ -57,15 +60,4 @@ export function createRealSysfs(options: RealSysfsOptions): Sysfs {
       );
     },
   };
-}
-
-async function writeOnce(file: string, value: string): Promise<void> {
-  // O_WRONLY without O_CREAT: a missing attribute is ENOENT, as in sysfs;
-  // write-only attributes (bind, unbind) refuse a read open.
-  const fh = await open(file, constants.O_WRONLY | constants.O_TRUNC);
-  try {
-    await fh.write(value);
-  } finally {
-    await fh.close();
-  }
 }

@@ -55,8 +55,17 @@ export function createSimHost(state: SimState, options: SimHostOptions = {}): Si
   const save = (to: string): Promise<void> => (saving = saving.catch(() => undefined).then(() => saveSimState(to, kernel.state)));
   const hostSysfs =
     options.durable && file
-      ? { ...sysfs, write: (path: string, value: string) => sysfs.write(path, value).finally(() => save(file)) }
+      ? { ...sysfs, write: (path: string, value: string) => sysfs.write(path, value).finally(() => saveOrCrash(file)) }
       : sysfs;
+  // The write is on disk first, then the power goes: the cut lands exactly
+  // between two writes, and is used up in the same save, so a restart runs on.
+  async function saveOrCrash(to: string): Promise<void> {
+    const left = kernel.state.crashAfterWrites;
+    if (left !== undefined && left <= 1) delete kernel.state.crashAfterWrites;
+    else if (left !== undefined) kernel.state.crashAfterWrites = left - 1;
+    await save(to);
+    if (left !== undefined && left <= 1) process.kill(process.pid, 'SIGKILL');
+  }
   return {
     kind: 'simulated',
     kernel,

@@ -6,6 +6,7 @@ import { HostError } from '../host-error.js';
 import { hexId, kernelError, type SimKernel } from './kernel.js';
 import { readAttribute, listPath, readSimLink, pathExists } from './sim-paths.js';
 import { rescanPci, removeDevice } from './hotplug.js';
+import { takeFault } from './faults.js';
 
 const DEV = /^bus\/pci\/devices\/([0-9a-f:.]+)\/([a-z_]+)$/;
 const DRV = /^bus\/pci\/drivers\/([\w-]+)\/(bind|unbind)$/;
@@ -13,6 +14,9 @@ const DRV = /^bus\/pci\/drivers\/([\w-]+)\/(bind|unbind)$/;
 export function createSimSysfs(kernel: SimKernel): Sysfs {
   return {
     async read(path) {
+      const fault = takeFault(kernel.state, 'read', path);
+      if (fault?.kind === 'errno') throw fault.error;
+      if (fault?.kind === 'hang') return new Promise<string>(() => undefined);
       return readAttribute(kernel, path);
     },
     async readLink(path) {
@@ -26,6 +30,9 @@ export function createSimSysfs(kernel: SimKernel): Sysfs {
     },
     async write(path, value) {
       try {
+        const fault = takeFault(kernel.state, 'write', path, value);
+        if (fault?.kind === 'hang') return new Promise<void>(() => undefined);
+        if (fault?.kind === 'errno') throw fault.error;
         await writeAttribute(kernel, path, value);
         kernel.logWrite(path, value, 'ok');
       } catch (e) {

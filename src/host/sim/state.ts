@@ -59,6 +59,18 @@ export interface SimWrite {
   result: string;
 }
 
+/** A fault armed on a sysfs path (faults.ts): the kernel answers `errno`, or never answers ("HANG"). */
+export interface SimFault {
+  /** Relative sysfs path; `*` stands for any characters within one path component. */
+  path: string;
+  /** An errno name (EBUSY, EIO, ENOMEM...) or HANG. */
+  errno: string;
+  /** Default: write. */
+  op?: 'read' | 'write';
+  /** Fires this many times, then is gone; absent: until removed. */
+  times?: number;
+}
+
 export interface SimState {
   version: 1;
   pfs: SimPf[];
@@ -71,6 +83,13 @@ export interface SimState {
   openVfioGroups: Record<string, string[]>;
   /** PFs whose sriov_numvfs writes hang (a driver that blocks), for tests. */
   hangingPfs: PciAddress[];
+  /**
+   * A power cut, for crash-consistency tests: with `durable`, the process
+   * kills itself (SIGKILL) once this many more writes are on disk.
+   */
+  crashAfterWrites?: number;
+  /** Faults armed by tests (faults.ts); absent in older state files. */
+  faults?: SimFault[];
   seq: number;
   events: SimUdevEvent[];
   writes: SimWrite[];
