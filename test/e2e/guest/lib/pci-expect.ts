@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { VfkeeperError } from '../../../../src/model/errors.js';
 import { devicePath, isPresent, readAttribute, readDriver, readIommuGroup, readVirtfns } from './sysfs.js';
 import { waitFor } from './wait.js';
+import { isDeepStrictEqual } from 'node:util';
 
 export interface VfBinding {
   pci: string;
@@ -56,8 +57,9 @@ export function waitForVfsGone(pf: string, gone: readonly VfBinding[], timeoutMs
 }
 
 /** Throws unless `actual` equals `expected`, naming the subject. */
+/** Equal by value (arrays and objects too, as node:util compares them). */
 export function expectEqual<T>(subject: string, actual: T, expected: T): void {
-  if (actual !== expected) {
-    throw new VfkeeperError('ERR_E2E_EXPECT', `${subject}: expected ${String(expected)}, got ${String(actual)}`);
+  if (!isDeepStrictEqual(actual, expected)) {
+    throw new VfkeeperError('ERR_E2E_EXPECT', `${subject}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
   }
 }
