@@ -65,6 +65,12 @@ export function scopeOf(event: WakeEvent, topology: Topology, config: Config): S
       // PCI address a rule names, is what announces it.
       if (isManagedNetdev(config, event.netdev) || (event.pci !== null && config.pfs.some((r) => r.match.pci === event.pci)))
         return { lane: ALL };
+      if (event.pci !== null && topology.vfs.has(event.pci)) return { ignored: `${event.netdev} is a VF's interface` };
+      // An interface appearing or renamed (udev's eth0 -> enp2s0np0) on a
+      // device the last run did not know: a PF a rule matches by id may be settling.
+      // That device's own run decides; a netdev with no PCI parent is not one.
+      const byId = config.pfs.some((r) => r.match.vendor !== undefined);
+      if (byId && event.pci !== null && (event.action === 'add' || event.action === 'move')) return { lane: event.pci };
       return { ignored: `${event.netdev} is not a managed PF` };
     }
     case 'netdev': {

@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { SimState } from '../../src/host/sim/state.js';
 import { DaemonRig } from '../helpers/daemon.js';
+import { VF_CONCURRENCY } from '../../src/reconcile/step-batches.js';
 
 const VFS = 4;
 const readState = (rig: DaemonRig): SimState => JSON.parse(readFileSync(rig.state, 'utf8')) as SimState;
@@ -24,7 +25,10 @@ async function crashAt(k: number): Promise<number> {
       expect(await rig.exit).toBe(137);
       rig.child = null;
       const cut = readState(rig);
-      expect(cut.writes).toHaveLength(k);
+      // Killed after the k-th write; the other VFs' writes already in flight then (binds go
+      // VF_CONCURRENCY at a time) may land too.
+      expect(cut.writes.length).toBeGreaterThanOrEqual(k);
+      expect(cut.writes.length).toBeLessThan(k + VF_CONCURRENCY);
       expect(cut.crashAfterWrites).toBeUndefined();
       await rig.start();
     }

@@ -34,7 +34,7 @@ describe('vfkeeper check-config', () => {
     const r = await run([bad]);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(`vfkeeper check-config: ${bad}: pfs[0].vfs: expected a whole number >= 0 or "max"\n`);
+    expect(r.stderr).toBe(`vfkeeper check-config: ${bad}: pfs[0].vfs: expected a whole number from 0 to 65535 or "max"\n`);
   });
 
   it('reports broken YAML with its line and column, an unknown key, and a missing file', async () => {

@@ -12,6 +12,7 @@ import { defaultConfig, type Config } from '../../../src/model/config.js';
 import { pciDriver } from '../../../src/host/sysfs-paths.js';
 import { MemoryLogger } from '../../helpers/events/memory-logger.js';
 import { tempDir, type TempDir } from '../../helpers/temp.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 const config: Config = { ...defaultConfig(), forwarder: { ...defaultConfig().forwarder, enabled: false } };
 let t: TempDir;
@@ -50,14 +51,19 @@ describe('the event path', () => {
       await d.daemon.idle();
       const [before, eventsBefore] = [d.runs().length, d.seen.length];
       await d.simulation.apply('rescan', undefined);
+      // The PF comes back as eth0 and udev renames it a moment later (as on igb): the
+      // first run waits for the rename, the rename's event wakes the one that acts.
+      await waitFor(async () => (await d.daemon.idle(), d.host.kernel.state.pfs[0]?.vfs.length === 4), 'the VFs to be back', 10_000);
       await d.daemon.idle();
       const woke = d.runs().slice(before);
       const vfEvents = d.seen.slice(eventsBefore).filter((e) => e.kind === 'pci' && e.physfn !== null);
       // The run's writes did cause VF events (add and bind), and they started nothing.
       expect(vfEvents.filter((e) => e.kind === 'pci' && e.action === 'add')).toHaveLength(4);
       expect(vfEvents.filter((e) => e.kind === 'pci' && e.action === 'bind')).toHaveLength(4);
-      expect(woke).toHaveLength(1);
-      expect(woke[0]).toMatch(/\(0000:02:00\.0, woken by udev\)/);
+      expect(woke.length).toBeGreaterThanOrEqual(1);
+      // At most one per PF event that brought news (the add and bind, eth0 appearing, the rename); none for the 8 VF events.
+      expect(woke.length).toBeLessThanOrEqual(3);
+      for (const run of woke) expect(run).toMatch(/\(0000:02:00\.0, woken by udev\)/);
       expect(d.host.kernel.state.pfs[0]?.vfs.map((v) => v.driver)).toEqual(Array(4).fill('vfio-pci'));
     } finally {
       await d.stop();
