@@ -20,6 +20,7 @@ import { withWriteDeadline } from '../dist/host/deadline-sysfs.js';
 import { createSimHost } from '../dist/host/sim/sim-host.js';
 import { createSimState } from '../dist/host/sim/state.js';
 import { QUICK, createSinkLogger, makeWorld, median, msSince, percentile, positional, printFigure, printHeader } from './lib/setup.mjs';
+import { MAX_VIRTIO_ID } from '../dist/model/relay-number.js';
 
 const COLD = positional(0, 15, 1);
 const WARM = positional(1, 100, 3);
@@ -83,7 +84,9 @@ async function measureCold(world, ctx, config) {
 
 function checkConverged(report, world) {
   const attached = world.emulator.readRelayStates().filter((r) => r.vf_to_vm.internal_state === 'DPDK_ADDED').length;
-  if (report.converged && attached === 256) return;
+  // relays: auto numbers VFs within the forwarder's own range (1..59, src/model/relay-number.ts):
+  // the other VFs get no relay, with a warning, and the run still converges.
+  if (report.converged && attached === Math.min(256, MAX_VIRTIO_ID)) return;
   const notOk = report.steps.filter((s) => s.result !== 'ok');
   throw new Error(
     `cold run did not converge: ${attached} relays attached, ${notOk.length} steps not ok, first: ${notOk[0]?.message ?? 'none'}`,

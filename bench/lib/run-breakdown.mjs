@@ -1,7 +1,8 @@
 // What one converged per-PF run is made of: each part of observe -> plan ->
 // metrics timed alone on the same host, ITERATIONS times, median. The parts
 // run one after another in a real run, so their sum is close to its cost.
-import { findManagedPfs, observe, observeForwarder } from '../../dist/reconcile/observe.js';
+import { findManagedPfs } from '../../dist/reconcile/find-managed-pfs.js';
+import { observe, observeForwarder } from '../../dist/reconcile/observe.js';
 import { observePf } from '../../dist/reconcile/observe-pf.js';
 import { plan } from '../../dist/plan/plan.js';
 import { reconcile } from '../../dist/reconcile/run.js';
@@ -26,7 +27,7 @@ export async function measureRunParts({ host, config, forwarder, metricsFile }) 
   const { observed } = await observe(host, config, forwarder);
   const pf = observed.pfs[0]?.pci;
   const metrics = createMetricsState();
-  recordRun(metrics, await reconcile({ host, forwarder, config, logger: createSinkLogger() }, { event: 'timer' }), 0);
+  recordRun(metrics, await reconcile({ host, forwarder, config, logger: createSinkLogger() }, { event: 'timer' }), 0, { config, only: null });
   const parts = [
     ['findManagedPfs (list devices, which are PFs)', () => findManagedPfs(host, config)],
     // The workload scan as observe() passes it: read once per observation.
