@@ -27,7 +27,10 @@ export async function measureRunParts({ host, config, forwarder, metricsFile }) 
   const { observed } = await observe(host, config, forwarder);
   const pf = observed.pfs[0]?.pci;
   const metrics = createMetricsState();
-  recordRun(metrics, await reconcile({ host, forwarder, config, logger: createSinkLogger() }, { event: 'timer' }), 0, { config, only: null });
+  recordRun(metrics, await reconcile({ host, forwarder, config, logger: createSinkLogger() }, { event: 'timer' }), 0, {
+    config,
+    only: null,
+  });
   const parts = [
     ['findManagedPfs (list devices, which are PFs)', () => findManagedPfs(host, config)],
     // The workload scan as observe() passes it: read once per observation.
