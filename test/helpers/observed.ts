@@ -2,6 +2,7 @@
 import { defaultConfig, defaultPfRule, type Config, type PfRule } from '../../src/model/config.js';
 import type { Observed, ObservedPf, ObservedRelay, ObservedVf } from '../../src/model/observed.js';
 import { vfAddress, type PciAddress } from '../../src/model/pci.js';
+import type { RunReport } from '../../src/reconcile/run.js';
 
 export const PF = '0000:02:00.0' as PciAddress;
 
@@ -77,4 +78,9 @@ export function config(rule: Partial<PfRule> = {}, over: Partial<Config> = {}): 
   const c = defaultConfig();
   c.pfs = [{ ...defaultPfRule({ pci: PF }), vfMacs: 'keep', ...rule }];
   return { ...c, ...over };
+}
+
+/** A run's report with what a test sets; the rest as a converged run that did nothing. */
+export function runReport(over: Partial<RunReport> = {}): RunReport {
+  return { run: 'r', event: 'udev', steps: [], refusals: [], unreadable: [], observed: null, converged: true, exitStatus: 0, ...over };
 }

@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { RunReport } from '../../../src/reconcile/run.js';
 import { createMetricsState, formatMetrics, recordRun } from '../../../src/daemon/metrics.js';
-import { config, observed, pf, relay, vf, PF } from '../../helpers/observed.js';
+import { config, observed, pf, relay, vf, PF, runReport as report } from '../../helpers/observed.js';
 
-const report = (over: Partial<RunReport>): RunReport => ({
-  run: 'r',
-  event: 'udev',
-  steps: [],
-  refusals: [],
-  unreadable: [],
-  observed: null,
-  converged: true,
-  exitStatus: 0,
-  ...over,
-});
 const whole = { config: config({ vfs: 'max' }), only: null };
 
 describe('per-PF metrics for the alert rules', () => {

@@ -2,23 +2,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RunReport } from '../../../src/reconcile/run.js';
 import { ThrottledMetricsWriter, createMetricsState, formatMetrics, recordRun, writeMetrics } from '../../../src/daemon/metrics.js';
-import { config, observed, pf, relay, vf } from '../../helpers/observed.js';
+import { config, observed, pf, relay, vf, runReport as report } from '../../helpers/observed.js';
 
 const whole = { config: config({ vfs: 2 }), only: null };
-
-const report = (over: Partial<RunReport>): RunReport => ({
-  run: 'r',
-  event: 'udev',
-  steps: [],
-  refusals: [],
-  unreadable: [],
-  observed: null,
-  converged: true,
-  exitStatus: 0,
-  ...over,
-});
 
 describe('node_exporter metrics', () => {
   it('count runs and steps, and show VFs, relays and packet counters from the last run', () => {
