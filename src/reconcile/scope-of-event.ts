@@ -55,6 +55,9 @@ export function scopeOf(event: WakeEvent, topology: Topology, config: Config): S
       const pf = topology.vfs.get(event.pci) ?? (event.physfn !== null && topology.pfs.has(event.physfn) ? event.physfn : undefined);
       if (pf !== undefined) return { lane: pf };
       if (isManagedId(config, event.pciId, event.pci)) return { lane: isPfEvent(event) ? event.pci : (event.physfn ?? ALL) };
+      // A VF the first run of a PF matched by address is creating: that PF is not in the topology until the run ends.
+      if (event.physfn !== null && config.pfs.some((r) => r.match.pci === event.physfn)) return { lane: event.physfn };
+      if (event.physfn !== null) return { ignored: `${event.pci} is a VF of ${event.physfn}, a PF no rule was seen to manage` };
       return { ignored: `${event.pci} is not a managed PF or one of its VFs` };
     }
     case 'net': {

@@ -48,6 +48,17 @@ describe('scopeOf', () => {
       expect(scopeOf(net('enp9s0', '0000:09:00.0'), gone, byName)).toEqual({ ignored: expect.stringMatching(/is not a managed PF/) });
     });
 
+    it('a VF of a PF matched by PCI address wakes that PF\u2019s lane before any run has seen the PF', () => {
+      const byPci = { ...config, pfs: [{ ...config.pfs[0], match: { pci: '0000:01:00.0' } }] } as typeof config;
+      expect(scopeOf(udev('0000:01:10.2', '8086:10CA', '0000:01:00.0', 'bind'), gone, byPci)).toEqual({ lane: '0000:01:00.0' });
+    });
+
+    it('a VF of an unmanaged PF is ignored, naming its PF', () => {
+      expect(scopeOf(udev('0000:09:10.2', '8086:10CA', '0000:09:00.0', 'bind'), gone, byName)).toEqual({
+        ignored: '0000:09:10.2 is a VF of 0000:09:00.0, a PF no rule was seen to manage',
+      });
+    });
+
     it('an interface on a PCI address a rule names wakes a full run', () => {
       const byPci = { ...config, pfs: [{ ...config.pfs[0], match: { pci: '0000:01:00.0' } }] } as typeof config;
       expect(scopeOf(net('eth0', '0000:01:00.0'), gone, byPci)).toEqual({ lane: 'all' });

@@ -31,7 +31,12 @@ async function startNetworkd(ctx: IgbContext): Promise<Record<string, string>[]>
       const cursor = await readJournalCursor();
       await runSystemctl(['stop', 'NetworkManager.service']);
       await writeFile(NETWORKD_FILE, NETWORKD_TEXT);
-      await runSystemctl(['start', 'systemd-networkd.service', 'networkd-dispatcher.service'], 120_000);
+      // The dispatcher first, as at boot: it scans the links once, then
+      // listens. Started together, networkd can reach `configured` between
+      // the scan and the subscription, and the dispatcher never runs
+      // configured.d (seen on this guest: routable only).
+      await runSystemctl(['start', 'networkd-dispatcher.service'], 120_000);
+      await runSystemctl(['start', 'systemd-networkd.service'], 120_000);
       return waitForDaemonEntries(
         cursor,
         (e) => e.some((x) => isPfHook(x, 'routable')) && e.some((x) => isPfHook(x, 'configured')),
