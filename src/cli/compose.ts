@@ -57,9 +57,24 @@ export async function openForwarder(config: Config): Promise<Forwarder | null> {
   return config.forwarder.enabled ? createZmqForwarder(config.forwarder) : null;
 }
 
-/** The journal when journald listens, else stderr (`<N>` lines for journald, plain ones for a person); close() before exiting. */
+/** The unit whose journal (`journalctl -u`) shows what a command does to this host. */
+export const SERVICE_UNIT = 'vfkeeper.service';
+
+/**
+ * The journal when journald listens, else stderr (`<N>` lines for journald,
+ * plain ones for a person); close() before exiting. A command acting on the
+ * real host (a hook with no daemon, `vfkeeper reconcile`) logs its entries
+ * as about vfkeeper.service, so `journalctl -u vfkeeper` shows them; one
+ * aimed at a simulated host or another sysfs tree does not.
+ */
 export function openLogger(ctx: CommandContext, omitOnTerminal?: (entry: LogEntry) => boolean): Promise<ClosableLogger> {
-  return createLogger({ stream: ctx.stderr, env: ctx.env, ...(omitOnTerminal === undefined ? {} : { omitOnTerminal }) });
+  const realHost = ctx.globals.simulate === undefined && ctx.globals.sysfsRoot === undefined;
+  return createLogger({
+    stream: ctx.stderr,
+    env: ctx.env,
+    ...(realHost ? { aboutUnit: SERVICE_UNIT } : {}),
+    ...(omitOnTerminal === undefined ? {} : { omitOnTerminal }),
+  });
 }
 
 /** Entries of a run, which a command that prints the run itself need not repeat on a terminal. */

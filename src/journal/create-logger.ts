@@ -30,6 +30,8 @@ export interface CreateLoggerOptions {
   bindingPath?: string;
   /** SYSLOG_IDENTIFIER; default vfkeeper. */
   identifier?: string;
+  /** The unit every entry is about (OBJECT_SYSTEMD_UNIT), for `journalctl -u`; none by default. */
+  aboutUnit?: string;
   /** No answer from journald for this long moves entries to stderr; default 3000. */
   stallMs?: number;
   /** After a failure, try the journal again at most this often; default 30000. */
@@ -82,6 +84,7 @@ export async function createLogger(options: CreateLoggerOptions = {}): Promise<C
     worker: opened.worker,
     socketPath: options.socketPath ?? JOURNAL_SOCKET,
     identifier: options.identifier ?? 'vfkeeper',
+    ...(options.aboutUnit === undefined ? {} : { aboutUnit: options.aboutUnit }),
     fallback: stderr,
     mirror: options.mirror === undefined ? null : createStderrLogger({ stream, maxPriority: options.mirror, style }),
     stallMs: options.stallMs ?? 3000,

@@ -4,7 +4,7 @@
 import type { FieldValue, LogEntry } from './types.js';
 
 /** Set from the entry itself; a field of the same name in `fields` is ignored. */
-const RESERVED = new Set(['PRIORITY', 'MESSAGE', 'MESSAGE_ID', 'SYSLOG_IDENTIFIER']);
+const RESERVED = new Set(['PRIORITY', 'MESSAGE', 'MESSAGE_ID', 'SYSLOG_IDENTIFIER', 'OBJECT_SYSTEMD_UNIT']);
 
 // journald's own rule (journal_field_valid): upper-case letters, digits and
 // underscores, not starting with a digit, at most 64 characters; a leading
@@ -42,10 +42,16 @@ export function formatEntryFields(entry: LogEntry): Array<[string, string]> {
   return out;
 }
 
-/** Every field of the entry as `NAME=value`, identifier and message first. */
-export function formatJournalFields(entry: LogEntry, identifier: string): string[] {
+/**
+ * Every field of the entry as `NAME=value`, identifier and message first.
+ * aboutUnit: the unit the entry is about (OBJECT_SYSTEMD_UNIT). `journalctl
+ * -u` shows a root process's entries that name the unit this way, so a
+ * hook's or an operator's one-off run sits beside the daemon's.
+ */
+export function formatJournalFields(entry: LogEntry, identifier: string, aboutUnit?: string): string[] {
   const out = [`SYSLOG_IDENTIFIER=${identifier}`, `MESSAGE=${entry.message.replaceAll('\0', '')}`];
   if (entry.messageId !== undefined) out.push(`MESSAGE_ID=${entry.messageId}`);
+  if (aboutUnit !== undefined) out.push(`OBJECT_SYSTEMD_UNIT=${aboutUnit}`);
   for (const [name, value] of formatEntryFields(entry)) out.push(`${name}=${value}`);
   return out;
 }

@@ -33,6 +33,8 @@ export interface JournaldLoggerOptions {
   /** Probed before going back to the journal after a failure. */
   socketPath: string;
   identifier: string;
+  /** OBJECT_SYSTEMD_UNIT of every entry (format-journal-fields.ts says why); none when undefined. */
+  aboutUnit?: string;
   /** Where entries go when journald does not take them. */
   fallback: Logger;
   /** Also given every entry sent to the journal (interactive --verbose); null for none. */
@@ -105,7 +107,7 @@ class JournaldLogger implements ClosableLogger {
       worker.hold(true);
       this.armStallTimer(this.options.stallMs);
     }
-    worker.post({ seq, priority: entry.priority, fields: formatJournalFields(entry, this.options.identifier) });
+    worker.post({ seq, priority: entry.priority, fields: formatJournalFields(entry, this.options.identifier, this.options.aboutUnit) });
   }
 
   private onReply(reply: WorkerReply): void {

@@ -90,6 +90,18 @@ describe('the journald logger', () => {
     expect(stderr.text()).toBe('');
   });
 
+  it('puts the entries of a one-off run (a hook with no daemon) under journalctl -u vfkeeper.service, and only those', async () => {
+    const tag = uniqueTag();
+    for (const aboutUnit of ['vfkeeper.service', undefined]) {
+      const logger = await createLogger({ env: {}, stream: captureStream().stream, ...(aboutUnit === undefined ? {} : { aboutUnit }) });
+      logger.log({ priority: Priority.info, message: `about ${aboutUnit ?? 'nothing'}`, fields: { VFKEEPER_TEST: tag } });
+      await logger.close();
+    }
+    await readJournal(journald, [`VFKEEPER_TEST=${tag}`], 2);
+    const underUnit = await queryJournal(journald, ['-u', 'vfkeeper.service', `VFKEEPER_TEST=${tag}`]);
+    expect(underUnit.map((e) => e.MESSAGE)).toEqual(['about vfkeeper.service']);
+  });
+
   it('keeps the order of a burst of entries', async () => {
     const logger = await createLogger({ env: UNDER_SYSTEMD, stream: captureStream().stream });
     const tag = uniqueTag();

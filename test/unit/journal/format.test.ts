@@ -81,3 +81,15 @@ describe('formatStderrLine', () => {
     expect(formatStderrLine(entry)).toBe('<4>first\\nsecond\\tthird\\x07 [WHY="numvfs 0, want \\"max\\"\\n"]\n');
   });
 });
+
+describe('formatJournalFields about a unit', () => {
+  it('names the unit in OBJECT_SYSTEMD_UNIT, which an entry\u2019s own fields cannot override', () => {
+    const entry = { priority: 6, message: 'm', fields: { OBJECT_SYSTEMD_UNIT: 'sshd.service' } } as const;
+    expect(formatJournalFields(entry, 'vfkeeper', 'vfkeeper.service')).toEqual([
+      'SYSLOG_IDENTIFIER=vfkeeper',
+      'MESSAGE=m',
+      'OBJECT_SYSTEMD_UNIT=vfkeeper.service',
+    ]);
+    expect(formatJournalFields(entry, 'vfkeeper')).toEqual(['SYSLOG_IDENTIFIER=vfkeeper', 'MESSAGE=m']);
+  });
+});
