@@ -118,11 +118,20 @@ export class Daemon {
     });
   }
 
-  /** SIGHUP and `systemctl reload` reload at once; file events wait until the writer is done. */
-  async reload(): Promise<void> {
+  /**
+   * SIGHUP and `systemctl reload` reload at once, and run; file events wait
+   * until the writer is done, and run only when the files say something new
+   * (a `vfkeeper reconcile` may already have applied them).
+   */
+  async reload(origin: 'signal' | 'file' = 'signal'): Promise<void> {
     this.cancelSettle();
     try {
-      this.adopt(await this.deps.loadConfig());
+      const next = await this.deps.loadConfig();
+      if (origin === 'file' && sameConfig(next, this.config)) {
+        this.lastConfigError = '';
+        return;
+      }
+      this.adopt(next);
       if (!this.pause.paused) this.queue.enqueue(ALL, { source: 'file', kind: 'config', path: this.config.sources[0] ?? '' });
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
@@ -141,7 +150,7 @@ export class Daemon {
    */
   async refreshConfig(): Promise<void> {
     const next = await this.deps.loadConfig();
-    if (JSON.stringify(next) !== JSON.stringify(this.config)) this.adopt(next);
+    if (!sameConfig(next, this.config)) this.adopt(next);
   }
 
   private adopt(config: Config): void {
@@ -153,7 +162,7 @@ export class Daemon {
 
   private reloadWhenSettled(): void {
     this.cancelSettle();
-    this.configSettle = setTimeout(() => void this.reload(), CONFIG_SETTLE_MS);
+    this.configSettle = setTimeout(() => void this.reload('file'), CONFIG_SETTLE_MS);
   }
 
   private cancelSettle(): void {
@@ -238,3 +247,6 @@ export class Daemon {
     this.deps.logger.log({ priority, message, messageId: messageIdFor(key), fields });
   }
 }
+
+/** Configurations are plain data (strings, numbers, arrays, records) read from YAML. */
+const sameConfig = (a: Config, b: Config): boolean => JSON.stringify(a) === JSON.stringify(b);
