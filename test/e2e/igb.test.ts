@@ -206,6 +206,9 @@ describe('i6 the hooks with vfkeeper.service stopped', () => {
     const steps = stepEntries(i6.allEntries);
     expect(steps.filter((e) => e.VFKEEPER_STEP === 'set-numvfs').map((e) => e.VFKEEPER_RESULT)).toEqual(['ok']);
     expect(steps.every((e) => e._SYSTEMD_UNIT !== 'vfkeeper.service')).toBe(true);
+    // ... and yet `journalctl -u vfkeeper` shows them: the hook's process logs them as about the unit.
+    const underUnit = new Set(stepEntries(i6.underUnit).map((e) => e.MESSAGE));
+    expect(steps.map((e) => e.MESSAGE).filter((m) => !underUnit.has(m))).toEqual([]);
     expect(
       i6.allEntries
         .filter((e) => isMessage(e, 'run.start'))

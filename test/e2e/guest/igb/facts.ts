@@ -71,6 +71,8 @@ export const i6Schema = z.object({
   repair: repairSchema,
   /** Every vfkeeper entry of the window (no unit: the hook's own process). */
   allEntries: journalEntriesSchema,
+  /** What `journalctl -u vfkeeper.service` shows of the same window. */
+  underUnit: journalEntriesSchema,
 });
 
 export const i7Schema = z.object({

@@ -8,7 +8,7 @@ import { runChecked } from '../lib/exec.js';
 import { devicePath, writeSysfs } from '../lib/sysfs.js';
 import { readActiveState, runSystemctl, waitForActiveState } from '../lib/systemctl.js';
 import { messageIdFor } from '../../../../src/journal/message-ids.js';
-import { pickJournalFields, readJournalCursor, waitForJournal, type JournalEntry } from '../lib/journal.js';
+import { pickJournalFields, readJournalCursor, readUnitJournalAfter, waitForJournal, type JournalEntry } from '../lib/journal.js';
 import { expectEqual } from '../lib/pci-expect.js';
 import { PF, PF_NETDEV, UNIT, runIp, type IgbContext } from './context.js';
 import type { I6Facts } from './facts.js';
@@ -40,7 +40,8 @@ export async function runHooksAlone(ctx: IgbContext): Promise<void> {
     const allEntries = (await waitForJournal(cursor, VFKEEPER_ENTRIES, ended, 'a converged run of the hook', 60_000)).map(
       pickJournalFields,
     );
-    const facts: I6Facts = { unitState, repair, allEntries };
+    const underUnit = (await readUnitJournalAfter(cursor, UNIT)).map(pickJournalFields);
+    const facts: I6Facts = { unitState, repair, allEntries, underUnit };
     ctx.rec.fact('i6', facts);
   } finally {
     await runSystemctl(['unmask', '--runtime', UNIT]);

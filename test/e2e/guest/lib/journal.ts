@@ -41,6 +41,13 @@ export async function readJournalAfter(cursor: string, matches: readonly string[
   return parseJournalLines(stdout).filter((e) => wanted.every(([field, value]) => e[field] === value));
 }
 
+/** What `journalctl -u UNIT` shows after `cursor`: the unit's own entries and those root's processes logged about it. */
+export async function readUnitJournalAfter(cursor: string, unit: string): Promise<JournalEntry[]> {
+  const args = ['journalctl', '-u', unit, '-o', 'json', '--no-pager', `--after-cursor=${cursor}`];
+  const { stdout } = await runChecked(args, { timeoutMs: JOURNALCTL_MS });
+  return parseJournalLines(stdout);
+}
+
 /** Waits until the entries after `cursor` satisfy `done`, and returns them all; a timeout shows the last ones seen. */
 export async function waitForJournal(
   cursor: string,
