@@ -133,7 +133,9 @@ describe('vfkeeper daemon', () => {
     // Not a wait for a condition: the scenario is a writer that takes its
     // time, so the empty file is there long enough for the watch to see it.
     await delay(100);
-    writeFileSync(rig.config, `${before}# edited\n`);
+    // An edit that changes the configuration (a comment alone would be
+    // nothing new, and a file event that brings nothing new wakes no run).
+    writeFileSync(rig.config, `${before}daemon:\n  resync_seconds: 600\n`);
     await waitFor(() => /Configuration reloaded/.test(rig.stderr), 'the configuration to be reloaded');
     // Through the daemon's queue: returns once the run the reload woke is done.
     expect((await rig.cli(['reconcile'])).status).toBe(0);

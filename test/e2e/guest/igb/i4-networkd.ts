@@ -31,18 +31,28 @@ async function startNetworkd(ctx: IgbContext): Promise<Record<string, string>[]>
       const cursor = await readJournalCursor();
       await runSystemctl(['stop', 'NetworkManager.service']);
       await writeFile(NETWORKD_FILE, NETWORKD_TEXT);
+      // -v: the dispatcher logs each hook it invokes, with the state (evidence when one is missing).
+      await writeFile('/etc/default/networkd-dispatcher', 'networkd_dispatcher_args="--run-startup-triggers -v"\n');
       // The dispatcher first, as at boot: it scans the links once, then
       // listens. Started together, networkd can reach `configured` between
       // the scan and the subscription, and the dispatcher never runs
       // configured.d (seen on this guest: routable only).
       await runSystemctl(['start', 'networkd-dispatcher.service'], 120_000);
       await runSystemctl(['start', 'systemd-networkd.service'], 120_000);
-      return waitForDaemonEntries(
-        cursor,
-        (e) => e.some((x) => isPfHook(x, 'routable')) && e.some((x) => isPfHook(x, 'configured')),
-        'hook events routable and configured for enp1s0',
-        120_000,
-      );
+      try {
+        return await waitForDaemonEntries(
+          cursor,
+          (e) => e.some((x) => isPfHook(x, 'routable')) && e.some((x) => isPfHook(x, 'configured')),
+          'hook events routable and configured for enp1s0',
+          120_000,
+        );
+      } catch (e) {
+        // What networkd says of the link, and what the dispatcher ran: the evidence for the failure.
+        const list = await runChecked(['networkctl', 'list', '--no-pager', '--no-legend'], { timeoutMs: 30_000 });
+        const ran = await readJournalAfter(cursor, ['SYSLOG_IDENTIFIER=networkd-dispatcher']);
+        const lines = ran.map((x) => x.MESSAGE ?? '').join(' | ');
+        throw new Error(`${e instanceof Error ? e.message : String(e)}; networkctl list: ${list.stdout.trim()}; networkd-dispatcher: ${lines}`);
+      }
     },
   );
 }
