@@ -79,13 +79,18 @@ address1=10.0.2.15/24
 method=disabled
 `;
 
-/** systemd-networkd's file for the PF (used by scenario 4): routable with a static address and a gateway. */
+/**
+ * systemd-networkd's file for the PF (used by scenario 4): routable with a
+ * static (global) address. No Gateway=: networkd 252 taking the link over
+ * from NetworkManager left its gateway route requested and never
+ * configured ("link_check_ready(): static routes are not configured"), so
+ * the link stayed `configuring` and configured.d never ran.
+ */
 export const NETWORKD_TEXT = `[Match]
 Name=${PF_NETDEV}
 
 [Network]
 Address=10.0.2.15/24
-Gateway=10.0.2.2
 LinkLocalAddressing=no
 IPv6AcceptRA=no
 `;
