@@ -9,6 +9,10 @@
 //  - drivers_probe binds driver_override if set, else the driver for the id;
 //    a failed probe leaves the device unbound and the write succeeds.
 //  - every change appends a udev-shaped event; every write is logged.
+//  - a count write resets the PF (igb: "NIC Link is Down", then Up): an
+//    administratively up netdev loses its carrier and gets it back a moment
+//    later, with no uevent; networkd and NetworkManager see it (no-carrier,
+//    carrier, routable) and run their dispatchers' hooks: onCarrier.
 // Invariants: a PF's vfs.length === numVfs; VF pci addresses follow
 // offset/stride; a VF has a netdev iff it is bound to its VF driver.
 import type { PciAddress } from '../../model/pci.js';
@@ -24,12 +28,19 @@ export function kernelError(errno: string, path: string, what: string): HostErro
 
 export class SimKernel {
   private readonly listeners = new Set<(e: SimUdevEvent) => void>();
+  private readonly carrierListeners = new Set<(netdev: string, carrier: boolean) => void>();
 
   constructor(readonly state: SimState) {}
 
   onEvent(listener: (e: SimUdevEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Carrier changes of PF netdevs (no uevent: what networkd and NetworkManager watch over rtnetlink). */
+  onCarrier(listener: (netdev: string, carrier: boolean) => void): () => void {
+    this.carrierListeners.add(listener);
+    return () => this.carrierListeners.delete(listener);
   }
 
   findPf(pci: string): SimPf | undefined {
@@ -75,9 +86,22 @@ export class SimKernel {
     if (n === pf.numVfs) return;
     if (pf.driver === null) throw kernelError('ENOENT', path, `Could not write ${n} to ${path} (no driver bound to ${pf.pci})`);
     if (this.state.hangingPfs.includes(pf.pci)) return new Promise<void>(() => undefined);
-    if (n === 0) return this.disableVfs(pf);
+    if (n === 0) return this.withReset(pf, () => this.disableVfs(pf));
     if (pf.numVfs !== 0) throw kernelError('EBUSY', path, `Could not write ${n} to ${path} (${pf.numVfs} VFs exist)`);
-    this.enableVfs(pf, n);
+    this.withReset(pf, () => this.enableVfs(pf, n));
+  }
+
+  /** The PF reset around a count change: carrier down now, up again on a later turn (autonegotiation). */
+  private withReset(pf: SimPf, change: () => Promise<void> | void): Promise<void> | void {
+    const netdev = pf.up ? pf.netdev : null;
+    if (netdev !== null) this.carrier(netdev, false);
+    const done = change();
+    if (netdev !== null) setImmediate(() => this.carrier(netdev, true));
+    return done;
+  }
+
+  private carrier(netdev: string, up: boolean): void {
+    for (const l of this.carrierListeners) l(netdev, up);
   }
 
   private disableVfs(pf: SimPf): Promise<void> | void {
