@@ -21,7 +21,8 @@ export function decideOutcome(report: Pick<RunReport, 'steps' | 'refusals' | 'un
   if (stuck) return { kind: 'stuck', message: stuck.error?.message ?? '' };
   if (report.exitStatus !== 1) return { kind: 'ok' };
   const failed = report.steps.some((s) => s.result === 'failed') || report.unreadable.length > 0;
+  const retried = report.refusals.some((r) => RETRIED_REFUSALS.has(r.code));
   const blocked = report.refusals.filter((r) => r.kind === 'blocked');
-  const waitsOnOperator = !failed && blocked.length > 0 && blocked.every((r) => !RETRIED_REFUSALS.has(r.code));
+  const waitsOnOperator = !failed && !retried && blocked.length > 0;
   return { kind: waitsOnOperator ? 'ok' : 'failed' };
 }

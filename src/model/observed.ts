@@ -85,7 +85,13 @@ export interface ObservedRelay {
   counters: RelayCounters;
 }
 
-export type ObservedForwarder = { reachable: true; relays: ObservedRelay[] } | { reachable: false; reason: string };
+/**
+ * The forwarder's relays, or why they are unknown. `absent`: nothing to talk
+ * to (no socket, connection refused): a forwarder not started yet, as at
+ * boot while DPDK initialises, is waited for; one that answers wrongly or
+ * not at all is a failure.
+ */
+export type ObservedForwarder = { reachable: true; relays: ObservedRelay[] } | { reachable: false; reason: string; absent?: boolean };
 
 export interface ObservedSocket {
   path: string;

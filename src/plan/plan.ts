@@ -68,11 +68,14 @@ export function plan(config: Config, observed: Observed, options: PlanOptions): 
       steps.push(...r.steps);
       refusals.push(...r.refusals);
     } else if ([...vfsAfter.values()].some((v) => v.driver === 'vfio-pci')) {
+      // Not started yet (boot, a restart) is a state the forwarder's unit
+      // and socket watches end; an answer that is wrong, or none, is a failure.
+      const absent = observed.forwarder.absent === true;
       refusals.push({
-        kind: 'blocked',
+        kind: absent ? 'waiting' : 'blocked',
         pf: null,
         code: 'ERR_FORWARDER_UNREACHABLE',
-        why: `Relays are unknown: ${observed.forwarder.reason}`,
+        why: `${absent ? 'Relays wait for virtio-forwarder' : 'Relays are unknown'}: ${observed.forwarder.reason}`,
         hint: 'systemctl status virtio-forwarder; IPC port control needs VIRTIOFWD_IPC_PORT_CONTROL set in /etc/default/virtioforwarder',
       });
     }

@@ -5,6 +5,7 @@ import type { Config } from '../model/config.js';
 import { isRelayAttached, type Observed, type ObservedForwarder, type ObservedPf, type ObservedSockets } from '../model/observed.js';
 import type { PciAddress } from '../model/pci.js';
 import { asVfkeeperError, type VfkeeperError } from '../model/errors.js';
+import { isForwarderError } from '../dataplane/forwarder-error.js';
 import type { Forwarder } from '../dataplane/types.js';
 import type { Host } from '../host/types.js';
 import { ifAbsent } from '../model/errno.js';
@@ -86,7 +87,7 @@ export async function observeForwarder(config: Config, forwarder: Forwarder | nu
   try {
     return { reachable: true, relays: await forwarder.readRelays() };
   } catch (e) {
-    return { reachable: false, reason: asVfkeeperError(e).message };
+    return { reachable: false, reason: asVfkeeperError(e).message, absent: isForwarderError(e, 'ERR_FORWARDER_UNREACHABLE') };
   }
 }
 

@@ -51,6 +51,9 @@ describe('decideOutcome', () => {
     expect(decideOutcome(report({ exitStatus: 1, refusals: [blocked('ERR_FORWARDER_UNREACHABLE'), blocked('ERR_STRAY_VFS')] }))).toEqual({
       kind: 'failed',
     });
+    // Waited for (absent, maybe starting) beside a refusal only an operator lifts: still retried.
+    const waiting = { ...blocked('ERR_FORWARDER_UNREACHABLE'), kind: 'waiting' as const };
+    expect(decideOutcome(report({ exitStatus: 1, refusals: [waiting, blocked('ERR_STRAY_VFS')] }))).toEqual({ kind: 'failed' });
     expect(decideOutcome(report({ exitStatus: 1 }))).toEqual({ kind: 'failed' });
   });
 

@@ -248,12 +248,21 @@ describe('plan: relays and sockets', () => {
     ]);
   });
 
-  it('a forwarder that is down blocks only the relay work', () => {
-    const p = plan(config(), observed([pf()], { forwarder: { reachable: false, reason: 'nothing listens on ipc:///x' } }), {
-      force: false,
-    });
-    expect(kinds(p.steps)).toContain('bind-driver');
-    expect(p.refusals).toEqual([expect.objectContaining({ kind: 'blocked', code: 'ERR_FORWARDER_UNREACHABLE' })]);
+  it('a forwarder that fails holds up only the relay work: waited for when absent (starting), blocked when it answers wrongly', () => {
+    const down = (absent: boolean) =>
+      plan(config(), observed([pf()], { forwarder: { reachable: false, reason: 'nothing listens on ipc:///x', absent } }), {
+        force: false,
+      });
+    expect(kinds(down(true).steps)).toContain('bind-driver');
+    expect(down(true).refusals).toEqual([
+      expect.objectContaining({
+        kind: 'waiting',
+        code: 'ERR_FORWARDER_UNREACHABLE',
+        why: 'Relays wait for virtio-forwarder: nothing listens on ipc:///x',
+      }),
+    ]);
+    expect(kinds(down(false).steps)).toContain('bind-driver');
+    expect(down(false).refusals).toEqual([expect.objectContaining({ kind: 'blocked', code: 'ERR_FORWARDER_UNREACHABLE' })]);
   });
 
   it('gives sockets to the configured owner, and reports an owner that does not exist', () => {
