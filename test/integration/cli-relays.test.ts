@@ -92,12 +92,14 @@ describe('relays', () => {
     expect(none.stderr).toMatch(/Relay 50 has no VF/);
   });
 
-  it('with the forwarder down, the VF work completes, relays are unknown, exit 1, and the log says why', async () => {
+  it('with the forwarder down, the VF work completes, the relays wait for it (not converged, exit 1), and the log says why without an error', async () => {
     await fw.stop();
     const r = await vfkeeperAsync(['reconcile', ...args]);
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/BLOCKED\s+Relays are unknown: .*unreachable/);
-    expect(r.stderr).toMatch(/<3>Relays are unknown/);
+    expect(r.stdout).toMatch(/WAITING\s+Relays wait for virtio-forwarder: .*unreachable/);
+    expect(r.stdout).toMatch(/not converged\.\n$/);
+    expect(r.stderr).toMatch(/<6>Relays wait for virtio-forwarder/);
+    expect(r.stderr).not.toMatch(/<3>/);
     const s = await status();
     expect(s.pfs[0]?.vfs.every((v) => v.relay.state === 'unknown')).toBe(true);
     expect(
