@@ -117,6 +117,8 @@ const OTHER_IDS: Readonly<Record<string, string>> = {
   'firmware-link.wrong': '24f22835e99a40b99232e643ae5ab770',
   'vf-setting.unsupported': 'da970ff72ea44d738864b58b1c6938c5',
   'firmware-link.fixed': '19d0f4da46e74be89cff327669e46327',
+  'initramfs.refreshed': '64e59e1028484352a282e609f01080fd',
+  'initramfs.refresh-failed': '417050b9b9184e228714c941f62746b7',
   'config.invalid': '4d7843d7ee3349b78791c91687d471e6',
   'config.reloaded': 'd2c71eb9ef044fb5bc6fb5fadb23c8dd',
   'daemon.ready': 'b83c90f8316f44fcb6efaeefd6f8a115',
