@@ -69,7 +69,11 @@ export const commands: readonly CommandEntry[] = [
     summary: 'check every prerequisite (IOMMU, hugepages, vfio-pci, firmware, forwarder...) and say how to fix it',
     load: wireDoctor,
   },
-  { name: 'firmware', summary: 'check the firmware links point at the SR-IOV flavour; --fix re-points them, --initramfs rebuilds the initramfs', load: wireFirmware },
+  {
+    name: 'firmware',
+    summary: 'check the firmware links point at the SR-IOV flavour; --fix re-points them, --initramfs rebuilds the initramfs',
+    load: wireFirmware,
+  },
   {
     name: 'hook',
     summary: 'NetworkManager / networkd-dispatcher entry: an interface came up',
