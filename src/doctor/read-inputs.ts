@@ -2,7 +2,7 @@
 // not: the observed PFs, the forwarder's /etc/default file, /etc/os-release.
 import type { ObservedPf } from '../model/observed.js';
 import type { Read } from '../host/root-files.js';
-import { parseEnvFile, type EnvFile } from './parse-env-file.js';
+import { parseEnvFile, type EnvFile } from '../model/env-file.js';
 import { messageOf, type DoctorContext } from './types.js';
 
 export const FORWARDER_DEFAULTS = '/etc/default/virtioforwarder';

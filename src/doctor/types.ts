@@ -24,6 +24,7 @@ export const CHECK_IDS = [
   'forwarder-service',
   'forwarder-mode',
   'forwarder-ipc',
+  'static-vfs',
   'socket-dir',
 ] as const;
 export type CheckId = (typeof CHECK_IDS)[number];

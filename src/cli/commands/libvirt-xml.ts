@@ -13,7 +13,7 @@ import { MAX_VIRTIO_ID, MIN_VIRTIO_ID } from '../../model/relay-number.js';
 import { UsageError } from '../usage-error.js';
 import { openRootFiles } from '../../host/root-files.js';
 import { FORWARDER_DEFAULTS } from '../../doctor/read-inputs.js';
-import { parseEnvFile } from '../../doctor/parse-env-file.js';
+import { parseEnvFile } from '../../model/env-file.js';
 import { formatCpuList, parseCpuSpec } from '../../model/numa.js';
 
 const usage = `Usage: vfkeeper libvirt-xml --virtio-id N [--full [--root DIR]]
