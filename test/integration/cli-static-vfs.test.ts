@@ -85,6 +85,11 @@ describe('static VFs', () => {
     expect(table).toMatch(/VF +1 +0000:02:08\.1 .* relay 7 attached \(static\)/);
     expect(table).toContain(`static VFs (the forwarder's own, VIRTIOFWD_STATIC_VFS in ${t.path('virtioforwarder')}): ${VF1}=7`);
     expect(JSON.parse((await vfkeeperAsync(['reconcile', '--dry-run', '--json', ...args])).stdout).steps).toEqual([]);
+    // The VM on the static relay gets that VF's MAC and relay 7's socket.
+    const xml = await vfkeeperAsync(['libvirt-xml', '--virtio-id', '7', ...args]);
+    expect(xml.status).toBe(0);
+    expect(xml.stdout).toContain(`<!-- relay 7: VF ${VF1} -->`);
+    expect(xml.stdout).toContain(`path='${fw.socketPath(7)}'`);
   });
 
   it('a count change that would remove a static VF is refused by the guard (exit 3), even forced; its relay stays', async () => {

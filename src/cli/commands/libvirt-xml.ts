@@ -15,6 +15,7 @@ import { openRootFiles } from '../../host/root-files.js';
 import { FORWARDER_DEFAULTS } from '../../doctor/read-inputs.js';
 import { parseEnvFile } from '../../model/env-file.js';
 import { formatCpuList, parseCpuSpec } from '../../model/numa.js';
+import { findStatic } from '../../model/static-vfs.js';
 
 const usage = `Usage: vfkeeper libvirt-xml --virtio-id N [--full [--root DIR]]
 
@@ -61,10 +62,14 @@ export const libvirtXmlCommand: Command = {
     try {
       const { observed } = await observe(run.host, run.config, run.forwarder);
       const vfsAfter = new Map(observed.pfs.flatMap((pf) => pf.vfs.map((vf) => [vf.pci, { driver: vf.driver, pf: pf.pci }] as const)));
-      const wanted = wantedRelays(run.config, observed.pfs, vfsAfter, currentRelayNumbers(run.config, observed)).find(
-        (w) => w.virtioId === id,
-      );
-      const vf = observed.pfs.flatMap((pf) => pf.vfs).find((v) => v.pci === wanted?.vf);
+      // A relay the forwarder owns statically (VIRTIOFWD_STATIC_VFS) carries its listed VF, whatever vfkeeper would want.
+      const statics = observed.staticVfs?.entries ?? [];
+      const wanted =
+        findStatic(statics, { virtioId: id })?.pci ??
+        wantedRelays(run.config, observed.pfs, vfsAfter, currentRelayNumbers(run.config, observed)).find(
+          (w) => w.virtioId === id && findStatic(statics, { vf: w.vf }) === undefined,
+        )?.vf;
+      const vf = observed.pfs.flatMap((pf) => pf.vfs).find((v) => v.pci === wanted);
       if (!wanted || !vf)
         throw new VfkeeperError('ERR_NO_RELAY', `Relay ${id} has no VF on this host`, {
           virtioId: id,
