@@ -42,7 +42,9 @@ function describe(file: string, j: InitramfsJudgement, dir: string): { stale: bo
       words:
         `${file} holds ${module} and ${j.stale.length} of the NIC's firmware files unlike the links in ${dir} ` +
         `(e.g. ${first.name}: ${first.inInitramfs} there, ${first.onDisk} on disk): ` +
-        'the next boot loads that firmware, whatever the links say',
+        (j.modules.length > 0
+          ? 'the next boot loads that firmware, whatever the links say'
+          : `a built-in ${FIRMWARE_DRIVER}, or one added to the initramfs later, loads that firmware, whatever the links say`),
     };
   }
   if (j.modules.length > 0 && j.held.length === 0) {

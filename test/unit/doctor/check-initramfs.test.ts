@@ -58,6 +58,15 @@ describe('initramfs', () => {
     expect(r.evidence).toContain(`${BOARDS[0]}: a copy of 4 bytes there, -> nic-sriov/${BOARDS[0]} (10 bytes) on disk`);
   });
 
+  it('warns about a stale copy without nfp beside it too, saying when it would be loaded', async () => {
+    writeInitramfs(image(), nfpImage('nic', false));
+    const r = await host.check('initramfs');
+    expect(r.status).toBe('warn');
+    expect(r.evidence).toMatch(
+      /^\/boot\/initrd\.img-6\.8\.0-31-generic holds no nfp module and 3 of the NIC's firmware files .*: a built-in nfp, or one added to the initramfs later, loads that firmware, whatever the links say$/,
+    );
+  });
+
   it('warns when nfp is in the initramfs without any of its firmware', async () => {
     writeInitramfs(image(), { [NFP]: 'module\n', 'usr/lib/firmware/other.bin': 'x' });
     const r = await host.check('initramfs');
