@@ -5,8 +5,6 @@ import type { Read } from '../host/root-files.js';
 import { parseEnvFile, type EnvFile } from '../model/env-file.js';
 import { messageOf, type DoctorContext } from './types.js';
 
-export const FORWARDER_DEFAULTS = '/etc/default/virtioforwarder';
-
 /** The PFs the caller observed; not ok when none were given or observing failed. */
 export async function readPfs(ctx: DoctorContext): Promise<Read<ObservedPf[]>> {
   if (ctx.readPfs === null) {

@@ -12,7 +12,6 @@ import { parseWholeNumber } from '../parse-number.js';
 import { MAX_VIRTIO_ID, MIN_VIRTIO_ID } from '../../model/relay-number.js';
 import { UsageError } from '../usage-error.js';
 import { openRootFiles } from '../../host/root-files.js';
-import { FORWARDER_DEFAULTS } from '../../doctor/read-inputs.js';
 import { parseEnvFile } from '../../model/env-file.js';
 import { formatCpuList, parseCpuSpec } from '../../model/numa.js';
 import { findStatic } from '../../model/static-vfs.js';
@@ -23,27 +22,24 @@ const usage = `Usage: vfkeeper libvirt-xml --virtio-id N [--full [--root DIR]]
   and socket path; --full adds the hugepage <memoryBacking>, the <numatune> and
   the <numa> cell with memAccess='shared' that virtio-forwarder needs, on the
   NUMA node of the VF's PF (numa_node), naming the CPUs the forwarder polls on
-  (VIRTIOFWD_CPU_MASK in DIR/etc/default/virtioforwarder; DIR defaults to /).`;
+  (VIRTIOFWD_CPU_MASK in forwarder.env_file, /etc/default/virtioforwarder, under
+  DIR; DIR defaults to /).`;
 
 /** VIRTIOFWD_CPU_MASK as a CPU list, null when the file or the key is absent; a mask that is neither list nor bitmap is an error. */
-async function readForwarderCpus(root: string): Promise<string | null> {
-  const text = await openRootFiles(root).readText(FORWARDER_DEFAULTS);
+async function readForwarderCpus(root: string, file: string): Promise<string | null> {
+  const text = await openRootFiles(root).readText(file);
   if (!text.ok) {
     if (text.missing) return null;
-    throw new VfkeeperError('ERR_CONFIG', `${FORWARDER_DEFAULTS}: ${text.reason}`, { path: FORWARDER_DEFAULTS });
+    throw new VfkeeperError('ERR_CONFIG', `${file}: ${text.reason}`, { path: file });
   }
   const mask = parseEnvFile(text.value).vars.get('VIRTIOFWD_CPU_MASK');
   if (mask === undefined || mask.trim() === '') return null;
   const cpus = parseCpuSpec(mask);
   if (cpus === null)
-    throw new VfkeeperError(
-      'ERR_CONFIG',
-      `${FORWARDER_DEFAULTS}: VIRTIOFWD_CPU_MASK="${mask}" is neither a CPU list (1,2) nor a hex bitmap (0x6)`,
-      {
-        path: FORWARDER_DEFAULTS,
-        hint: 'fix VIRTIOFWD_CPU_MASK in /etc/default/virtioforwarder',
-      },
-    );
+    throw new VfkeeperError('ERR_CONFIG', `${file}: VIRTIOFWD_CPU_MASK="${mask}" is neither a CPU list (1,2) nor a hex bitmap (0x6)`, {
+      path: file,
+      hint: `fix VIRTIOFWD_CPU_MASK in ${file}`,
+    });
   return formatCpuList(cpus);
 }
 
@@ -89,7 +85,7 @@ export const libvirtXmlCommand: Command = {
         return 0;
       }
       const node = observed.pfs.find((pf) => pf.vfs.includes(vf))?.numaNode ?? null;
-      const forwarderCpus = await readForwarderCpus(values.root ?? '/');
+      const forwarderCpus = await readForwarderCpus(values.root ?? '/', run.config.forwarder.envFile);
       ctx.stdout.write(`${formatFullXml(input, { node, forwarderCpus })}\n`);
       return 0;
     } finally {
