@@ -4,7 +4,14 @@
 // re-pointed links change nothing until the initramfs is built again
 // (the guide's note on linux-firmware updates).
 import { FIRMWARE_DRIVER } from '../model/firmware.js';
-import { findDriverModules, initramfsFileOf, parseInitramfsListing } from '../model/initramfs.js';
+import {
+  findDriverModules,
+  formatRebuildCommand,
+  initramfsFilesOf,
+  parseInitramfsListing,
+  parseInitramfsName,
+  type InitramfsFile,
+} from '../model/initramfs.js';
 import { readFirmwareTree } from '../host/firmware-links.js';
 import { sizeFirmwareLinks } from '../host/initramfs.js';
 import type { Read } from '../host/root-files.js';
@@ -12,25 +19,21 @@ import { judgeInitramfs, type DiskFirmwareLink, type InitramfsJudgement } from '
 import { messageOf, pass, skip, warn, type Check, type CheckResult, type DoctorContext } from './types.js';
 
 const ID = 'initramfs';
-const INITRD = /^initrd\.img-(.+)$/;
 
 /** The running kernel's initramfs, or (another root: its kernel is unknown) every one in /boot. */
-async function findInitramfs(ctx: DoctorContext): Promise<Read<Array<{ file: string; release: string }>>> {
+async function findInitramfs(ctx: DoctorContext): Promise<Read<InitramfsFile[]>> {
   if (ctx.kernelRelease !== null) {
-    const file = initramfsFileOf(ctx.kernelRelease);
-    const info = await ctx.files.info(file);
-    if (!info.ok) return info.missing ? { ok: true, value: [] } : info;
-    return { ok: true, value: [{ file, release: ctx.kernelRelease }] };
+    const found: InitramfsFile[] = [];
+    for (const f of initramfsFilesOf(ctx.kernelRelease)) {
+      const info = await ctx.files.info(f.file);
+      if (info.ok) found.push(f);
+      else if (!info.missing) return info;
+    }
+    return { ok: true, value: found };
   }
   const names = await ctx.files.list('/boot');
   if (!names.ok) return names.missing ? { ok: true, value: [] } : names;
-  return {
-    ok: true,
-    value: names.value.flatMap((n) => {
-      const release = INITRD.exec(n)?.[1];
-      return release === undefined ? [] : [{ file: `/boot/${n}`, release }];
-    }),
-  };
+  return { ok: true, value: names.value.flatMap((n) => parseInitramfsName(n) ?? []) };
 }
 
 function describe(file: string, j: InitramfsJudgement, dir: string): { stale: boolean; words: string } {
@@ -62,8 +65,13 @@ export const checkInitramfs: Check = async (ctx) => {
   const found = await findInitramfs(ctx);
   if (!found.ok) return skip(ID, found.reason);
   if (found.value.length === 0) {
-    const which = ctx.kernelRelease === null ? 'no /boot/initrd.img-*' : `no ${initramfsFileOf(ctx.kernelRelease)}`;
-    return pass(ID, `${which}: no initramfs of initramfs-tools holds a copy of the firmware, so the next boot loads it from ${dir}`);
+    const which =
+      ctx.kernelRelease === null
+        ? 'no /boot/initrd.img-* or /boot/initramfs-*.img'
+        : `no ${initramfsFilesOf(ctx.kernelRelease)
+            .map((f) => f.file)
+            .join(' or ')}`;
+    return pass(ID, `${which}: no initramfs holds a copy of the firmware, so the next boot loads it from ${dir}`);
   }
   let links: DiskFirmwareLink[];
   try {
@@ -71,8 +79,9 @@ export const checkInitramfs: Check = async (ctx) => {
   } catch (e) {
     return skip(ID, messageOf(e));
   }
-  const lines: Array<{ stale: boolean; words: string; release: string }> = [];
-  for (const { file, release } of found.value) {
+  const lines: Array<{ stale: boolean; words: string; image: InitramfsFile }> = [];
+  for (const image of found.value) {
+    const { file } = image;
     let listing: string;
     try {
       listing = await ctx.listInitramfs(ctx.files.resolve(file));
@@ -84,15 +93,18 @@ export const checkInitramfs: Check = async (ctx) => {
       );
     }
     const entries = parseInitramfsListing(listing);
-    lines.push({ ...describe(file, judgeInitramfs(entries, dir, links, findDriverModules(entries, FIRMWARE_DRIVER)), dir), release });
+    lines.push({ ...describe(file, judgeInitramfs(entries, dir, links, findDriverModules(entries, FIRMWARE_DRIVER)), dir), image });
   }
   return verdict(lines);
 };
 
-function verdict(lines: Array<{ stale: boolean; words: string; release: string }>): CheckResult {
+function verdict(lines: Array<{ stale: boolean; words: string; image: InitramfsFile }>): CheckResult {
   const stale = lines.filter((l) => l.stale);
   const evidence = lines.map((l) => l.words).join('; ');
   if (stale.length === 0) return pass(ID, evidence);
-  const by = stale.map((l) => `update-initramfs -u -k ${l.release}`).join('; ');
-  return warn(ID, evidence, `vfkeeper firmware --fix --initramfs (or: ${by}), then the next reboot loads the firmware the links name`);
+  const by = stale.map((l) => formatRebuildCommand(l.image)).join('; ');
+  const after = 'then the next reboot loads the firmware the links name';
+  // vfkeeper rebuilds with initramfs-tools only; dracut's images get dracut's own command.
+  if (stale.some((l) => l.image.maker === 'dracut')) return warn(ID, evidence, `vfkeeper firmware --fix, then ${by}; ${after}`);
+  return warn(ID, evidence, `vfkeeper firmware --fix --initramfs (or: ${by}), ${after}`);
 }

@@ -49,6 +49,38 @@ export function initramfsFileOf(release: string): string {
   return `/boot/initrd.img-${release}`;
 }
 
+/** Who builds an initramfs: Debian's and Ubuntu's initramfs-tools, or dracut (RHEL, Fedora, CentOS). */
+export type InitramfsMaker = 'initramfs-tools' | 'dracut';
+
+export interface InitramfsFile {
+  /** As the host names it, e.g. /boot/initramfs-5.14.0-362.el9.x86_64.img. */
+  file: string;
+  release: string;
+  maker: InitramfsMaker;
+}
+
+/** The two places kernel `release`'s initramfs may be, initramfs-tools' first. */
+export function initramfsFilesOf(release: string): InitramfsFile[] {
+  return [
+    { file: initramfsFileOf(release), release, maker: 'initramfs-tools' },
+    { file: `/boot/initramfs-${release}.img`, release, maker: 'dracut' },
+  ];
+}
+
+/** A name in /boot that is a kernel's initramfs ("initrd.img-R", "initramfs-R.img"); not dracut's kdump or rescue images. */
+export function parseInitramfsName(name: string): InitramfsFile | null {
+  const tools = /^initrd\.img-(.+)$/.exec(name)?.[1];
+  if (tools !== undefined) return { file: `/boot/${name}`, release: tools, maker: 'initramfs-tools' };
+  const dracut = /^initramfs-(.+)\.img$/.exec(name)?.[1];
+  if (dracut === undefined || dracut.endsWith('kdump') || dracut.startsWith('0-rescue-')) return null;
+  return { file: `/boot/${name}`, release: dracut, maker: 'dracut' };
+}
+
+/** The command that rebuilds it, as an operator types it. */
+export function formatRebuildCommand(f: InitramfsFile): string {
+  return f.maker === 'dracut' ? `dracut -f ${f.file} ${f.release}` : `update-initramfs -u -k ${f.release}`;
+}
+
 /** The argument vector that rebuilds it (initramfs-tools): no shell, the release as one argument. */
 export function updateInitramfsArgs(release: string): string[] {
   return ['-u', '-k', release];

@@ -87,11 +87,23 @@ describe('initramfs', () => {
   it('passes without an initramfs, and says so', async () => {
     expect(await host.check('initramfs')).toMatchObject({
       status: 'pass',
-      evidence: `no /boot/initrd.img-${KERNEL}: no initramfs of initramfs-tools holds a copy of the firmware, so the next boot loads it from /lib/firmware/netronome`,
+      evidence: `no /boot/initrd.img-${KERNEL} or /boot/initramfs-${KERNEL}.img: no initramfs holds a copy of the firmware, so the next boot loads it from /lib/firmware/netronome`,
     });
   });
 
-  it('under another root with no kernel named, reads every initramfs in /boot', async () => {
+  it("reads dracut's /boot/initramfs-RELEASE.img too (RHEL), and gives dracut's own command as the fix", async () => {
+    writeInitramfs(join(host.root, `boot/initramfs-${KERNEL}.img`), nfpImage('nic'));
+    const r = await host.check('initramfs');
+    expect(r.status).toBe('warn');
+    expect(r.evidence).toMatch(new RegExp(`^/boot/initramfs-${KERNEL.replace(/\./g, '\\.')}\\.img holds nfp `));
+    expect(r.fix).toBe(
+      `vfkeeper firmware --fix, then dracut -f /boot/initramfs-${KERNEL}.img ${KERNEL}; then the next reboot loads the firmware the links name`,
+    );
+  });
+
+  it('under another root with no kernel named, reads every initramfs in /boot (not kdump or rescue images)', async () => {
+    writeInitramfs(join(host.root, 'boot/initramfs-6.1.0-18-amd64kdump.img'), nfpImage('nic'));
+    writeInitramfs(join(host.root, 'boot/initramfs-0-rescue-0123abcd.img'), nfpImage('nic'));
     writeInitramfs(join(host.root, 'boot/initrd.img-6.1.0-18-amd64'), nfpImage('nic'));
     writeInitramfs(join(host.root, 'boot/initrd.img-6.1.0-20-amd64'), nfpImage('nic-sriov'));
     const { kernelRelease: _k, ...inputs } = inputsFor(host.root);
