@@ -13,8 +13,10 @@ all: build
 # Debian packages the build needs: libsystemd-dev for the journald binding,
 # journald itself and dbus-daemon for the tests against the real parts;
 # groff and man for the man page's rendering test; socat, the half-closing
-# client of the control socket's test (CI runs every test).
-APT_PKGS := libsystemd-dev systemd dbus udev groff-base man-db socat
+# client of the control socket's test (CI runs every test); initramfs-tools-core
+# (lsinitramfs) and cpio, for doctor's initramfs check and the real small
+# initramfs its tests build.
+APT_PKGS := libsystemd-dev systemd dbus udev groff-base man-db socat initramfs-tools-core cpio
 deps: node_modules/.installed
 node_modules/.installed: package.json package-lock.json
 	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

@@ -18,6 +18,7 @@ import type { Config } from '../model/config.js';
 import type { CommandContext, GlobalOptions } from './command.js';
 import { hostStateFor } from './host-state.js';
 import { createRelayNumberFile } from '../host/relay-numbers-file.js';
+import { createStaticVfFile } from '../host/static-vfs-file.js';
 
 export async function openConfig(globals: GlobalOptions): Promise<Config> {
   return loadConfig(globals.config);
@@ -33,7 +34,12 @@ export async function openHost(
   const relayNumbers = createRelayNumberFile(`${hostStateFor(globals, env).dir}/relay-numbers.json`);
   if (globals.simulate !== undefined) {
     const sim = await loadSimState(globals.simulate);
-    const host = createSimHost(sim, { file: globals.simulate, durable: options.durable === true, relayNumbers });
+    const host = createSimHost(sim, {
+      file: globals.simulate,
+      durable: options.durable === true,
+      relayNumbers,
+      staticVfs: createStaticVfFile(),
+    });
     return { ...host, sysfs: withWriteDeadline(host.sysfs, timeout) };
   }
   const root = globals.sysfsRoot ?? '/sys';
@@ -48,6 +54,7 @@ export async function openHost(
     files: createRealFiles(),
     firmware: createRealFirmware(),
     relayNumbers,
+    staticVfs: createStaticVfFile(),
     simulation: null,
     commit: async () => undefined,
   };

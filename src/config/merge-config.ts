@@ -78,6 +78,7 @@ function mergeForwarder(config: Config, doc: ConfigFile): void {
   if (f.socket_dir !== undefined) target.socketDir = f.socket_dir;
   if (f.socket_owner !== undefined) target.socketOwner = f.socket_owner;
   if (f.timeout_ms !== undefined) target.timeoutMs = f.timeout_ms;
+  if (f.env_file !== undefined) target.envFile = f.env_file;
 }
 
 function mergeDaemon(config: Config, d: NonNullable<ConfigFile['daemon']>): void {

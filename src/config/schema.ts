@@ -129,6 +129,8 @@ export const fileSchema = z
         socket_owner: owner.optional(),
         // One request's deadline (the client retries once): a minute at most, so a run cannot hang on it.
         timeout_ms: bounded(1, 60_000, 'milliseconds').optional(),
+        // The forwarder's own settings (VIRTIOFWD_STATIC_VFS): read, never written.
+        env_file: z.string().startsWith('/', 'expected an absolute path').optional(),
       })
       .strict()
       .optional(),

@@ -1,9 +1,10 @@
 // The daemon's event sources, started and stopped together: udev (or the
 // simulated kernel's events), the forwarder's unit over D-Bus, and file
-// watches on the configuration, firmware and socket directories.
+// watches on the configuration, firmware and socket directories and the
+// forwarder's environment file.
 import { resolve } from 'node:path';
 import { DEFAULT_CONFIG_PATH } from '../config/load-config.js';
-import { FileWatcher, configWatchTarget } from '../events/files.js';
+import { FileWatcher, configWatchTarget, fileWatchTarget } from '../events/files.js';
 import { followSimKernel } from '../events/sim-udev.js';
 import { UnitWatcher } from '../events/systemd.js';
 import { UdevSource } from '../events/udev.js';
@@ -56,6 +57,8 @@ export async function startSources(o: SourceOptions): Promise<Sources> {
       configWatchTarget(resolve(o.configPath ?? DEFAULT_CONFIG_PATH)),
       { kind: 'firmware', dir: o.config.firmware.dir },
       { kind: 'sockets', dir: o.config.forwarder.socketDir },
+      // VIRTIOFWD_STATIC_VFS: a VF the forwarder takes (or gives back) changes what vfkeeper may touch.
+      ...(o.config.forwarder.enabled ? [fileWatchTarget('forwarder-env', o.config.forwarder.envFile)] : []),
     ],
   });
   await files.start();

@@ -3,7 +3,7 @@
 // node than its NIC, or VM memory from a node without hugepages, crosses the
 // interconnect for every packet. Reads /sys/devices/system/node under the root.
 import { formatCpuList, nodesOfCpus, parseCpuSpec } from '../model/numa.js';
-import { FORWARDER_DEFAULTS, pfName, readEnvFile, readPfs } from './read-inputs.js';
+import { pfName, readEnvFile, readPfs } from './read-inputs.js';
 import { pass, skip, warn, type Check, type DoctorContext } from './types.js';
 
 const NODES = '/sys/devices/system/node';
@@ -38,7 +38,7 @@ async function readNodes(ctx: DoctorContext): Promise<Map<number, NodeFacts> | s
 }
 
 async function readForwarderCpus(ctx: DoctorContext): Promise<number[] | null> {
-  const env = await readEnvFile(ctx, FORWARDER_DEFAULTS);
+  const env = await readEnvFile(ctx, ctx.config.forwarder.envFile);
   const mask = env.ok ? env.value.vars.get('VIRTIOFWD_CPU_MASK') : undefined;
   return mask === undefined ? null : parseCpuSpec(mask);
 }
@@ -74,7 +74,7 @@ export const checkNuma: Check = async (ctx) => {
   return warn(
     'numa',
     evidence,
-    `keep them on node ${target}: VIRTIOFWD_CPU_MASK=<CPUs of node ${target}: ${cpus}> in ${FORWARDER_DEFAULTS}, systemctl restart virtio-forwarder; ` +
+    `keep them on node ${target}: VIRTIOFWD_CPU_MASK=<CPUs of node ${target}: ${cpus}> in ${ctx.config.forwarder.envFile}, systemctl restart virtio-forwarder; ` +
       `echo 1375 > ${dir}/hugepages-2048kB/nr_hugepages and echo 8 > ${dir}/hugepages-1048576kB/nr_hugepages; ` +
       `vfkeeper libvirt-xml --full puts the VM's memory on node ${target}`,
   );

@@ -3,7 +3,7 @@
 // so QEMU can connect; and it is the directory the forwarder really uses.
 import type { FileOwner } from '../host/types.js';
 import { disabledInConfig } from './check-forwarder-unit.js';
-import { FORWARDER_DEFAULTS, readEnvFile } from './read-inputs.js';
+import { readEnvFile } from './read-inputs.js';
 import { fail, messageOf, pass, skip, type Check, type CheckResult, type DoctorContext } from './types.js';
 
 const ID = 'socket-dir';
@@ -15,7 +15,7 @@ function chownFix(ctx: DoctorContext): string {
 
 /** The forwarder's own VIRTIOFWD_SOCKET_DIR, when it disagrees with the configuration. */
 async function judgeForwarderDir(ctx: DoctorContext): Promise<CheckResult | null> {
-  const env = await readEnvFile(ctx, FORWARDER_DEFAULTS);
+  const env = await readEnvFile(ctx, ctx.config.forwarder.envFile);
   const theirs = env.ok ? (env.value.vars.get('VIRTIOFWD_SOCKET_DIR') ?? '') : '';
   const ours = ctx.config.forwarder.socketDir;
   if (theirs === '' || theirs.replace(/\/$/, '') === ours.replace(/\/$/, '')) return null;

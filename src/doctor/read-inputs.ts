@@ -2,10 +2,8 @@
 // not: the observed PFs, the forwarder's /etc/default file, /etc/os-release.
 import type { ObservedPf } from '../model/observed.js';
 import type { Read } from '../host/root-files.js';
-import { parseEnvFile, type EnvFile } from './parse-env-file.js';
+import { parseEnvFile, type EnvFile } from '../model/env-file.js';
 import { messageOf, type DoctorContext } from './types.js';
-
-export const FORWARDER_DEFAULTS = '/etc/default/virtioforwarder';
 
 /** The PFs the caller observed; not ok when none were given or observing failed. */
 export async function readPfs(ctx: DoctorContext): Promise<Read<ObservedPf[]>> {

@@ -3,6 +3,7 @@
 // under another root they would describe the wrong machine.
 import { readDmesg, readKernelRelease, readUnitActiveState } from '../host/doctor-probes.js';
 import { openRootFiles } from '../host/root-files.js';
+import { listInitramfs } from '../host/initramfs.js';
 import { resolveOwnerFromFiles } from './accounts.js';
 import type { DoctorContext, DoctorInputs } from './types.js';
 
@@ -21,5 +22,7 @@ export function resolveDoctorInputs(inputs: DoctorInputs): DoctorContext {
     readUnitActiveState: inputs.readUnitActiveState ?? (live ? readUnitActiveState : null),
     readKernelLog: inputs.readKernelLog ?? (live ? readDmesg : null),
     kernelRelease: inputs.kernelRelease ?? (live ? readKernelRelease() : null),
+    // Reading a file under another root is still only reading: lsinitramfs is safe there.
+    listInitramfs: inputs.listInitramfs ?? ((file) => listInitramfs(file)),
   };
 }

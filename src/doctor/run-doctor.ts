@@ -5,6 +5,8 @@ import { checkApparmor } from './check-apparmor.js';
 import { checkFirmware, checkFirmwareLinks } from './check-firmware.js';
 import { checkForwarderIpc, checkForwarderMode } from './check-forwarder-config.js';
 import { checkForwarderInstalled, checkForwarderService } from './check-forwarder-unit.js';
+import { checkInitramfs } from './check-initramfs.js';
+import { checkStaticVfs } from './check-static-vfs.js';
 import { checkHugepages1g, checkHugepages2m } from './check-hugepages.js';
 import { checkHugetlbfs, checkLibvirtHugepageDirs } from './check-hugetlbfs.js';
 import { checkIommu } from './check-iommu.js';
@@ -19,6 +21,7 @@ export const CHECKS: Record<CheckId, Check> = {
   'sriov-bios': checkSriovBios,
   firmware: checkFirmware,
   'firmware-links': checkFirmwareLinks,
+  initramfs: checkInitramfs,
   iommu: checkIommu,
   vfio: checkVfio,
   'hugepages-2m': checkHugepages2m,
@@ -31,6 +34,7 @@ export const CHECKS: Record<CheckId, Check> = {
   'forwarder-service': checkForwarderService,
   'forwarder-mode': checkForwarderMode,
   'forwarder-ipc': checkForwarderIpc,
+  'static-vfs': checkStaticVfs,
   'socket-dir': checkSocketDir,
 };
 

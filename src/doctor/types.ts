@@ -11,6 +11,7 @@ export const CHECK_IDS = [
   'sriov-bios',
   'firmware',
   'firmware-links',
+  'initramfs',
   'iommu',
   'vfio',
   'hugepages-2m',
@@ -23,6 +24,7 @@ export const CHECK_IDS = [
   'forwarder-service',
   'forwarder-mode',
   'forwarder-ipc',
+  'static-vfs',
   'socket-dir',
 ] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
@@ -59,8 +61,10 @@ export interface DoctorInputs {
   readUnitActiveState?: (unit: string) => Promise<string>;
   /** The kernel ring buffer. Default: `dmesg` when root is "/", else none (log files under root are still read). */
   readKernelLog?: () => Promise<string>;
-  /** Whose /lib/modules/<release> to read. Default: `uname -r` when root is "/", else every release under root. */
+  /** Whose /lib/modules/<release> and /boot/initrd.img-<release> to read. Default: `uname -r` when root is "/", else every release under root. */
   kernelRelease?: string;
+  /** `lsinitramfs -l FILE` (FILE as this machine sees it). Default: the lsinitramfs on PATH. */
+  listInitramfs?: (file: string) => Promise<string>;
 }
 
 /** DoctorInputs with the defaults filled in: what each check receives. */
@@ -75,6 +79,7 @@ export interface DoctorContext {
   readUnitActiveState: ((unit: string) => Promise<string>) | null;
   readKernelLog: (() => Promise<string>) | null;
   kernelRelease: string | null;
+  listInitramfs: (file: string) => Promise<string>;
 }
 
 export type Check = (ctx: DoctorContext) => Promise<CheckResult>;

@@ -1,5 +1,5 @@
 // The file event source: the configuration (file and conf.d/), the firmware
-// directory and the forwarder's socket directory, each turned into
+// directory, the forwarder's socket directory and its environment file, each turned into
 // { source: 'file', kind, path } events. Bursts are passed on as they come;
 // the daemon's queue coalesces them.
 //
@@ -13,7 +13,7 @@ import { Priority, type Logger } from '../journal/types.js';
 import { DirectoryWatch } from './files-directory.js';
 import type { WakeEvent } from './types.js';
 
-export type FileKind = 'config' | 'firmware' | 'sockets';
+export type FileKind = 'config' | 'firmware' | 'sockets' | 'forwarder-env';
 
 export interface WatchTarget {
   kind: FileKind;
@@ -41,6 +41,12 @@ export function configWatchTarget(configFile: string): WatchTarget {
     // The directory itself too: it appearing or going is a change of the configuration.
     include: (path) => path === file || path === dir || path === confD || path.startsWith(confD + sep),
   };
+}
+
+/** One file (the forwarder's /etc/default/virtioforwarder): its directory is watched, only the file reported. */
+export function fileWatchTarget(kind: FileKind, file: string): WatchTarget {
+  const path = resolve(file);
+  return { kind, dir: dirname(path), include: (p) => p === path };
 }
 
 export class FileWatcher {

@@ -15,8 +15,8 @@ export type WakeEvent =
   | { source: 'hook'; kind: 'netdev'; netdev: string; action: string }
   /** The forwarder's unit became active (again): every relay must be re-attached. */
   | { source: 'unit'; kind: 'forwarder-active'; unit: string }
-  /** A watched file changed: the configuration, the firmware links, or the socket directory. */
-  | { source: 'file'; kind: 'config' | 'firmware' | 'sockets'; path: string }
+  /** A watched file changed: the configuration, the firmware links, the socket directory, or the forwarder's environment file (its static VFs). */
+  | { source: 'file'; kind: 'config' | 'firmware' | 'sockets' | 'forwarder-env'; path: string }
   | { source: 'timer'; kind: 'resync' }
   | { source: 'start'; kind: 'start' }
   | { source: 'cli'; kind: 'reconcile' };

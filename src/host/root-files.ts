@@ -1,5 +1,5 @@
 // A read-only view of a host's files under a root directory: what `doctor
-// --root DIR` reads (/proc, /etc, /sys/kernel, /lib, /dev, /var/log). Paths
+// --root DIR` reads (/proc, /etc, /sys/kernel, /lib, /boot, /dev, /var/log). Paths
 // are given as the host names them ("/proc/cmdline") and joined onto the
 // root. Nothing here throws for a file that cannot be read: the answer says
 // why, so a check can report it.

@@ -4,6 +4,7 @@
 import type { FirmwareTree } from '../model/firmware.js';
 import type { ObservedVfSettings, VfSettingChange } from '../model/vf-settings.js';
 import type { PciAddress } from '../model/pci.js';
+import type { StaticVf } from '../model/static-vfs.js';
 
 /**
  * sysfs, addressed by paths relative to its root, e.g.
@@ -118,6 +119,15 @@ export interface RelayNumberStore {
   write(numbers: ReadonlyMap<PciAddress, number>): Promise<void>;
 }
 
+/**
+ * The VFs the forwarder attaches by itself (VIRTIOFWD_STATIC_VFS in its
+ * environment file, e.g. /etc/default/virtioforwarder): not vfkeeper's.
+ */
+export interface StaticVfSource {
+  /** [] when the file or the key is absent; throws ERR_STATIC_VFS (naming the file and the value) when it cannot be read or parsed. */
+  read(file: string): Promise<StaticVf[]>;
+}
+
 export interface Host {
   /** "real" or "simulated": shown by status, and the real /sys guard keys on it. */
   kind: 'real' | 'simulated';
@@ -128,6 +138,7 @@ export interface Host {
   files: Files;
   firmware: Firmware;
   relayNumbers: RelayNumberStore;
+  staticVfs: StaticVfSource;
   /** The simulated kernel's own controls; null on a real host, whose events come from udev. */
   simulation: Simulation | null;
   /** Persist state (the simulated host writes its JSON back); a no-op for the real host. */

@@ -47,6 +47,8 @@ export interface ForwarderConfig {
   socketOwner: string;
   /** Per-request deadline, ms. */
   timeoutMs: number;
+  /** The forwarder's EnvironmentFile (/etc/default/virtioforwarder): its VIRTIOFWD_STATIC_VFS are left to it. */
+  envFile: string;
 }
 
 export interface FirmwareConfig {
@@ -105,6 +107,7 @@ export function defaultConfig(): Config {
       socketDir: '/tmp/virtio-forwarder',
       socketOwner: 'libvirt-qemu:kvm',
       timeoutMs: 2000,
+      envFile: '/etc/default/virtioforwarder',
     },
     firmware: { dir: '/lib/firmware/netronome', flavour: 'nic-sriov', guard: 'warn' },
     daemon: { resyncSeconds: 300, writeTimeoutMs: 10_000, metricsFile: null },

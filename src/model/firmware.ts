@@ -82,3 +82,6 @@ export function parseFirmwareApplication(version: string | null): string | null 
       .find((w) => APP.test(w)) ?? null
   );
 }
+
+/** The driver that loads the firmware of the links (Netronome's and Corigine's NICs). */
+export const FIRMWARE_DRIVER = 'nfp';

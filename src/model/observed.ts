@@ -1,6 +1,7 @@
 // What observe() read from the host and the forwarder: plain data, no I/O.
 import type { FirmwareTree } from './firmware.js';
 import type { PciAddress } from './pci.js';
+import type { ObservedStaticVfs } from './static-vfs.js';
 import type { ObservedVfSettings } from './vf-settings.js';
 
 export interface ObservedVf {
@@ -130,6 +131,12 @@ export interface Observed {
   relayNumbers: ReadonlyMap<PciAddress, number>;
   /** Why that record could not be read (absent is an empty record, not an error); null when it could. */
   relayNumbersError: string | null;
+  /**
+   * The forwarder's static VFs (VIRTIOFWD_STATIC_VFS): theirs, never
+   * detached, re-attached or renumbered by vfkeeper; null when relay
+   * management is off. With `error` set, relay changes are refused.
+   */
+  staticVfs: ObservedStaticVfs | null;
   /** By rule (the index of config.pfs): the PFs it manages (first match wins); empty = it matches nothing. */
   ruleMatches: PciAddress[][];
 }

@@ -53,7 +53,9 @@ export function planFirmwareGuard(
         pf: null,
         code: 'ERR_FIRMWARE_LINKS',
         why: `${names.length} firmware link(s) in ${tree.dir} point away from ${config.flavour}/ (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''}): the next driver reload loads non-SR-IOV firmware`,
-        hint: 'run `vfkeeper firmware --fix` (or set firmware.guard: fix), then reload the driver when no VF is in use: modprobe -r nfp && modprobe nfp',
+        hint:
+          'run `vfkeeper firmware --fix` (or set firmware.guard: fix), then reload the driver when no VF is in use: modprobe -r nfp && modprobe nfp; ' +
+          'when nfp is in the initramfs (vfkeeper doctor: initramfs), `vfkeeper firmware --fix --initramfs` so the next boot loads it too',
       },
     ],
   };

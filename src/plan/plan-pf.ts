@@ -16,6 +16,7 @@ import { vfAddress, type PciAddress } from '../model/pci.js';
 import type { ErrorCode } from '../model/error-codes.js';
 import type { Refusal, Step } from '../model/step.js';
 import { planVfSettings } from './plan-vf-settings.js';
+import { formatStaticVfs, type ObservedStaticVfs } from '../model/static-vfs.js';
 
 export interface PfPlan {
   steps: Step[];
@@ -33,9 +34,19 @@ export interface PfPlanInput {
   handsOffRelays?: boolean;
   /** VF settings this PF's driver refused (unsupportedKey): not planned again. */
   unsupported?: ReadonlySet<string>;
+  /** The forwarder's static VFs (VIRTIOFWD_STATIC_VFS): a count change never removes one; unknown (error) is never "none". */
+  staticVfs?: ObservedStaticVfs | null;
 }
 
-export function planPf({ pf, rule, relays, force, handsOffRelays = false, unsupported = new Set() }: PfPlanInput): PfPlan {
+export function planPf({
+  pf,
+  rule,
+  relays,
+  force,
+  handsOffRelays = false,
+  unsupported = new Set(),
+  staticVfs = null,
+}: PfPlanInput): PfPlan {
   const blocked = checkPrerequisites(pf, rule);
   if (blocked) return { steps: [], refusal: blocked, vfsAfter: new Map(pf.vfs.map((v) => [v.pci, v.driver])) };
   const wanted = rule.vfs === 'max' ? pf.totalVfs : rule.vfs;
@@ -45,7 +56,7 @@ export function planPf({ pf, rule, relays, force, handsOffRelays = false, unsupp
     steps.push({ kind: 'set-autoprobe', pf: pf.pci, from: true, to: false, why: "new VFs must not be probed by the NIC's VF driver" });
   }
   if (pf.numVfs !== wanted) {
-    const count = planCount(pf, wanted, relays, force, handsOffRelays);
+    const count = checkStaticVfs(pf, wanted, staticVfs, force) ?? planCount(pf, wanted, relays, force, handsOffRelays);
     if ('refusal' in count) return { steps: [], refusal: count.refusal, vfsAfter: new Map(pf.vfs.map((v) => [v.pci, v.driver])) };
     steps.push(...count.steps);
   }
@@ -179,6 +190,41 @@ function planCount(
   const steps = [...detach, set(pf.numVfs, 0, `numvfs ${pf.numVfs}, want ${wanted}: the kernel takes a new count only from 0`)];
   if (wanted > 0) steps.push(set(0, wanted, `numvfs 0, want ${wanted}`));
   return { steps };
+}
+
+/**
+ * The workload guard for the forwarder's static VFs: a new count goes
+ * through 0 and so removes every VF of the PF, including those the forwarder
+ * attached by itself; vfkeeper never detaches their relays, so the change
+ * waits until they are out of VIRTIOFWD_STATIC_VFS (not even --force: the
+ * relay is the forwarder's). An unreadable list is not an empty one.
+ */
+function checkStaticVfs(pf: ObservedPf, wanted: number, statics: ObservedStaticVfs | null, force: boolean): { refusal: Refusal } | null {
+  if (statics === null || pf.numVfs === 0) return null;
+  const change = `Not changing the VF count of ${pf.pci} from ${pf.numVfs} to ${wanted}`;
+  if (statics.error !== null) {
+    if (force) return null;
+    return {
+      refusal: {
+        kind: 'guard',
+        pf: pf.pci,
+        code: 'ERR_GUARD_STATIC_UNKNOWN',
+        why: `${change}: the forwarder's static VFs are unknown (${statics.error})`,
+        hint: `fix VIRTIOFWD_STATIC_VFS in ${statics.file}, or run \`vfkeeper reconcile --force\` if none of its VFs is listed there`,
+      },
+    };
+  }
+  const owned = statics.entries.filter((s) => pf.vfs.some((v) => v.pci === s.pci));
+  if (owned.length === 0) return null;
+  return {
+    refusal: {
+      kind: 'guard',
+      pf: pf.pci,
+      code: 'ERR_GUARD_STATIC_VF',
+      why: `${change}: the forwarder owns ${owned.map((s) => `${s.pci} (relay ${s.virtioId})`).join(', ')} (VIRTIOFWD_STATIC_VFS in ${statics.file}), and removing the VFs would pull them from under it`,
+      hint: `take ${formatStaticVfs(owned)} out of VIRTIOFWD_STATIC_VFS in ${statics.file} and systemctl restart virtio-forwarder, then vfkeeper reconcile`,
+    },
+  };
 }
 
 /**

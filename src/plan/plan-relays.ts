@@ -4,11 +4,15 @@
 // detached, but never one with a VM connected unless forced, nor one that
 // carries a live VF of a PF vfkeeper does not manage on a number it does not
 // claim. With `relays: auto` each VF's number comes from relay-numbers.ts,
-// so it does not move when other PFs come and go. Pure.
+// so it does not move when other PFs come and go. The forwarder's static
+// VFs (VIRTIOFWD_STATIC_VFS) and their relay numbers are its own: never
+// detached, attached or given to another VF; a configured relay that
+// claims one is left to the forwarder with a warning. Pure.
 import type { Config } from '../model/config.js';
 import { isRelayAttached, type ObservedPf, type ObservedRelay } from '../model/observed.js';
 import { vfAddress, type PciAddress } from '../model/pci.js';
 import type { Refusal, Step } from '../model/step.js';
+import { findStatic, type StaticVf } from '../model/static-vfs.js';
 
 export interface WantedRelay {
   virtioId: number;
@@ -28,6 +32,9 @@ export interface RelayPlanInput {
   /** relays: auto: each VF's number (relay-numbers.ts); a VF without one gets no relay. */
   numbers: ReadonlyMap<PciAddress, number>;
   force: boolean;
+  /** The forwarder's static VFs, from `staticFile` (VIRTIOFWD_STATIC_VFS). */
+  statics?: readonly StaticVf[];
+  staticFile?: string;
 }
 
 export function wantedRelays(
@@ -53,14 +60,18 @@ export function wantedRelays(
 }
 
 export function planRelays(input: RelayPlanInput): { steps: Step[]; refusals: Refusal[] } {
-  const wanted = wantedRelays(input.config, input.pfs, input.vfsAfter, input.numbers);
+  const statics = input.statics ?? [];
+  const all = wantedRelays(input.config, input.pfs, input.vfsAfter, input.numbers);
+  const overlaps = planStaticOverlaps(all, statics, input.staticFile ?? "the forwarder's environment file");
+  const wanted = all.filter((w) => findStatic(statics, { vf: w.vf, virtioId: w.virtioId }) === undefined);
   const ready = wanted.filter(
     (w): w is WantedRelay & { vf: PciAddress; pf: PciAddress } =>
       w.vf !== null && w.pf !== null && input.vfsAfter.get(w.vf)?.driver === 'vfio-pci',
   );
   const steps: Step[] = [];
-  const refusals: Refusal[] = [];
-  const attached = input.relays.filter(isRelayAttached);
+  const refusals: Refusal[] = [...overlaps];
+  // The forwarder's static relays are not ours to tear down, whatever they carry.
+  const attached = input.relays.filter((r) => isRelayAttached(r) && findStatic(statics, { vf: r.vf, virtioId: r.virtioId }) === undefined);
   const wantedIds = new Set(wanted.map((w) => w.virtioId));
   for (const r of attached) {
     if (ready.some((w) => w.virtioId === r.virtioId && w.vf === r.vf)) continue;
@@ -91,10 +102,27 @@ export function planRelays(input: RelayPlanInput): { steps: Step[]; refusals: Re
       why,
     });
   }
-  const blockedIds = new Set(refusals.map((r) => r.virtioId));
+  const blockedIds = new Set(refusals.flatMap((r) => (r.kind === 'guard' ? [r.virtioId] : [])));
   for (const w of ready) {
     if (blockedIds.has(w.virtioId) || attached.some((r) => r.virtioId === w.virtioId && r.vf === w.vf)) continue;
     steps.push({ kind: 'attach-relay', virtioId: w.virtioId, vf: w.vf, pf: w.pf, why: `relay ${w.virtioId} should carry ${w.vf}` });
   }
   return { steps, refusals };
+}
+
+/** A warning for each wanted relay that claims a static VF or a static relay number: the forwarder keeps it. */
+function planStaticOverlaps(wanted: readonly WantedRelay[], statics: readonly StaticVf[], file: string): Refusal[] {
+  return wanted.flatMap((w): Refusal[] => {
+    const s = findStatic(statics, { vf: w.vf, virtioId: w.virtioId });
+    if (s === undefined) return [];
+    return [
+      {
+        kind: 'warning',
+        pf: w.pf,
+        code: 'ERR_STATIC_VF_OVERLAP',
+        why: `Relay ${w.virtioId} (${w.vf ?? 'no VF'}) is left to the forwarder: VIRTIOFWD_STATIC_VFS in ${file} lists ${s.pci}=${s.virtioId}`,
+        hint: `take ${s.pci}=${s.virtioId} out of VIRTIOFWD_STATIC_VFS (then systemctl restart virtio-forwarder), or the relay out of relays: in the configuration`,
+      },
+    ];
+  });
 }

@@ -41,6 +41,7 @@ export function plan(config: Config, observed: Observed, options: PlanOptions): 
       relays,
       force: options.force,
       handsOffRelays: config.forwarder.enabled && config.relays === 'observe',
+      staticVfs: observed.staticVfs,
       ...(options.unsupported ? { unsupported: options.unsupported } : {}),
     });
     steps.push(...p.steps);
@@ -57,13 +58,23 @@ export function plan(config: Config, observed: Observed, options: PlanOptions): 
   if (config.forwarder.enabled) {
     if (config.relays === 'observe') {
       // Hands off: an orchestrator attaches and detaches relays; they are only reported.
+    } else if (observed.staticVfs?.error != null) {
+      // Fail closed: with the forwarder's own list unknown, any relay change could be one of its.
+      refusals.push({
+        kind: 'blocked',
+        pf: null,
+        code: 'ERR_STATIC_VFS',
+        why: `Relays are left as they are: the forwarder's static VFs are unknown (${observed.staticVfs.error})`,
+        hint: `fix VIRTIOFWD_STATIC_VFS in ${observed.staticVfs.file}, e.g. VIRTIOFWD_STATIC_VFS=(0000:05:08.1=1 0000:05:08.2=2), or make the file readable`,
+      });
     } else if (observed.forwarder.reachable) {
       const detached = new Set(steps.flatMap((s) => (s.kind === 'detach-relay' ? [s.virtioId] : [])));
       const after = relays.map((r) => (detached.has(r.virtioId) && isRelayAttached(r) ? { ...r, vf: null, vfState: 'DPDK_UNINIT' } : r));
       const numbers = planRelayNumbers(config, observed, vfsAfter);
       refusals.push(...numbers.refusals);
       if (numbers.relayNumbers !== undefined) relayNumbers = numbers.relayNumbers;
-      const input = { config, pfs, vfsAfter, relays: after, othersVfs: new Set(observed.othersVfs), force: options.force };
+      const statics = observed.staticVfs === null ? {} : { statics: observed.staticVfs.entries, staticFile: observed.staticVfs.file };
+      const input = { config, pfs, vfsAfter, relays: after, othersVfs: new Set(observed.othersVfs), force: options.force, ...statics };
       const r = numbers.blocked ? { steps: [], refusals: [] } : planRelays({ ...input, numbers: numbers.numbers });
       steps.push(...r.steps);
       refusals.push(...r.refusals);

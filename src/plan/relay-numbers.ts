@@ -18,6 +18,8 @@ export interface RelayNumberInput {
   vfs: readonly PciAddress[];
   /** Relays the forwarder shows attached: number and VF. */
   attached: ReadonlyArray<{ virtioId: number; vf: PciAddress }>;
+  /** Numbers never given out: the forwarder's static VFs hold them (VIRTIOFWD_STATIC_VFS). */
+  reserved?: ReadonlySet<number>;
 }
 
 export interface RelayNumbers {
@@ -33,12 +35,15 @@ export function assignRelayNumbers(input: RelayNumberInput): RelayNumbers {
   const holder = new Map<number, PciAddress>([...record].map(([vf, n]) => [n, vf]));
   const unrecorded = input.vfs.filter((vf) => !record.has(vf));
   for (const r of input.attached) {
-    if (!unrecorded.includes(r.vf) || record.has(r.vf) || holder.has(r.virtioId)) continue;
+    if (!unrecorded.includes(r.vf) || record.has(r.vf) || holder.has(r.virtioId) || input.reserved?.has(r.virtioId)) continue;
     record.set(r.vf, r.virtioId);
     holder.set(r.virtioId, r.vf);
   }
   // Numbers on relays of VFs that are not ours stay theirs (another NIC's, a static forwarder entry).
-  const foreign = new Set(input.attached.filter((r) => !wanting.has(r.vf) && !record.has(r.vf)).map((r) => r.virtioId));
+  const foreign = new Set([
+    ...input.attached.filter((r) => !wanting.has(r.vf) && !record.has(r.vf)).map((r) => r.virtioId),
+    ...(input.reserved ?? []),
+  ]);
   const without: PciAddress[] = [];
   for (const vf of input.vfs) {
     if (record.has(vf)) continue;
@@ -71,11 +76,17 @@ export function isSameRecord(a: ReadonlyMap<PciAddress, number>, b: ReadonlyMap<
   return a.size === b.size && [...a].every(([vf, n]) => b.get(vf) === n);
 }
 
-/** The numbers for this observation's VFs (in PF, then VF order): the record, relays adopted, new ones. */
+/**
+ * The numbers for this observation's VFs (in PF, then VF order): the record,
+ * relays adopted, new ones. The forwarder's static VFs get none from
+ * vfkeeper, and their numbers go to no other VF.
+ */
 export function relayNumbersFor(observed: Observed, vfs: readonly PciAddress[]): RelayNumbers {
   const relays = observed.forwarder.reachable ? observed.forwarder.relays : [];
   const attached = relays.filter(isRelayAttached).flatMap((r) => (r.vf === null ? [] : [{ virtioId: r.virtioId, vf: r.vf }]));
-  return assignRelayNumbers({ recorded: observed.relayNumbers, vfs, attached });
+  const statics = observed.staticVfs?.entries ?? [];
+  const own = vfs.filter((vf) => !statics.some((s) => s.pci === vf));
+  return assignRelayNumbers({ recorded: observed.relayNumbers, vfs: own, attached, reserved: new Set(statics.map((s) => s.virtioId)) });
 }
 
 /**

@@ -10,6 +10,7 @@ import type { Forwarder } from '../dataplane/types.js';
 import type { Host } from '../host/types.js';
 import { ifAbsent } from '../model/errno.js';
 import type { FirmwareTree } from '../model/firmware.js';
+import type { ObservedStaticVfs } from '../model/static-vfs.js';
 import { pciAttr, pciDevice, pciDriver } from '../host/sysfs-paths.js';
 import { basename } from '../host/sysfs-read.js';
 import { observePf, type ReadVfioGroups } from './observe-pf.js';
@@ -37,13 +38,14 @@ export async function observe(
   // passed on as failed (observe-pf.ts): the guard must not read it as idle.
   let scan: Promise<Map<string, string[]>> | null = null;
   const groups: ReadVfioGroups = () => (scan ??= host.workload.openVfioGroups());
-  const [{ pfs, unreadable, ruleMatches }, firmware, vfioLoaded, forwarderState, sockets, numbers] = await Promise.all([
+  const [{ pfs, unreadable, ruleMatches }, firmware, vfioLoaded, forwarderState, sockets, numbers, staticVfs] = await Promise.all([
     observePfs(host, config, groups),
     config.firmware.guard === 'off' || !options.hostWide ? { tree: null, error: null } : observeFirmware(host, config),
     host.sysfs.exists(pciDriver('vfio-pci')),
     observeForwarder(config, forwarder),
     config.forwarder.enabled && options.hostWide ? observeSockets(host, config) : null,
     observeRelayNumbers(host),
+    config.forwarder.enabled ? observeStaticVfs(host, config.forwarder.envFile) : null,
   ]);
   return {
     observed: {
@@ -55,6 +57,7 @@ export async function observe(
       sockets,
       othersVfs: await findOthersVfs(host, pfs, forwarderState),
       ...numbers,
+      staticVfs,
       ruleMatches,
     },
     unreadable,
@@ -118,6 +121,15 @@ async function observeRelayNumbers(host: Host): Promise<Pick<Observed, 'relayNum
     return { relayNumbers: await host.relayNumbers.read(), relayNumbersError: null };
   } catch (e) {
     return { relayNumbers: new Map(), relayNumbersError: asVfkeeperError(e).message };
+  }
+}
+
+/** The forwarder's static VFs, or why they are unknown (the planner then changes no relay). */
+async function observeStaticVfs(host: Host, file: string): Promise<ObservedStaticVfs> {
+  try {
+    return { file, entries: await host.staticVfs.read(file), error: null };
+  } catch (e) {
+    return { file, entries: [], error: asVfkeeperError(e).message };
   }
 }
 

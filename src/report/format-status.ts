@@ -1,5 +1,5 @@
 // `vfkeeper status` for a person: one block per PF, one line per VF.
-import type { PfStatus, StatusView, VfSettingsStatus, VfStatus } from './status.js';
+import type { PfStatus, StaticVfsStatus, StatusView, VfSettingsStatus, VfStatus } from './status.js';
 
 function pfLine(pf: PfStatus): string {
   const link = pf.link ? `${pf.link.up ? 'up' : 'DOWN'} mtu ${pf.link.mtu}` : 'no netdev';
@@ -16,7 +16,9 @@ function settingsWords(s: VfSettingsStatus | null): string {
 }
 
 function vfLine(vf: VfStatus): string {
-  const relay = vf.relay.virtio_id === null ? '-' : `relay ${vf.relay.virtio_id} ${vf.relay.state}`;
+  // A daemon of an earlier version answers without relay.static.
+  const relay =
+    vf.relay.virtio_id === null ? '-' : `relay ${vf.relay.virtio_id} ${vf.relay.state}${vf.relay.static === true ? ' (static)' : ''}`;
   const use = vf.in_use_by.length > 0 ? `  in use by ${vf.in_use_by.join(',')}` : '';
   const pkts = vf.relay.counters?.['pkts_rx_from_vf'];
   const moving = pkts !== undefined && pkts > 0 ? `  ${pkts} pkts from VF` : '';
@@ -36,6 +38,7 @@ export function formatStatus(view: StatusView): string {
   for (const r of view.rules ?? [])
     out.push(`rule ${r.rule} (match ${r.match}): ${r.pfs.length > 0 ? r.pfs.join(' ') : 'matches nothing'}\n`);
   for (const w of view.warnings ?? []) out.push(`WARN: ${w}\n`);
+  out.push(staticLine(view.static_vfs ?? null));
   out.push(convergenceLines(view));
   return out.join('');
 }
@@ -49,3 +52,11 @@ function convergenceLines(view: StatusView): string {
 }
 
 const MAX_REASONS = 8;
+
+/** The forwarder's static VFs: which, from where, or why they are unknown. */
+function staticLine(s: StaticVfsStatus | null): string {
+  if (s === null) return '';
+  if (s.error !== null) return `WARN: static VFs unknown, relays left as they are: ${s.error}\n`;
+  if (s.vfs.length === 0) return '';
+  return `static VFs (the forwarder's own, VIRTIOFWD_STATIC_VFS in ${s.file}): ${s.vfs.map((v) => `${v.pci}=${v.virtio_id}`).join(' ')}\n`;
+}

@@ -9,6 +9,7 @@ import { wantedRelays } from '../plan/plan-relays.js';
 import type { ObservedVfSettings } from '../model/vf-settings.js';
 import { currentRelayNumbers } from '../plan/relay-numbers.js';
 import { planUnmatchedRules, ruleMatchesOf, type RuleMatch } from '../plan/plan-rules.js';
+import { findStatic, type StaticVf } from '../model/static-vfs.js';
 
 export type RelayState = 'absent' | 'detached' | 'attached' | 'vm-connected' | 'unknown';
 
@@ -21,7 +22,15 @@ export interface VfStatus {
   in_use_by: string[];
   /** As the PF reports them (ip -d link show PF); null when it cannot (no PF netdev). */
   settings: VfSettingsStatus | null;
-  relay: { virtio_id: number | null; state: RelayState; socket?: string; counters?: RelayCounters };
+  /** static: the forwarder attaches this VF by itself (VIRTIOFWD_STATIC_VFS); vfkeeper leaves its relay alone. */
+  relay: { virtio_id: number | null; state: RelayState; static: boolean; socket?: string; counters?: RelayCounters };
+}
+
+/** The forwarder's static VFs as read from its environment file, or why they could not be. */
+export interface StaticVfsStatus {
+  file: string;
+  vfs: Array<{ pci: PciAddress; virtio_id: number }>;
+  error: string | null;
 }
 
 export interface VfSettingsStatus {
@@ -57,6 +66,8 @@ export interface StatusView {
   paused: boolean;
   pause_reason: string | null;
   forwarder: { reachable: boolean; reason: string | null };
+  /** VIRTIOFWD_STATIC_VFS (additive to cli.md's shape); null when relay management is off. */
+  static_vfs: StaticVfsStatus | null;
   /** The host is as configured: nothing left to do, nothing refused (what configuration management waits for). */
   converged: boolean;
   /** Why not: each step still to do and each refusal, in words. */
@@ -68,6 +79,7 @@ export function buildStatus(config: Config, observed: Observed, pause: { paused:
   const wanted = config.forwarder.enabled ? wantedRelays(config, observed.pfs, vfsAfter, currentRelayNumbers(config, observed)) : [];
   const relays = observed.forwarder.reachable ? observed.forwarder.relays : null;
   const convergence = assessConvergence(config, observed);
+  const statics = observed.staticVfs?.entries ?? [];
   return {
     pfs: observed.pfs.map((pf) => ({
       pci: pf.pci,
@@ -86,7 +98,7 @@ export function buildStatus(config: Config, observed: Observed, pause: { paused:
         iommu_group: vf.iommuGroup,
         in_use_by: vf.vfioHolders,
         settings: settingsStatus(vf.settings),
-        relay: relayStatus(wanted.find((w) => w.vf === vf.pci)?.virtioId ?? null, vf.pci, relays),
+        relay: relayOf(vf.pci, wanted, statics, relays),
       })),
     })),
     rules: ruleMatchesOf(config, observed.ruleMatches),
@@ -94,6 +106,14 @@ export function buildStatus(config: Config, observed: Observed, pause: { paused:
     paused: pause.paused,
     pause_reason: pause.reason,
     forwarder: observed.forwarder.reachable ? { reachable: true, reason: null } : { reachable: false, reason: observed.forwarder.reason },
+    static_vfs:
+      observed.staticVfs === null
+        ? null
+        : {
+            file: observed.staticVfs.file,
+            vfs: observed.staticVfs.entries.map((s) => ({ pci: s.pci, virtio_id: s.virtioId })),
+            error: observed.staticVfs.error,
+          },
     converged: convergence.converged,
     not_converged: convergence.reasons,
   };
@@ -114,7 +134,20 @@ function settingsStatus(s: ObservedVfSettings | null): VfSettingsStatus | null {
   };
 }
 
-function relayStatus(virtioId: number | null, vf: PciAddress, relays: ObservedRelay[] | null): VfStatus['relay'] {
+/** A static VF shows the forwarder's own number; any other the number vfkeeper wants for it. */
+function relayOf(
+  vf: PciAddress,
+  wanted: ReadonlyArray<{ vf: PciAddress | null; virtioId: number }>,
+  statics: readonly StaticVf[],
+  relays: ObservedRelay[] | null,
+): VfStatus['relay'] {
+  const own = findStatic(statics, { vf });
+  if (own !== undefined) return { ...relayStatus(own.virtioId, vf, relays), static: true };
+  const virtioId = wanted.find((w) => w.vf === vf && findStatic(statics, { virtioId: w.virtioId }) === undefined)?.virtioId ?? null;
+  return { ...relayStatus(virtioId, vf, relays), static: false };
+}
+
+function relayStatus(virtioId: number | null, vf: PciAddress, relays: ObservedRelay[] | null): Omit<VfStatus['relay'], 'static'> {
   const actual = relays?.find((r) => r.vf === vf && isRelayAttached(r)) ?? relays?.find((r) => r.virtioId === virtioId);
   const extra = actual ? { socket: actual.socket, counters: actual.counters } : {};
   if (relays === null) return { virtio_id: virtioId, state: virtioId === null ? 'absent' : 'unknown' };

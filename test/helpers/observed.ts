@@ -68,6 +68,7 @@ export function observed(pfs: ObservedPf[], over: Partial<Observed> = {}): Obser
     othersVfs: [],
     relayNumbers: new Map(),
     relayNumbersError: null,
+    staticVfs: null,
     ruleMatches: [],
     ...over,
   };

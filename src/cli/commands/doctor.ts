@@ -37,7 +37,7 @@ const USAGE = `Usage: vfkeeper doctor [--root DIR] [--json]
   Checks every prerequisite of the SR-IOV + virtio-forwarder setup and prints
   the fix for each one that is not right. Exit status 1 when a check fails.
 
-  --root DIR   read the host's files (/proc, /etc, /sys/kernel, /lib, /dev, /var/log) under DIR
+  --root DIR   read the host's files (/proc, /etc, /sys/kernel, /lib, /boot, /dev, /var/log) under DIR
   --json       { "checks": [ { id, status, evidence, fix } ] }`;
 
 export function createDoctorCommand(deps: DoctorCommandDeps = {}): Command {

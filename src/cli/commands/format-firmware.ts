@@ -2,6 +2,7 @@
 // what was done about it), then what loads the fixed firmware.
 import type { FirmwareLinkVerdict, FirmwarePlan } from '../../plan/plan-firmware.js';
 import { FIRMWARE_RELOAD_COMMAND } from '../../model/firmware.js';
+import type { InitramfsOutcome } from './firmware-initramfs.js';
 
 export interface LinkOutcome {
   verdict: FirmwareLinkVerdict;
@@ -47,7 +48,8 @@ export function formatFirmwareHuman(plan: FirmwarePlan, outcomes: LinkOutcome[],
   return `${lines.join('\n')}\n`;
 }
 
-export function formatFirmwareJson(plan: FirmwarePlan, outcomes: LinkOutcome[]): string {
+/** `initramfs` is null unless --initramfs was given. */
+export function formatFirmwareJson(plan: FirmwarePlan, outcomes: LinkOutcome[], initramfs: InitramfsOutcome | null = null): string {
   const links = outcomes.map(({ verdict: v, result, error }) => ({
     name: v.link.name,
     target: v.link.target,
@@ -59,6 +61,6 @@ export function formatFirmwareJson(plan: FirmwarePlan, outcomes: LinkOutcome[]):
   }));
   const fixed = outcomes.some((o) => o.result === 'fixed');
   const { dir, flavour, flavourPresent } = plan;
-  const doc = { dir, flavour, flavourPresent, links, driverReloaded: false, reload: fixed ? FIRMWARE_RELOAD_COMMAND : null };
+  const doc = { dir, flavour, flavourPresent, links, driverReloaded: false, reload: fixed ? FIRMWARE_RELOAD_COMMAND : null, initramfs };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }

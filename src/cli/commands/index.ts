@@ -38,8 +38,9 @@ async function wireDoctor(): Promise<Command> {
 }
 
 async function wireFirmware(): Promise<Command> {
-  const [{ createFirmwareCommand }, { openConfig }] = await Promise.all([import('./firmware.js'), import('../compose.js')]);
-  return createFirmwareCommand({ loadConfig: openConfig });
+  const [{ createFirmwareCommand }, { openConfig, openLogger }] = await Promise.all([import('./firmware.js'), import('../compose.js')]);
+  // The firmware command prints each outcome itself: its entries go to the journal, not again to a terminal.
+  return createFirmwareCommand({ loadConfig: openConfig, openLogger: (ctx) => openLogger(ctx, () => true) });
 }
 
 async function wireUdevRules(): Promise<Command> {
@@ -68,7 +69,11 @@ export const commands: readonly CommandEntry[] = [
     summary: 'check every prerequisite (IOMMU, hugepages, vfio-pci, firmware, forwarder...) and say how to fix it',
     load: wireDoctor,
   },
-  { name: 'firmware', summary: 'check the firmware links point at the SR-IOV flavour; --fix re-points them', load: wireFirmware },
+  {
+    name: 'firmware',
+    summary: 'check the firmware links point at the SR-IOV flavour; --fix re-points them, --initramfs rebuilds the initramfs',
+    load: wireFirmware,
+  },
   {
     name: 'hook',
     summary: 'NetworkManager / networkd-dispatcher entry: an interface came up',

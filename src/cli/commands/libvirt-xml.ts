@@ -12,9 +12,9 @@ import { parseWholeNumber } from '../parse-number.js';
 import { MAX_VIRTIO_ID, MIN_VIRTIO_ID } from '../../model/relay-number.js';
 import { UsageError } from '../usage-error.js';
 import { openRootFiles } from '../../host/root-files.js';
-import { FORWARDER_DEFAULTS } from '../../doctor/read-inputs.js';
-import { parseEnvFile } from '../../doctor/parse-env-file.js';
+import { parseEnvFile } from '../../model/env-file.js';
 import { formatCpuList, parseCpuSpec } from '../../model/numa.js';
+import { findStatic } from '../../model/static-vfs.js';
 
 const usage = `Usage: vfkeeper libvirt-xml --virtio-id N [--full [--root DIR]]
 
@@ -22,27 +22,24 @@ const usage = `Usage: vfkeeper libvirt-xml --virtio-id N [--full [--root DIR]]
   and socket path; --full adds the hugepage <memoryBacking>, the <numatune> and
   the <numa> cell with memAccess='shared' that virtio-forwarder needs, on the
   NUMA node of the VF's PF (numa_node), naming the CPUs the forwarder polls on
-  (VIRTIOFWD_CPU_MASK in DIR/etc/default/virtioforwarder; DIR defaults to /).`;
+  (VIRTIOFWD_CPU_MASK in forwarder.env_file, /etc/default/virtioforwarder, under
+  DIR; DIR defaults to /).`;
 
 /** VIRTIOFWD_CPU_MASK as a CPU list, null when the file or the key is absent; a mask that is neither list nor bitmap is an error. */
-async function readForwarderCpus(root: string): Promise<string | null> {
-  const text = await openRootFiles(root).readText(FORWARDER_DEFAULTS);
+async function readForwarderCpus(root: string, file: string): Promise<string | null> {
+  const text = await openRootFiles(root).readText(file);
   if (!text.ok) {
     if (text.missing) return null;
-    throw new VfkeeperError('ERR_CONFIG', `${FORWARDER_DEFAULTS}: ${text.reason}`, { path: FORWARDER_DEFAULTS });
+    throw new VfkeeperError('ERR_CONFIG', `${file}: ${text.reason}`, { path: file });
   }
   const mask = parseEnvFile(text.value).vars.get('VIRTIOFWD_CPU_MASK');
   if (mask === undefined || mask.trim() === '') return null;
   const cpus = parseCpuSpec(mask);
   if (cpus === null)
-    throw new VfkeeperError(
-      'ERR_CONFIG',
-      `${FORWARDER_DEFAULTS}: VIRTIOFWD_CPU_MASK="${mask}" is neither a CPU list (1,2) nor a hex bitmap (0x6)`,
-      {
-        path: FORWARDER_DEFAULTS,
-        hint: 'fix VIRTIOFWD_CPU_MASK in /etc/default/virtioforwarder',
-      },
-    );
+    throw new VfkeeperError('ERR_CONFIG', `${file}: VIRTIOFWD_CPU_MASK="${mask}" is neither a CPU list (1,2) nor a hex bitmap (0x6)`, {
+      path: file,
+      hint: `fix VIRTIOFWD_CPU_MASK in ${file}`,
+    });
   return formatCpuList(cpus);
 }
 
@@ -61,10 +58,14 @@ export const libvirtXmlCommand: Command = {
     try {
       const { observed } = await observe(run.host, run.config, run.forwarder);
       const vfsAfter = new Map(observed.pfs.flatMap((pf) => pf.vfs.map((vf) => [vf.pci, { driver: vf.driver, pf: pf.pci }] as const)));
-      const wanted = wantedRelays(run.config, observed.pfs, vfsAfter, currentRelayNumbers(run.config, observed)).find(
-        (w) => w.virtioId === id,
-      );
-      const vf = observed.pfs.flatMap((pf) => pf.vfs).find((v) => v.pci === wanted?.vf);
+      // A relay the forwarder owns statically (VIRTIOFWD_STATIC_VFS) carries its listed VF, whatever vfkeeper would want.
+      const statics = observed.staticVfs?.entries ?? [];
+      const wanted =
+        findStatic(statics, { virtioId: id })?.pci ??
+        wantedRelays(run.config, observed.pfs, vfsAfter, currentRelayNumbers(run.config, observed)).find(
+          (w) => w.virtioId === id && findStatic(statics, { vf: w.vf }) === undefined,
+        )?.vf;
+      const vf = observed.pfs.flatMap((pf) => pf.vfs).find((v) => v.pci === wanted);
       if (!wanted || !vf)
         throw new VfkeeperError('ERR_NO_RELAY', `Relay ${id} has no VF on this host`, {
           virtioId: id,
@@ -84,7 +85,7 @@ export const libvirtXmlCommand: Command = {
         return 0;
       }
       const node = observed.pfs.find((pf) => pf.vfs.includes(vf))?.numaNode ?? null;
-      const forwarderCpus = await readForwarderCpus(values.root ?? '/');
+      const forwarderCpus = await readForwarderCpus(values.root ?? '/', run.config.forwarder.envFile);
       ctx.stdout.write(`${formatFullXml(input, { node, forwarderCpus })}\n`);
       return 0;
     } finally {

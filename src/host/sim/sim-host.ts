@@ -7,7 +7,7 @@ import { isAbsent } from '../../model/errno.js';
 import { HostError } from '../host-error.js';
 import { createRealFiles } from '../real/files.js';
 import { createRealFirmware } from '../real/firmware.js';
-import type { Files, Firmware, Host, NetTools, RelayNumberStore } from '../types.js';
+import type { Files, Firmware, Host, NetTools, RelayNumberStore, StaticVfSource } from '../types.js';
 import { createMemoryRelayNumbers } from '../relay-numbers-file.js';
 import { SimKernel, kernelError } from './kernel.js';
 import { createSimSysfs } from './sim-sysfs.js';
@@ -34,6 +34,8 @@ export interface SimHostOptions {
   durable?: boolean;
   /** Where the relay numbers are kept: in memory unless given (compose.ts gives the host's own file). */
   relayNumbers?: RelayNumberStore;
+  /** The forwarder's static VFs: none unless given (compose.ts reads the configured file, as on a real host). */
+  staticVfs?: StaticVfSource;
 }
 
 export function createSimHost(state: SimState, options: SimHostOptions = {}): SimHost {
@@ -87,6 +89,7 @@ export function createSimHost(state: SimState, options: SimHostOptions = {}): Si
     files: options.files ?? createRealFiles(),
     firmware: options.firmware ?? createRealFirmware(),
     relayNumbers: options.relayNumbers ?? createMemoryRelayNumbers(),
+    staticVfs: options.staticVfs ?? { read: async () => [] },
     simulation: {
       follow: (listener) => kernel.onEvent(listener),
       apply: (verb, pci) => applySimVerb({ kernel, sysfs: hostSysfs }, verb, pci),

@@ -47,7 +47,7 @@ describe('vfkeeper doctor', () => {
     expect(lines[3]).toMatch(/^sriov-bios\s+PASS\s+no "PCI SR-IOV:-12"/);
     expect(c.out()).not.toContain('\x1b[');
     expect(c.out()).not.toContain('Fixes:');
-    expect(c.out()).toContain('16 passed, 0 warnings, 0 failed, 0 skipped');
+    expect(c.out()).toContain('18 passed, 0 warnings, 0 failed, 0 skipped');
   });
 
   it('colours the status only on a terminal without NO_COLOR, and lists the fixes', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseEnvFile, parseShellValue } from '../../../src/doctor/parse-env-file.js';
+import { parseEnvFile, parseShellValue } from '../../../src/model/env-file.js';
 import { formatPageSize, isParamOn, parseCmdline, parseMounts, parsePageSizeKb } from '../../../src/doctor/parse-proc.js';
 import { parseOwnerSpec } from '../../../src/doctor/accounts.js';
 import { parseIdFile } from '../../../src/host/id-files.js';
