@@ -41,7 +41,7 @@ const WAKE_WINDOW_MS = QUICK ? 2_000 : 60_000;
 const WAKE_SLICE_MS = QUICK ? 1_000 : 10_000;
 
 async function main() {
-  const nodeOptions = /^Environment=NODE_OPTIONS=(.*)$/m.exec(await readFile(UNIT, 'utf8'))?.[1] ?? '';
+  const nodeOptions = /^Environment="?NODE_OPTIONS=([^"\n]*)"?$/m.exec(await readFile(UNIT, 'utf8'))?.[1] ?? '';
   printHeader(
     `daemon RSS: 1 PF x 56 VFs, 56 relays, ${EVENTS} hook events; NODE_OPTIONS=${nodeOptions}${NODE_FLAGS.length > 0 ? `, node ${NODE_FLAGS.join(' ')}` : ''}`,
   );
