@@ -3,18 +3,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const ioModules = [
-  'node:*',
-  'fs',
-  'fs/*',
-  'child_process',
-  'zeromq',
-  'dbus-next',
-  '@parcel/watcher',
-  'systemd-journald',
-  'protobufjs',
-  'protobufjs/*',
-];
+const ioModules = ['node:*', 'fs', 'fs/*', 'child_process', 'zeromq', 'dbus-next', 'systemd-journald', 'protobufjs', 'protobufjs/*'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.e2e/**', 'debian-build/**'] },

@@ -15,11 +15,13 @@
 // (file-backed pages shared with other node processes count by share) and
 // counts the daemon's wake-ups over WAKE_WINDOW: the sum over its threads
 // of the run count in /proc/PID/task/TID/schedstat (each time a thread was
-// put on a CPU), per thread name. --quick: 20 events, no idle wait, a 2 s window.
+// put on a CPU), per thread name, and by 10 s slices of the window. --quick: 20 events, no idle wait, a 2 s window.
 // The daemon runs on a private copy of node (as installed: make install puts
 // one beside vfkeeper), so node's file-backed pages are not shared with this
 // process and count in its PSS whole; VFK_BENCH_SHARED_NODE=1 (and --quick)
-// run it on this node instead.
+// run it on this node instead. VFK_BENCH_STRACE=FILE: after the window,
+// `strace -f -tt -p PID -o FILE` for 30 s more (what each wake-up is; a
+// traced process wakes more, so not during the count).
 import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import { chmod, copyFile, readFile, readdir, writeFile } from 'node:fs/promises';
@@ -36,9 +38,10 @@ const CLI = fileURLToPath(new URL('../dist/bundle/main.js', import.meta.url));
 const UNIT = fileURLToPath(new URL('../units/vfkeeper.service', import.meta.url));
 const IDLE_MS = QUICK ? 0 : 15_000;
 const WAKE_WINDOW_MS = QUICK ? 2_000 : 60_000;
+const WAKE_SLICE_MS = QUICK ? 1_000 : 10_000;
 
 async function main() {
-  const nodeOptions = /^Environment=NODE_OPTIONS=(.*)$/m.exec(await readFile(UNIT, 'utf8'))?.[1] ?? '';
+  const nodeOptions = /^Environment="?NODE_OPTIONS=([^"\n]*)"?$/m.exec(await readFile(UNIT, 'utf8'))?.[1] ?? '';
   printHeader(
     `daemon RSS: 1 PF x 56 VFs, 56 relays, ${EVENTS} hook events; NODE_OPTIONS=${nodeOptions}${NODE_FLAGS.length > 0 ? `, node ${NODE_FLAGS.join(' ')}` : ''}`,
   );
@@ -73,6 +76,7 @@ async function main() {
     await printRss(daemon.pid, `after ${IDLE_MS / 1000} s idle`);
     printFigure(`daemon PSS after ${IDLE_MS / 1000} s idle (smaps_rollup)`, await readPss(daemon.pid), 'MB', { op: '<=', value: 60 });
     await printWakeUps(daemon.pid);
+    if (process.env.VFK_BENCH_STRACE) await traceAtRest(daemon.pid, process.env.VFK_BENCH_STRACE);
     printFigure('daemon peak RSS (VmHWM)', await readRss(daemon.pid, 'VmHWM'), 'MB');
     printFigure(`runs for ${EVENTS} events (coalesced, with the final full run)`, daemon.runsSince(), 'runs');
     printFigure('daemon exit status on SIGTERM', await stopDaemon(daemon), '');
@@ -167,14 +171,36 @@ async function readRunCounts(pid) {
   return counts;
 }
 
+/** Over the window, and by slices of it: whether what wakes is the tail of the last activity (V8's memory reducer) or goes on. */
 async function printWakeUps(pid) {
   const before = await readRunCounts(pid);
-  await sleep(WAKE_WINDOW_MS);
-  const after = await readRunCounts(pid);
-  const woke = [...after].map(([name, n]) => [name, n - (before.get(name) ?? 0)]).filter(([, n]) => n > 0);
+  const slices = [];
+  let last = before;
+  for (let elapsed = 0; elapsed < WAKE_WINDOW_MS; elapsed += WAKE_SLICE_MS) {
+    await sleep(Math.min(WAKE_SLICE_MS, WAKE_WINDOW_MS - elapsed));
+    const now = await readRunCounts(pid);
+    slices.push(sumSince(now, last));
+    last = now;
+  }
+  const woke = [...last].map(([name, n]) => [name, n - (before.get(name) ?? 0)]).filter(([, n]) => n > 0);
   const total = woke.reduce((a, [, n]) => a + n, 0);
   printFigure(`daemon wake-ups at rest over ${WAKE_WINDOW_MS / 1000} s (schedstat run counts, all threads)`, total, '');
   console.log(`   by thread: ${woke.map(([name, n]) => `${name} ${n}`).join(', ') || 'none'}`);
+  console.log(`   by ${WAKE_SLICE_MS / 1000} s slice: ${slices.join(', ')}`);
+}
+
+function sumSince(now, then) {
+  let sum = 0;
+  for (const [name, n] of now) sum += n - (then.get(name) ?? 0);
+  return sum;
+}
+
+async function traceAtRest(pid, out) {
+  const strace = spawn('strace', ['-f', '-tt', '-p', String(pid), '-o', out], { stdio: 'ignore' });
+  await sleep(30_000);
+  strace.kill('SIGINT');
+  await new Promise((resolve) => strace.on('exit', resolve));
+  console.log(`   strace -f -tt of 30 s at rest: ${out}`);
 }
 
 async function stopDaemon(daemon) {

@@ -4,7 +4,7 @@
 // `status --json` about 100 ms of its 120 ms budget; one file and a chunk
 // per lazily loaded command load in a fraction of that (bench/RESULTS.md).
 //
-// Native addons (zeromq, @parcel/watcher, the journald binding, sd-notify)
+// Native addons (zeromq, the journald binding, sd-notify)
 // and dbus-next (daemon-only) stay in node_modules, found from dist/bundle
 // as from dist. Identifiers are kept, so stack traces stay readable.
 // dist/bundle sits two levels below the project, as dist/cli/main.js does,
@@ -27,7 +27,7 @@ await build({
   target: 'node20',
   minifyWhitespace: true,
   minifySyntax: true,
-  external: ['zeromq', '@parcel/watcher', 'systemd-journald', 'sd-notify', 'dbus-next'],
+  external: ['zeromq', 'systemd-journald', 'sd-notify', 'dbus-next'],
   // protobufjs (CommonJS) looks up optional modules ("long") with require;
   // an ES module has none, so each chunk gets one, as dist/ would see it.
   banner: { js: "import { createRequire as __vfkeeperRequire } from 'node:module'; const require = __vfkeeperRequire(import.meta.url);" },

@@ -13,8 +13,10 @@
 //
 // Unknown keys are refused, not dropped: a misspelt "dryrun" must not turn a
 // dry run into a real one.
-// The client's side (replies) is in reply.ts, without zod.
-import { z } from 'zod';
+// The client's side (replies) is in reply.ts, without zod. zod/mini, as the
+// configuration's schema (src/config/schema.ts says why).
+import '../model/zod-english.js';
+import * as z from 'zod/mini';
 import { VfkeeperError } from '../model/errors.js';
 import type { ControlReply } from './reply.js';
 
@@ -25,20 +27,20 @@ export const MAX_REQUEST_CHARS = 64 * 1024;
 
 const RequestSchema = z.discriminatedUnion('request', [
   z.strictObject({ request: z.literal('status') }),
-  z.strictObject({ request: z.literal('reconcile'), dryRun: z.boolean().default(false), force: z.boolean().default(false) }),
+  z.strictObject({ request: z.literal('reconcile'), dryRun: z._default(z.boolean(), false), force: z._default(z.boolean(), false) }),
   z.strictObject({
     request: z.literal('hook'),
-    netdev: z.string().max(64),
-    action: z.string().max(64),
+    netdev: z.string().check(z.maxLength(64)),
+    action: z.string().check(z.maxLength(64)),
     source: z.enum(['networkmanager', 'networkd']),
   }),
-  z.strictObject({ request: z.literal('pause'), reason: z.string().min(1).max(1000) }),
+  z.strictObject({ request: z.literal('pause'), reason: z.string().check(z.minLength(1), z.maxLength(1000)) }),
   z.strictObject({ request: z.literal('resume') }),
   // Test and demo only: change the simulated host a daemon runs against (`vfkeeper sim ...` while it runs).
   z.strictObject({
     request: z.literal('sim'),
     verb: z.enum(['open-vfio', 'close-vfio', 'remove', 'rescan']),
-    pci: z.string().max(32).optional(),
+    pci: z.optional(z.string().check(z.maxLength(32))),
   }),
 ]);
 
@@ -46,7 +48,7 @@ const RequestSchema = z.discriminatedUnion('request', [
 export type ControlRequest = z.input<typeof RequestSchema>;
 export type ParsedControlRequest = z.output<typeof RequestSchema>;
 
-function describeIssues(error: z.ZodError): string {
+function describeIssues(error: z.core.$ZodError): string {
   return error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
 }
 

@@ -3,7 +3,7 @@
 // post-burst size for as long as it is idle), so a full collection some
 // seconds after the last run gives it back (bench/RESULTS.md, section 4).
 // The collector is node's --expose-gc, which the unit sets
-// (NODE_OPTIONS=--expose-gc); without it this does nothing.
+// (NODE_OPTIONS=--expose-gc ...); without it this does nothing.
 // Invariants: at most one collection per quiet period, none while runs keep
 // coming (each run pushes it back), none after stop().
 

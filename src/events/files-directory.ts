@@ -2,23 +2,32 @@
 // back (the forwarder makes its socket directory when it starts; the
 // firmware directory comes with a package).
 //
-// While the directory exists it is an @parcel/watcher subscription. While
-// it does not, we watch its nearest existing ancestor with fs.watch, which
-// is one inotify watch on that one directory, not recursive: watching the
-// parent recursively would mean a watch on every directory under /tmp or
-// /lib/firmware, and retrying on a timer would poll while idle.
+// While the directory exists, it and each directory under it have an
+// fs.watch (one inotify watch each, read by libuv on the event loop: no
+// thread, no timer, nothing wakes while nothing changes). @parcel/watcher
+// did this before; its inotify backend polls its descriptors twice a second
+// (poll(..., 500) in a loop on a thread of its own), which a daemon at rest
+// must not. A directory created under a watched one is watched as soon as
+// its creation is seen, and is then reported whole (as its own path), since
+// entries made in it before its watch was in place raise no event.
+//
+// While dir does not exist, we watch its nearest existing ancestor with
+// fs.watch, which is one inotify watch on that one directory, not
+// recursive: watching the parent recursively would mean a watch on every
+// directory under /tmp or /lib/firmware, and retrying on a timer would poll
+// while idle.
 //
 // Invariants:
-// - Exactly one of: a parcel subscription on dir, an fs.watch on one
-//   ancestor, a retry timer, or nothing (stopped). `generation` grows on
-//   every re-arm and on stop(), so a late async step of an older arming
-//   never installs anything.
+// - Exactly one of: watches on dir and the directories under it, an
+//   fs.watch on one ancestor, a retry timer, or nothing (stopped).
+//   `generation` grows on every re-arm and on stop(), so a late async step
+//   of an older arming never installs anything, and an event of an older
+//   watch reports nothing.
 // - The directory appearing or disappearing is reported as a change of dir
 //   itself: the consumer re-reads the whole directory (events are hints).
 import { watch, type FSWatcher } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
-import watcher, { type AsyncSubscription } from '@parcel/watcher';
 
 export interface DirectoryWatchHandlers {
   /** Something under dir changed (or dir itself, when it appears or goes). */
@@ -36,15 +45,30 @@ async function isDirectory(path: string): Promise<boolean> {
   );
 }
 
+/** The inode of path when it is a directory, else null; follow: a link to a directory counts (dir itself may be one). */
+async function directoryInode(path: string, follow: boolean): Promise<number | null> {
+  return (follow ? stat(path) : lstat(path)).then(
+    (s) => (s.isDirectory() ? s.ino : null),
+    () => null,
+  );
+}
+
 interface WatchedAncestor {
   path: string;
   /** The component of dir right under path, whose creation we wait for. */
   next: string;
 }
 
+interface TreeWatch {
+  watcher: FSWatcher;
+  /** The directory's inode when its watch was made: a directory of the same name made later is another one. */
+  ino: number;
+}
+
 export class DirectoryWatch {
   private generation = 0;
-  private subscription: AsyncSubscription | null = null;
+  /** dir and the directories under it, by path, while dir exists. */
+  private readonly tree = new Map<string, TreeWatch>();
   private ancestorWatch: FSWatcher | null = null;
   private timer: NodeJS.Timeout | null = null;
 
@@ -53,74 +77,141 @@ export class DirectoryWatch {
     private readonly handlers: DirectoryWatchHandlers,
   ) {}
 
-  /** Resolves once dir is subscribed to, or its ancestor watched (or a retry is set). */
+  /** Resolves once dir and its subdirectories are watched, or its ancestor watched (or a retry is set). */
   async start(): Promise<void> {
     await this.arm(false);
   }
 
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
     this.generation += 1;
-    await this.disarm();
+    this.disarm();
+    return Promise.resolve();
   }
 
-  private async disarm(): Promise<void> {
+  /** dir is followed when it is a link; the directories under it are walked as they are, links not followed. */
+  private inodeOf(path: string): Promise<number | null> {
+    return directoryInode(path, path === this.dir);
+  }
+
+  private disarm(): void {
     this.ancestorWatch?.close();
     this.ancestorWatch = null;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const sub = this.subscription;
-    this.subscription = null;
-    await sub?.unsubscribe().catch(() => undefined);
+    for (const { watcher } of this.tree.values()) watcher.close();
+    this.tree.clear();
   }
 
-  /** announce: report dir itself as changed once it is subscribed (it just appeared). Never rejects. */
+  /** announce: report dir itself as changed once it is watched (it just appeared). Never rejects. */
   private async arm(announce: boolean): Promise<void> {
     const gen = ++this.generation;
     try {
-      await this.disarm();
-      if (await this.trySubscribe(gen, announce)) return;
+      this.disarm();
+      if (await this.tryWatchTree(gen, announce)) return;
       if (gen === this.generation) await this.watchAncestor(gen);
     } catch (err) {
-      if (gen !== this.generation) return;
-      this.handlers.onProblem(`cannot watch ${this.dir} (${String(err)}), retrying in ${RETRY_MS / 1000} s`);
-      this.timer = setTimeout(() => void this.arm(true), RETRY_MS);
+      this.fail(gen, `cannot watch ${this.dir} (${String(err)})`);
     }
   }
 
-  /** True when dir is subscribed to now (or this arming is already stale). */
-  private async trySubscribe(gen: number, announce: boolean): Promise<boolean> {
-    if (!(await isDirectory(this.dir))) return false;
-    const sub = await this.subscribe(gen);
-    if (gen !== this.generation) {
-      await sub?.unsubscribe().catch(() => undefined);
-      return true;
-    }
-    this.subscription = sub;
-    if (sub && announce) this.handlers.onChange(this.dir);
-    return sub !== null;
+  /** Drops every watch and tries again from the top after RETRY_MS (errors only: never while all is well). */
+  private fail(gen: number, what: string): void {
+    if (gen !== this.generation) return;
+    this.generation += 1;
+    this.disarm();
+    this.handlers.onProblem(`${what}, retrying in ${RETRY_MS / 1000} s`);
+    this.timer = setTimeout(() => void this.arm(true), RETRY_MS);
   }
 
-  private async subscribe(gen: number): Promise<AsyncSubscription | null> {
+  /** True when dir is watched now (or this arming is already stale). */
+  private async tryWatchTree(gen: number, announce: boolean): Promise<boolean> {
+    if (!(await this.watchDirectory(gen, this.dir))) return gen !== this.generation;
+    await this.watchSubdirectories(gen, this.dir, false);
+    if (announce && gen === this.generation) this.handlers.onChange(this.dir);
+    return true;
+  }
+
+  /** One directory's own watch; false when it is not a directory (any more). Throws what fs.watch throws otherwise (ENOSPC: no watches left). */
+  private async watchDirectory(gen: number, path: string): Promise<boolean> {
+    const ino = await this.inodeOf(path);
+    if (ino === null || gen !== this.generation) return false;
+    if (this.tree.has(path)) return true;
+    let watcher: FSWatcher;
     try {
-      return await watcher.subscribe(
-        this.dir,
-        (err, events) => {
-          if (gen !== this.generation) return;
-          if (err) return this.onSubscriptionError(err);
-          for (const e of events) this.handlers.onChange(e.path);
-          // Gone: wait for it again; if it is already back, that is news too.
-          if (events.some((e) => e.path === this.dir && e.type === 'delete')) void this.arm(true);
-        },
-        { backend: 'inotify' },
-      );
-    } catch {
-      // Gone again between the stat and the subscription: wait for it below.
-      return null;
+      watcher = watch(path, { persistent: false }, (_type, name) => this.onTreeEvent(gen, path, name));
+    } catch (err) {
+      // Gone again between the lstat and the watch: the caller waits for it or its parent reports it.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return false;
+      throw err;
+    }
+    watcher.on('error', (err) => this.onWatchError(gen, path, err));
+    this.tree.set(path, { watcher, ino });
+    return true;
+  }
+
+  /** Watches every directory under path; report: say each one found (it appeared after its parent's watch). */
+  private async watchSubdirectories(gen: number, path: string, report: boolean): Promise<void> {
+    const entries = await readdir(path, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      if (gen !== this.generation) return;
+      const child = join(path, entry.name);
+      if (report) this.handlers.onChange(child);
+      if (entry.isDirectory() && (await this.watchDirectory(gen, child))) await this.watchSubdirectories(gen, child, report);
     }
   }
 
-  private onSubscriptionError(err: Error): void {
-    this.handlers.onProblem(`watching ${this.dir} failed (${err.message}), re-reading it and watching again`);
+  private onTreeEvent(gen: number, path: string, name: string | Buffer | null): void {
+    if (gen !== this.generation) return;
+    // No name: something happened to path we cannot place; re-reading path covers it.
+    if (name === null) return this.handlers.onChange(path);
+    const entry = name.toString();
+    // The watched directory itself going away is reported under its own
+    // name (IN_DELETE_SELF, IN_MOVE_SELF); an entry of that name inside it
+    // looks the same, so look.
+    if (entry === basename(path)) void this.checkSelf(gen, path);
+    else this.onEntry(gen, join(path, entry));
+  }
+
+  private async checkSelf(gen: number, path: string): Promise<void> {
+    const ino = await this.inodeOf(path);
+    if (gen !== this.generation) return;
+    if (ino !== null && ino === this.tree.get(path)?.ino) return this.onEntry(gen, join(path, basename(path)));
+    if (path === this.dir) {
+      // Gone: wait for it again; if it is already back, that is news too.
+      this.handlers.onChange(this.dir);
+      return void this.arm(true);
+    }
+    // A subdirectory went: its parent's watch reports that (and a new one of the same name).
+    this.unwatchUnder(path);
+  }
+
+  /** path (directly under a watched directory) was made, changed or removed. */
+  private onEntry(gen: number, path: string): void {
+    this.handlers.onChange(path);
+    void this.followEntry(gen, path).catch((err: unknown) => this.fail(gen, `cannot watch ${path} (${String(err)})`));
+  }
+
+  /** A new directory gets its watches (and is read whole); a removed one loses them. */
+  private async followEntry(gen: number, path: string): Promise<void> {
+    const ino = await this.inodeOf(path);
+    if (gen !== this.generation) return;
+    const known = this.tree.get(path);
+    if (known !== undefined && known.ino === ino) return;
+    if (known !== undefined) this.unwatchUnder(path);
+    if (ino !== null && (await this.watchDirectory(gen, path))) await this.watchSubdirectories(gen, path, true);
+  }
+
+  private unwatchUnder(path: string): void {
+    for (const [p, { watcher }] of this.tree) {
+      if (p !== path && !p.startsWith(path + sep)) continue;
+      watcher.close();
+      this.tree.delete(p);
+    }
+  }
+
+  private onWatchError(gen: number, path: string, err: Error): void {
+    if (gen !== this.generation) return;
+    this.handlers.onProblem(`watching ${path} failed (${err.message}), re-reading ${this.dir} and watching again`);
     this.handlers.onChange(this.dir);
     void this.arm(false);
   }

@@ -11,10 +11,18 @@
 //   may have happened while we were away). The reading made by start() when
 //   it connects at once emits nothing: the start-up reconcile covers it.
 // - A lost or failed connection is retried with capped back-off until stop().
+// - While the bus's socket is missing or refuses (no system bus: a container,
+//   a host booting without dbus yet), its directory is watched (inotify, no
+//   timer) and a change there connects at once; the back-off then does not
+//   stay at its short cap forever but goes on to busAbsentMaxMs, so that a
+//   daemon at rest does not wake every 30 s for a bus that is not there.
+import { dirname } from 'node:path';
 import type { Logger } from '../journal/types.js';
 import { Priority } from '../journal/types.js';
 import { DEFAULT_BACKOFF, planRetry, type BackoffPolicy } from './backoff.js';
 import { DbusConnection, errorText } from './dbus-connection.js';
+import { DirectoryWatch } from './files-directory.js';
+import { errnoOf } from '../model/errno.js';
 import { watchUnitState } from './systemd-unit.js';
 import type { WakeEvent } from './types.js';
 
@@ -32,7 +40,15 @@ export interface UnitWatcherOptions {
   backoff?: BackoffPolicy;
   /** Deadline for connecting and for each call, ms. */
   callTimeoutMs?: number;
+  /** Retry delay once the back-off reaches its cap while the bus socket is missing and watched, ms. */
+  busAbsentMaxMs?: number;
 }
+
+/** Ten minutes: the socket's directory watch is what finds the bus; this only covers a change inotify cannot see. */
+export const BUS_ABSENT_MAX_MS = 600_000;
+
+/** The bus is not there (no socket, or nothing listening on it), as opposed to a bus that answers badly. */
+const BUS_ABSENT = new Set(['ENOENT', 'ECONNREFUSED']);
 
 export class UnitWatcher {
   private connection: DbusConnection | null = null;
@@ -43,10 +59,16 @@ export class UnitWatcher {
   private attempt = 0;
   private timer: NodeJS.Timeout | null = null;
   private readonly address: string;
+  /** The bus socket's path for a unix:path= address, which can be waited for; null for any other address. */
+  private readonly socketPath: string | null;
+  /** The socket's directory, watched from the first time the bus was found absent until stop(). */
+  private busWatch: DirectoryWatch | null = null;
+  private connecting = false;
 
   constructor(private readonly opts: UnitWatcherOptions) {
     const env = opts.env ?? process.env;
     this.address = opts.busAddress ?? env.DBUS_SYSTEM_BUS_ADDRESS ?? DEFAULT_SYSTEM_BUS;
+    this.socketPath = /^unix:path=([^,;]+)$/.exec(this.address)?.[1] ?? null;
   }
 
   /** The unit's ActiveState as last seen, null before the first reading. */
@@ -69,15 +91,23 @@ export class UnitWatcher {
     this.timer = null;
     this.connection?.close();
     this.connection = null;
+    const busWatch = this.busWatch;
+    this.busWatch = null;
+    await busWatch?.stop();
   }
 
   private async connect(): Promise<void> {
     const openedAt = Date.now();
     let conn: DbusConnection;
+    this.connecting = true;
     try {
       conn = await DbusConnection.open(this.address, this.opts.callTimeoutMs ?? 10_000, (c, why) => this.onLost(c, openedAt, why));
     } catch (err) {
-      return this.retry(0, errorText(err));
+      const absent = BUS_ABSENT.has(errnoOf(err) ?? '');
+      if (absent) await this.watchBusSocket();
+      return this.retry(0, errorText(err), absent);
+    } finally {
+      this.connecting = false;
     }
     if (this.stopped) return conn.close();
     this.connection = conn;
@@ -116,21 +146,52 @@ export class UnitWatcher {
     this.retry(Date.now() - openedAt, `lost the D-Bus connection at ${this.address} (${why}) watching ${this.opts.unit}`);
   }
 
-  private retry(ranMs: number, what: string): void {
+  /** From the first time the bus is found absent: its socket's directory, for the socket appearing. Never rejects. */
+  private async watchBusSocket(): Promise<void> {
+    if (this.busWatch !== null || this.socketPath === null || this.stopped) return;
+    const socket = this.socketPath;
+    const dir = dirname(socket);
+    const w = new DirectoryWatch(dir, {
+      onChange: (path) => {
+        if (path === socket || path === dir) this.onBusSocketChange();
+      },
+      onProblem: (message) => this.opts.logger.log({ priority: Priority.warning, message, fields: { UNIT: this.opts.unit } }),
+    });
+    this.busWatch = w;
+    await w.start();
+    if (this.stopped || this.busWatch !== w) await w.stop();
+  }
+
+  /** The bus socket appeared or changed: connect now if we are waiting; a failure then starts the back-off afresh. */
+  private onBusSocketChange(): void {
+    if (this.stopped || this.connection !== null) return;
+    this.attempt = 0;
+    if (this.connecting || this.timer === null) return;
+    clearTimeout(this.timer);
+    this.timer = null;
+    void this.connect();
+  }
+
+  /** absent: the bus is not there and its socket is watched, so a capped delay may grow on to busAbsentMaxMs. */
+  private retry(ranMs: number, what: string, absent = false): void {
     if (this.stopped) return;
     this.quiet = false;
-    const r = planRetry(this.opts.backoff ?? DEFAULT_BACKOFF, this.attempt, ranMs);
+    const policy = this.opts.backoff ?? DEFAULT_BACKOFF;
+    const r = planRetry(policy, this.attempt, ranMs);
     this.attempt = r.attempt;
+    const delayMs =
+      absent && this.busWatch !== null && r.delayMs >= policy.maxMs ? (this.opts.busAbsentMaxMs ?? BUS_ABSENT_MAX_MS) : r.delayMs;
+    const waiting = absent && this.busWatch !== null ? ` or when ${this.socketPath ?? this.address} appears` : '';
     this.opts.logger.log({
       priority: Priority.warning,
-      message: `${what}, retrying in ${r.delayMs} ms`,
-      fields: { UNIT: this.opts.unit, VFKEEPER_RETRY_MS: r.delayMs },
+      message: `${what}, retrying in ${delayMs} ms${waiting}`,
+      fields: { UNIT: this.opts.unit, VFKEEPER_RETRY_MS: delayMs },
     });
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
       if (!this.stopped) void this.connect();
-    }, r.delayMs);
+    }, delayMs);
   }
 
   private emit(): void {

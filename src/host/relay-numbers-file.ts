@@ -7,7 +7,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { isAbsent } from '../model/errno.js';
-import { isPciAddress, parsePciAddress, type PciAddress } from '../model/pci.js';
+import { comparePci, isPciAddress, parsePciAddress, type PciAddress } from '../model/pci.js';
 import { isVirtioId } from '../model/relay-number.js';
 import { HostError } from './host-error.js';
 import type { RelayNumberStore } from './types.js';
@@ -30,7 +30,7 @@ export function createRelayNumberFile(file: string): RelayNumberStore {
     async write(numbers) {
       await mkdir(dirname(file), { recursive: true, mode: 0o755 });
       const tmp = `${file}.${process.pid}.tmp`;
-      const sorted = [...numbers].sort(([a], [b]) => a.localeCompare(b));
+      const sorted = [...numbers].sort(([a], [b]) => comparePci(a, b));
       await writeFile(tmp, `${JSON.stringify({ version: 1, relays: Object.fromEntries(sorted) }, null, 1)}\n`, { mode: 0o644 });
       await rename(tmp, file);
     },

@@ -8,7 +8,7 @@
 import type { Config } from '../model/config.js';
 import { findRule } from '../model/match.js';
 import { isRelayAttached, type Observed } from '../model/observed.js';
-import type { PciAddress } from '../model/pci.js';
+import { comparePci, type PciAddress } from '../model/pci.js';
 import type { Plan, Refusal, Step } from '../model/step.js';
 import { planPf } from './plan-pf.js';
 import { planRelays } from './plan-relays.js';
@@ -31,7 +31,7 @@ export function plan(config: Config, observed: Observed, options: PlanOptions): 
   const vfsAfter = new Map<PciAddress, { driver: string | null; pf: PciAddress }>();
   let relayNumbers: Plan['relayNumbers'];
   const relays = observed.forwarder.reachable ? observed.forwarder.relays : [];
-  const pfs = [...observed.pfs].sort((a, b) => a.pci.localeCompare(b.pci));
+  const pfs = [...observed.pfs].sort((a, b) => comparePci(a.pci, b.pci));
   for (const pf of pfs) {
     const rule = findRule(config, pf);
     if (!rule) continue;

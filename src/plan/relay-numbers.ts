@@ -7,7 +7,7 @@
 // taken, a number recorded for a VF that no longer exists is given again;
 // the number of a VF that exists is never taken from it. Pure.
 import type { Config } from '../model/config.js';
-import type { PciAddress } from '../model/pci.js';
+import { comparePci, type PciAddress } from '../model/pci.js';
 import { isRelayAttached, type Observed } from '../model/observed.js';
 import { MAX_VIRTIO_ID, MIN_VIRTIO_ID } from '../model/relay-number.js';
 
@@ -96,7 +96,7 @@ export function relayNumbersFor(observed: Observed, vfs: readonly PciAddress[]):
  */
 export function currentRelayNumbers(config: Config, observed: Observed): Map<PciAddress, number> {
   if (config.relays !== 'auto') return new Map();
-  const pfs = [...observed.pfs].sort((a, b) => a.pci.localeCompare(b.pci));
+  const pfs = [...observed.pfs].sort((a, b) => comparePci(a.pci, b.pci));
   return relayNumbersFor(
     observed,
     pfs.flatMap((pf) => pf.vfs.map((vf) => vf.pci)),

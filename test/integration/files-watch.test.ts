@@ -1,6 +1,7 @@
-// The file source on temporary directories: real inotify through
-// @parcel/watcher and fs.watch. Conditions are waited for with a deadline.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+// The file source on temporary directories: real inotify through fs.watch.
+// Conditions are waited for with a deadline.
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,6 +108,50 @@ describe('FileWatcher', () => {
     await waitFor(seen('firmware', firmware), 'the directory appearing under a re-created parent');
     symlinkSync('x', join(firmware, 'nic_AMDA0099.nffw'));
     await waitFor(seen('firmware', join(firmware, 'nic_AMDA0099.nffw')), 'a link in it');
+  });
+
+  it('watches a directory made under a watched one, with what was put in it before its watch', async () => {
+    const etc = join(root, 'etc/vfkeeper');
+    mkdirSync(etc, { recursive: true });
+    const file = join(etc, 'vfkeeper.yaml');
+    writeFileSync(file, 'pfs: []\n');
+    await watch([configWatchTarget(file)]);
+    // conf.d/ and its first file in one go: the file may come before conf.d's watch.
+    mkdirSync(join(etc, 'conf.d/site'), { recursive: true });
+    writeFileSync(join(etc, 'conf.d/site/10-first.yaml'), 'relays: auto\n');
+    await waitFor(seen('config', join(etc, 'conf.d')), 'conf.d appearing');
+    await waitFor(
+      () =>
+        events.some(
+          (e) => e.source === 'file' && (e.path === join(etc, 'conf.d/site') || e.path === join(etc, 'conf.d/site/10-first.yaml')),
+        ),
+      'the nested directory or its first file',
+    );
+    writeFileSync(join(etc, 'conf.d/site/20-later.yaml'), 'relays: auto\n');
+    await waitFor(seen('config', join(etc, 'conf.d/site/20-later.yaml')), 'a file written later in the nested directory');
+    // Moved away and back: the same directory, watched again under its name.
+    renameSync(join(etc, 'conf.d'), join(etc, 'conf.d.old'));
+    renameSync(join(etc, 'conf.d.old'), join(etc, 'conf.d'));
+    events.length = 0;
+    writeFileSync(join(etc, 'conf.d/site/30-back.yaml'), 'relays: auto\n');
+    await waitFor(seen('config', join(etc, 'conf.d/site/30-back.yaml')), 'a file in the directory moved back');
+    expect(logger.entries).toEqual([]);
+  });
+
+  it('starts no thread of its own: inotify is read on the event loop, which sleeps while nothing changes', async () => {
+    const dir = join(root, 'sockets');
+    mkdirSync(dir);
+    // libuv's pool starts its threads on first use: use it before counting.
+    await readdir(root);
+    const threads = readdirSync('/proc/self/task').length;
+    await watch([
+      { kind: 'sockets', dir },
+      configWatchTarget(join(root, 'etc/vfkeeper.yaml')),
+      { kind: 'firmware', dir: join(root, 'fw') },
+    ]);
+    writeFileSync(join(dir, 'x'), '');
+    await waitFor(seen('sockets', join(dir, 'x')), 'an event');
+    expect(readdirSync('/proc/self/task').length).toBe(threads);
   });
 
   it('reports nothing after stop()', async () => {

@@ -151,6 +151,33 @@ describe('UnitWatcher', () => {
     await waitFor(() => events.length === 1, 'the event once systemd answers');
   });
 
+  it('waits for a missing bus on its socket, not on a short timer, and connects as soon as it appears', async () => {
+    await bus.kill();
+    const socket = bus.address.replace(/^unix:path=/, '');
+    rmSync(socket, { force: true });
+    const events: WakeEvent[] = [];
+    const logger = new MemoryLogger();
+    await watch(events, logger).start();
+    // The back-off grows to its cap (100 ms here), then on to ten minutes: the socket's watch is what finds the bus.
+    const longWait = `retrying in 600000 ms or when ${socket} appears`;
+    await waitFor(
+      () => logger.messages().some((m) => m.includes('ENOENT') && m.endsWith(longWait)),
+      () => logger.messages().join('\n'),
+    );
+    const attempts = logger.messages().length;
+    await bus.start();
+    await fakeSystemd('active');
+    await waitFor(() => events.length === 1, 'the event once the bus is there');
+    expect(events).toEqual([forwarderActive]);
+    // One more attempt (the one the socket woke), a failure or two if it came before systemd's name was on the bus.
+    expect(
+      logger
+        .messages()
+        .slice(attempts)
+        .every((m) => m.includes('ServiceUnknown')),
+    ).toBe(true);
+  });
+
   it('stops for good: no retries after stop()', async () => {
     const events: WakeEvent[] = [];
     const logger = new MemoryLogger();

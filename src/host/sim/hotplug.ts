@@ -6,6 +6,7 @@
 import type { SimKernel } from './kernel.js';
 import { hexId, kernelError } from './kernel.js';
 import type { SimPf } from './state.js';
+import { comparePci } from '../../model/pci.js';
 
 export function removeDevice(kernel: SimKernel, pci: string): void {
   const pf = kernel.findPf(pci);
@@ -43,7 +44,7 @@ export function rescanPci(kernel: SimKernel): void {
     }
     kernel.pciEvent('bind', fresh.pci, hexId(fresh.vendor, fresh.device), fresh.driver);
   }
-  kernel.state.pfs.sort((a, b) => a.pci.localeCompare(b.pci));
+  kernel.state.pfs.sort((a, b) => comparePci(a.pci, b.pci));
 }
 
 /** The first ethN no netdev of the host has: what the kernel names a new interface. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatPci, parsePciAddress, pciParts, vfAddress } from '../../../src/model/pci.js';
+import { comparePci, formatPci, parsePciAddress, pciParts, vfAddress } from '../../../src/model/pci.js';
 
 describe('parsePciAddress', () => {
   it('accepts the full and the short form, canonical lower case', () => {
@@ -33,5 +33,22 @@ describe('vfAddress', () => {
     const pf = parsePciAddress('0000:01:00.0');
     expect(vfAddress(pf, 1, 1, 0)).toBe('0000:01:00.1');
     expect(vfAddress(pf, 1, 1, 7)).toBe('0000:01:01.0');
+  });
+});
+
+describe('comparePci', () => {
+  it('orders canonical addresses by domain, bus, slot and function, as their numbers do', () => {
+    const parts = [
+      { domain: 1, bus: 0, slot: 0, function: 0 },
+      { domain: 0, bus: 0x10, slot: 0, function: 0 },
+      { domain: 0, bus: 0x0a, slot: 0x1f, function: 7 },
+      { domain: 0, bus: 2, slot: 0, function: 1 },
+      { domain: 0, bus: 2, slot: 0, function: 0 },
+      { domain: 0, bus: 2, slot: 0x0b, function: 0 },
+    ];
+    const numeric = (p: (typeof parts)[number]) => ((p.domain * 256 + p.bus) * 32 + p.slot) * 8 + p.function;
+    const byNumber = [...parts].sort((a, b) => numeric(a) - numeric(b)).map(formatPci);
+    expect(parts.map(formatPci).sort(comparePci)).toEqual(byNumber);
+    expect(comparePci(parsePciAddress('02:00.0'), parsePciAddress('0000:02:00.0'))).toBe(0);
   });
 });
