@@ -61,6 +61,11 @@ export async function openHost(
 }
 
 export async function openForwarder(config: Config): Promise<Forwarder | null> {
+  return forwarderFor(config);
+}
+
+/** The forwarder's client a configuration names; null when relay management is off. */
+export function forwarderFor(config: Config): Forwarder | null {
   return config.forwarder.enabled ? createZmqForwarder(config.forwarder) : null;
 }
 

@@ -35,6 +35,11 @@ export interface DaemonDeps {
   loadConfig: () => Promise<Config>;
   host: Host;
   forwarder: Forwarder | null;
+  /**
+   * A client for the forwarder a reloaded configuration names (endpoints,
+   * deadline, enabled); absent: the first client stays (tests).
+   */
+  openForwarder?: (config: Config) => Forwarder | null;
   logger: Logger;
   pauseFile: string;
   /**
@@ -53,6 +58,8 @@ const describe = (e: WakeEvent): string => ('pci' in e && e.pci ? `${e.kind} ${e
 
 export class Daemon {
   config: Config;
+  /** The forwarder's client for the configuration in force. */
+  forwarder: Forwarder | null;
   pause: PauseState = NOT_PAUSED;
   private topology: Topology = { pfs: new Map(), vfs: new Map() };
   /** The last run's last observation: what an event must differ from to start a run. */
@@ -75,6 +82,7 @@ export class Daemon {
 
   constructor(private readonly deps: DaemonDeps) {
     this.config = deps.config;
+    this.forwarder = deps.forwarder;
     this.queue = createQueue({
       run: (key, events) => this.runLane(key, events),
       isNews: (_key, event) => isNews(event, this.lastObserved),
@@ -154,10 +162,21 @@ export class Daemon {
   }
 
   private adopt(config: Config): void {
+    if (this.deps.openForwarder && !sameForwarder(config, this.config)) this.switchForwarder(this.deps.openForwarder(config));
     this.config = config;
     this.lastConfigError = '';
     this.log(Priority.notice, `Configuration reloaded from ${config.sources.join(', ') || 'the built-in defaults'}`, 'config.reloaded', {});
     this.scheduleResync();
+  }
+
+  /**
+   * Runs started from now on talk to the new client; the old one is closed
+   * once no run is in flight (one may be using it).
+   */
+  private switchForwarder(next: Forwarder | null): void {
+    const old = this.forwarder;
+    this.forwarder = next;
+    if (old) void this.queue.idle().then(() => old.close());
   }
 
   private reloadWhenSettled(): void {
@@ -182,7 +201,7 @@ export class Daemon {
     this.log(Priority.info, 'vfkeeper daemon stopping: finishing the run in flight', 'daemon.stopping', {});
     await this.queue.stop();
     await this.metricsWriter.flush();
-    await this.deps.forwarder?.close();
+    await this.forwarder?.close();
   }
 
   /** Resolves when no run is in flight or pending (the demo and tests). */
@@ -212,7 +231,7 @@ export class Daemon {
     const report = await reconcile(
       {
         host: this.deps.host,
-        forwarder: this.deps.forwarder,
+        forwarder: this.forwarder,
         config: this.config,
         logger: this.deps.logger,
         refusedSettings: this.refusedSettings,
@@ -250,3 +269,8 @@ export class Daemon {
 
 /** Configurations are plain data (strings, numbers, arrays, records) read from YAML. */
 const sameConfig = (a: Config, b: Config): boolean => JSON.stringify(a) === JSON.stringify(b);
+/** What the forwarder's client is made from: where it talks, how long it waits, and whether at all. */
+const sameForwarder = (a: Config, b: Config): boolean => {
+  const client = (c: Config) => [c.forwarder.enabled, c.forwarder.portControl, c.forwarder.stats, c.forwarder.timeoutMs];
+  return JSON.stringify(client(a)) === JSON.stringify(client(b));
+};

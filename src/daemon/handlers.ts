@@ -5,7 +5,6 @@ import { buildStatus } from '../report/status.js';
 import type { ControlHandlers } from '../control/server.js';
 import type { JsonValue } from '../control/protocol.js';
 import { formatAcceptedHook, formatIgnoredHook } from '../events/hooks.js';
-import type { Forwarder } from '../dataplane/types.js';
 import type { Host } from '../host/types.js';
 import { messageIdFor } from '../journal/message-ids.js';
 import { Priority, type Logger } from '../journal/types.js';
@@ -19,7 +18,6 @@ import { scopeOf } from '../reconcile/scope-of-event.js';
 export interface HandlerDeps {
   daemon: Daemon;
   host: Host;
-  forwarder: Forwarder | null;
   logger: Logger;
   pauseFile: string;
 }
@@ -29,14 +27,20 @@ const json = (v: unknown): JsonValue => JSON.parse(JSON.stringify(v)) as JsonVal
 export function createHandlers(d: HandlerDeps): ControlHandlers {
   const handlers: ControlHandlers = {
     async status() {
-      const { observed } = await observe(d.host, d.daemon.config, d.forwarder);
+      const { observed } = await observe(d.host, d.daemon.config, d.daemon.forwarder);
       return json(buildStatus(d.daemon.config, observed, d.daemon.pause));
     },
     async reconcile({ dryRun, force }) {
       await d.daemon.refreshConfig();
       if (dryRun) {
         const report = await reconcile(
-          { host: d.host, forwarder: d.forwarder, config: d.daemon.config, logger: d.logger, refusedSettings: d.daemon.refusedSettings },
+          {
+            host: d.host,
+            forwarder: d.daemon.forwarder,
+            config: d.daemon.config,
+            logger: d.logger,
+            refusedSettings: d.daemon.refusedSettings,
+          },
           { event: 'cli', dryRun: true, force },
         );
         return json({ ...runJson(report), exit_status: report.exitStatus });

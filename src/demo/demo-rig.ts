@@ -77,7 +77,7 @@ export async function setUpDemo(logger: DemoLogger): Promise<DemoRig> {
   const socket = join(dir, 'control.sock');
   const control = new ControlServer({
     path: socket,
-    handlers: createHandlers({ daemon, host: sim, forwarder, logger, pauseFile }),
+    handlers: createHandlers({ daemon, host: sim, logger, pauseFile }),
     logger,
   });
   await control.start();

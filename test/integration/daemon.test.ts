@@ -144,6 +144,18 @@ describe('vfkeeper daemon', () => {
     await rig.waitConverged(8, 'everything still in place');
   });
 
+  it('a reload that names other forwarder endpoints talks to them (the package\u2019s defaults, then the site\u2019s drop-in)', async () => {
+    await rig.setUp();
+    const good = readFileSync(rig.config, 'utf8');
+    // Where no forwarder listens, as the defaults are on a host whose forwarder lives elsewhere.
+    writeFileSync(rig.config, good.replaceAll(rig.t.path('fw'), rig.t.path('nowhere')));
+    await rig.start();
+    await waitFor(() => /Relays wait for virtio-forwarder: .*nowhere/.test(rig.stderr), 'the relays to wait for the forwarder');
+    writeFileSync(rig.config, good);
+    await waitFor(() => /Configuration reloaded/.test(rig.stderr), 'the configuration to be reloaded');
+    await rig.waitConverged(8, 'the relays attached on the forwarder the reloaded configuration names');
+  });
+
   it('reconcile through the daemon applies the file as it is now, and an invalid one exits 2 naming it while the daemon keeps the last good', async () => {
     await rig.setUp();
     await rig.start();

@@ -7,7 +7,7 @@ import { createHandlers } from '../../daemon/handlers.js';
 import { hostStateFor, pauseFileIn } from '../host-state.js';
 import { TEXTFILE_DIRS } from '../../daemon/metrics.js';
 import type { Command } from '../command.js';
-import { openConfig, openForwarder, openHost, openLogger } from '../compose.js';
+import { forwarderFor, openConfig, openForwarder, openHost, openLogger } from '../compose.js';
 import { parseCommandArgs } from '../parse-options.js';
 
 const usage = `Usage: vfkeeper daemon
@@ -35,6 +35,7 @@ export const daemonCommand: Command = {
       loadConfig: () => openConfig(ctx.globals),
       host,
       forwarder,
+      openForwarder: forwarderFor,
       logger,
       pauseFile: file,
       metricsDirs: state.realHost ? TEXTFILE_DIRS : [],
@@ -42,7 +43,7 @@ export const daemonCommand: Command = {
     });
     const control = new ControlServer({
       path: ctx.globals.controlSocket,
-      handlers: createHandlers({ daemon, host, forwarder, logger, pauseFile: file }),
+      handlers: createHandlers({ daemon, host, logger, pauseFile: file }),
       logger,
     });
     try {
