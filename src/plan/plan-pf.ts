@@ -174,7 +174,8 @@ function planCount(
   const stray = checkStrayVfs(pf, wanted);
   if (stray) return { refusal: stray };
   if (pf.numVfs === 0) return { steps: [set(0, wanted, `numvfs 0, want ${wanted}`)] };
-  if (relays === null && !force) {
+  // relays: observe never detaches, so not even --force may guess them away.
+  if (relays === null && (!force || handsOff)) {
     return {
       refusal: {
         kind: 'guard',

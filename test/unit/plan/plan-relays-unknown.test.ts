@@ -45,6 +45,15 @@ describe.each([
   });
 });
 
+describe('relays: observe (vfkeeper never detaches a relay)', () => {
+  it('a count change waits while the relays are unknown, even with --force', () => {
+    const seen = observed([pf({ numVfs: 2, totalVfs: 4, vfs: [vf(0), vf(1)] })], { forwarder: PENDING });
+    const p = plan(config({ vfs: 4 }, { relays: 'observe' }), seen, { force: true });
+    expect(p.steps.filter((s) => s.kind === 'set-numvfs')).toEqual([]);
+    expect(p.refusals).toContainEqual(expect.objectContaining({ kind: 'guard', code: 'ERR_GUARD_RELAYS_UNKNOWN' }));
+  });
+});
+
 describe('no forwarder managed (forwarder.enabled: false)', () => {
   it('there are no relays to hold anything: the count changes', () => {
     const seen = observed([pf({ numVfs: 2, totalVfs: 4, vfs: [vf(0), vf(1)] })], { forwarder: DOWN });
