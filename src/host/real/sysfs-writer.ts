@@ -12,7 +12,8 @@
 // process of this writer's own pool, so a write that never returns blocks
 // only its child.
 //  - A write takes an idle child, or starts one. A write that returns gives
-//    its child back (at most IDLE_MAX are kept; the rest end).
+//    its child back (at most IDLE_MAX are kept; the rest end, and a kept
+//    one ends after IDLE_MS unused: a daemon at rest keeps no child).
 //  - A write that does not return keeps its child, blocked in the kernel;
 //    the next write runs in another. The caller hears of it at the deadline
 //    (deadline-sysfs.ts); if the write returns later, its answer still
@@ -28,6 +29,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 
 const IDLE_MAX = 2;
+const IDLE_MS = 10_000;
 const CHILDREN_MAX = 16;
 
 // Run by `node -e` (the bundle has no separate file to point a child at).
@@ -53,6 +55,8 @@ type Answer = { ok: true } | { ok: false; code: string; message: string };
 interface Child {
   proc: ChildProcess;
   settle: ((a: Answer) => void) | null;
+  /** While idle: ends the child once it has been unused for IDLE_MS. */
+  idleTimer: NodeJS.Timeout | null;
 }
 
 /** A Node-style system error (err.code), for sysfsError to read. */
@@ -70,6 +74,8 @@ export class SysfsWriter {
       return Promise.reject(systemError('EAGAIN', `${CHILDREN_MAX} sysfs writes have not returned; not starting another`));
     }
     const child = this.#idle.pop() ?? this.#start();
+    if (child.idleTimer !== null) clearTimeout(child.idleTimer);
+    child.idleTimer = null;
     this.#busy.add(child);
     return new Promise<void>((resolve, reject) => {
       child.settle = (a) => {
@@ -85,7 +91,7 @@ export class SysfsWriter {
   #start(): Child {
     // No stdio: a child left blocked must not hold our output pipes open.
     const proc = spawn(process.execPath, ['-e', CHILD_SOURCE], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], env: {} });
-    const child: Child = { proc, settle: null };
+    const child: Child = { proc, settle: null, idleTimer: null };
     proc.unref();
     proc.channel?.unref();
     proc.on('message', (a: Answer) => this.#answered(child, a));
@@ -104,7 +110,13 @@ export class SysfsWriter {
       if (i >= 0) this.#idle.splice(i, 1);
       return;
     }
-    if (this.#idle.length < IDLE_MAX) this.#idle.push(child);
-    else child.proc.disconnect();
+    if (this.#idle.length >= IDLE_MAX) return child.proc.disconnect();
+    this.#idle.push(child);
+    child.idleTimer = setTimeout(() => {
+      const i = this.#idle.indexOf(child);
+      if (i >= 0) this.#idle.splice(i, 1);
+      if (child.proc.connected) child.proc.disconnect();
+    }, IDLE_MS);
+    child.idleTimer.unref();
   }
 }
