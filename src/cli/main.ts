@@ -7,6 +7,7 @@ import { isConfigError } from '../config/config-error.js';
 import { isVfkeeperError } from '../model/errors.js';
 import { commands } from './commands/index.js';
 import { splitArgv } from './parse-options.js';
+import { checkPathOptions } from './check-path-options.js';
 import { UsageError } from './usage-error.js';
 
 function version(): string {
@@ -46,6 +47,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     if (!entry) throw new UsageError(`unknown command "${parsed.command}"`, 'vfkeeper --help lists the commands');
     const command = await entry.load();
     if (parsed.help) return (void process.stdout.write(`${command.usage}\n`), 0);
+    await checkPathOptions(parsed.globals, env);
     return await command.run({ args: parsed.args, globals: parsed.globals, stdout: process.stdout, stderr: process.stderr, env });
   } catch (e) {
     return reportError(e);

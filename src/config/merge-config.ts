@@ -79,6 +79,7 @@ function mergeForwarder(config: Config, doc: ConfigFile): void {
   if (f.socket_owner !== undefined) target.socketOwner = f.socket_owner;
   if (f.timeout_ms !== undefined) target.timeoutMs = f.timeout_ms;
   if (f.env_file !== undefined) target.envFile = f.env_file;
+  if (f.relay_deadline_ms !== undefined) target.relayDeadlineMs = f.relay_deadline_ms;
 }
 
 function mergeDaemon(config: Config, d: NonNullable<ConfigFile['daemon']>): void {

@@ -125,6 +125,8 @@ export const fileSchema = z.strictObject({
       timeout_ms: z.optional(bounded(1, 60_000, 'milliseconds')),
       // The forwarder's own settings (VIRTIOFWD_STATIC_VFS): read, never written.
       env_file: z.optional(absolutePath),
+      // How long a run's relay part waits for the forwarder's answer (the VF work never does): ten minutes at most.
+      relay_deadline_ms: z.optional(bounded(1, 600_000, 'milliseconds')),
     }),
   ),
   firmware: z.optional(

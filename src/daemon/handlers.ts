@@ -43,7 +43,7 @@ export function createHandlers(d: HandlerDeps): ControlHandlers {
           },
           { event: 'cli', dryRun: true, force },
         );
-        return json({ ...runJson(report), exit_status: report.exitStatus });
+        return json({ ...runJson(report, d.daemon.config), exit_status: report.exitStatus });
       }
       if (d.daemon.pause.paused) {
         throw new VfkeeperError('ERR_PAUSED', `vfkeeper is paused (${d.daemon.pause.reason ?? 'no reason given'}): nothing is changed`, {
@@ -51,7 +51,7 @@ export function createHandlers(d: HandlerDeps): ControlHandlers {
         });
       }
       const report = await d.daemon.runAll({ source: 'cli', kind: 'reconcile' }, force);
-      return json({ ...runJson(report), exit_status: report.exitStatus });
+      return json({ ...runJson(report, d.daemon.config), exit_status: report.exitStatus });
     },
     async hook(event) {
       const scope = scopeOf(event, d.daemon.topologySnapshot(), d.daemon.config);

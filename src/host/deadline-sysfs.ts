@@ -33,7 +33,8 @@ export function withWriteDeadline(inner: Sysfs, timeoutMs: number): Sysfs {
           if (!done) overdue.add(path);
           reject(timeoutError(path, value, timeoutMs));
         }, timeoutMs);
-        timer.unref();
+        // Not unref'd: the caller is waiting, so the process must live until
+        // the answer or the deadline (a hung write holds nothing of its own).
       });
       try {
         await Promise.race([work, deadline]);

@@ -104,6 +104,7 @@ const CAUSE_IDS: Readonly<Record<string, string>> = {
   'refusal.warning.ERR_NO_RELAY_NUMBER': 'f2703af35eea4a04a6ff9ba418a9e6d8',
   'refusal.warning.ERR_RULE_UNMATCHED': 'dc72d717702245c082f2230d6f186a6a',
   'refusal.guard.ERR_GUARD_WORKLOAD_UNKNOWN': '367da77a9ee848baa0c62dbe42599947',
+  'refusal.guard.ERR_GUARD_RELAYS_UNKNOWN': 'a08ddc864c4e404b8bca8a965d6d7ec5',
 };
 
 /** The key whose id is used when nothing more specific matches. */
@@ -118,6 +119,7 @@ const OTHER_IDS: Readonly<Record<string, string>> = {
   'refusal.blocked': '20381db1569d47dd9e0278639d21a038',
   'refusal.warning': '2ff6cf62ee944b5e92694b3343f9e94d',
   'forwarder.unreachable': '20cd179ad69549f98e20adb8ea4f1eb6',
+  'forwarder.waiting': 'b894787b1a444d878e0be6993f7ee75d',
   'firmware-link.wrong': '24f22835e99a40b99232e643ae5ab770',
   'vf-setting.unsupported': 'da970ff72ea44d738864b58b1c6938c5',
   'firmware-link.fixed': '19d0f4da46e74be89cff327669e46327',

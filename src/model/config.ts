@@ -49,6 +49,11 @@ export interface ForwarderConfig {
   timeoutMs: number;
   /** The forwarder's EnvironmentFile (/etc/default/virtioforwarder): its VIRTIOFWD_STATIC_VFS are left to it. */
   envFile: string;
+  /**
+   * How long a run's relay part waits for the forwarder's answer, ms. The VF
+   * work never waits on it; past this the relays are reported as waiting.
+   */
+  relayDeadlineMs: number;
 }
 
 export interface FirmwareConfig {
@@ -108,6 +113,7 @@ export function defaultConfig(): Config {
       socketOwner: 'libvirt-qemu:kvm',
       timeoutMs: 2000,
       envFile: '/etc/default/virtioforwarder',
+      relayDeadlineMs: 10_000,
     },
     firmware: { dir: '/lib/firmware/netronome', flavour: 'nic-sriov', guard: 'warn' },
     daemon: { resyncSeconds: 300, writeTimeoutMs: 10_000, metricsFile: null },

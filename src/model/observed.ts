@@ -87,12 +87,16 @@ export interface ObservedRelay {
 }
 
 /**
+/**
  * The forwarder's relays, or why they are unknown. `absent`: nothing to talk
  * to (no socket, connection refused): a forwarder not started yet, as at
  * boot while DPDK initialises, is waited for; one that answers wrongly or
- * not at all is a failure.
+ * not at all is a failure. `pending`: it took the query and has not answered
+ * yet (within the run's relay deadline); it may still answer. Unknown relays
+ * are never read as none: what a relay may hold is not touched.
  */
-export type ObservedForwarder = { reachable: true; relays: ObservedRelay[] } | { reachable: false; reason: string; absent?: boolean };
+export type ObservedForwarder =
+  { reachable: true; relays: ObservedRelay[] } | { reachable: false; reason: string; absent?: boolean; pending?: true };
 
 export interface ObservedSocket {
   path: string;

@@ -6,6 +6,10 @@
 //      non-zero count only when no VF is in use (else the workload guard
 //      refuses, unless forced): detach its relays, write 0, write N;
 //   4. each VF: its MAC (before the bind), then driver_override + bind.
+// While the forwarder's relays are unknown (it has not answered, or failed
+// to), nothing a relay may hold is removed or rebound: a count change on a
+// PF with VFs and the rebind of a VF on a userspace driver wait (guard);
+// creating VFs on a PF with none and binding new VFs go on.
 // Pure: observed + rule in, steps out. VFs that step 3 will create are
 // predicted from offset/stride so a dry run shows the whole plan.
 import type { PfRule } from '../model/config.js';
@@ -28,7 +32,8 @@ export interface PfPlan {
 export interface PfPlanInput {
   pf: ObservedPf;
   rule: PfRule;
-  relays: ObservedRelay[];
+  /** The forwarder's relays; null = unknown (it did not answer): never read as none. */
+  relays: ObservedRelay[] | null;
   force: boolean;
   /** relays: observe: vfkeeper never detaches a relay, so a count change waits while one is attached. */
   handsOffRelays?: boolean;
@@ -61,9 +66,37 @@ export function planPf({
     steps.push(...count.steps);
   }
   const vfs = pf.numVfs === wanted ? pf.vfs : predictVfs(pf, wanted);
-  for (const vf of vfs) steps.push(...planVf(pf, rule, vf), ...planVfSettings(pf, rule, vf, unsupported), ...planBind(rule, pf, vf));
-  return { steps, refusal: null, vfsAfter: new Map(vfs.map((v) => [v.pci, rule.vfDriver])) };
+  const held = relays === null && !force ? vfs.filter((vf) => isRebindUnderRelay(vf, rule)) : [];
+  for (const vf of vfs) {
+    steps.push(...planVf(pf, rule, vf), ...planVfSettings(pf, rule, vf, unsupported), ...(held.includes(vf) ? [] : planBind(rule, pf, vf)));
+  }
+  const vfsAfter = new Map(vfs.map((v) => [v.pci, held.includes(v) ? v.driver : rule.vfDriver]));
+  return { steps, refusal: held.length > 0 ? rebindRefusal(pf, rule, held) : null, vfsAfter };
 }
+
+/**
+ * Drivers through which a userspace dataplane (virtio-forwarder's DPDK)
+ * drives a VF: a VF on one of them may carry a relay.
+ */
+const USERSPACE_DRIVERS: ReadonlySet<string> = new Set(['vfio-pci', 'uio_pci_generic', 'igb_uio']);
+
+function isRebindUnderRelay(vf: ObservedPf['vfs'][number], rule: PfRule): boolean {
+  return vf.driver !== null && vf.driver !== rule.vfDriver && USERSPACE_DRIVERS.has(vf.driver);
+}
+
+function rebindRefusal(pf: ObservedPf, rule: PfRule, held: ObservedPf['vfs']): Refusal {
+  const list = held.map((v) => `${v.pci} (${v.driver ?? 'unbound'})`).join(', ');
+  return {
+    kind: 'guard',
+    pf: pf.pci,
+    code: 'ERR_GUARD_RELAYS_UNKNOWN',
+    why: `Not rebinding ${list} to ${rule.vfDriver}: the forwarder's relays are unknown, so a relay may be using them`,
+    hint: RELAYS_UNKNOWN_HINT,
+  };
+}
+
+const RELAYS_UNKNOWN_HINT =
+  'the change waits for virtio-forwarder to answer (systemctl status virtio-forwarder); or run `vfkeeper reconcile --force` if you know no relay carries these VFs';
 
 function checkPrerequisites(pf: ObservedPf, rule: PfRule): Refusal | null {
   const refuse = (code: ErrorCode, why: string, hint: string): Refusal => ({ kind: 'blocked', pf: pf.pci, code, why, hint });
@@ -133,7 +166,7 @@ function planLink(pf: ObservedPf, rule: PfRule): Step[] {
 function planCount(
   pf: ObservedPf,
   wanted: number,
-  relays: ObservedRelay[],
+  relays: ObservedRelay[] | null,
   force: boolean,
   handsOff: boolean,
 ): { steps: Step[] } | { refusal: Refusal } {
@@ -141,8 +174,20 @@ function planCount(
   const stray = checkStrayVfs(pf, wanted);
   if (stray) return { refusal: stray };
   if (pf.numVfs === 0) return { steps: [set(0, wanted, `numvfs 0, want ${wanted}`)] };
+  // relays: observe never detaches, so not even --force may guess them away.
+  if (relays === null && (!force || handsOff)) {
+    return {
+      refusal: {
+        kind: 'guard',
+        pf: pf.pci,
+        code: 'ERR_GUARD_RELAYS_UNKNOWN',
+        why: `Not changing the VF count of ${pf.pci} from ${pf.numVfs} to ${wanted}: the forwarder's relays are unknown, so a relay may be using its VFs`,
+        hint: RELAYS_UNKNOWN_HINT,
+      },
+    };
+  }
   const vfPcis = new Set<string>(pf.vfs.map((v) => v.pci));
-  const attached = relays.filter((r) => r.vf !== null && vfPcis.has(r.vf) && isRelayAttached(r));
+  const attached = (relays ?? []).filter((r) => r.vf !== null && vfPcis.has(r.vf) && isRelayAttached(r));
   const inUse = [
     ...pf.vfs.filter((v) => v.vfioHolders.length > 0).map((v) => `${v.pci} is open by ${v.vfioHolders.join(', ')}`),
     ...attached.filter((r) => r.vmConnected).map((r) => `relay ${r.virtioId} (${r.vf}) has a VM connected`),

@@ -30,7 +30,9 @@ export function plan(config: Config, observed: Observed, options: PlanOptions): 
   const refusals: Refusal[] = [];
   const vfsAfter = new Map<PciAddress, { driver: string | null; pf: PciAddress }>();
   let relayNumbers: Plan['relayNumbers'];
-  const relays = observed.forwarder.reachable ? observed.forwarder.relays : [];
+  // With no forwarder managed, there are no relays; with one that did not
+  // answer, they are unknown (null), never none: the workload guard holds.
+  const relays = observed.forwarder.reachable ? observed.forwarder.relays : config.forwarder.enabled ? null : [];
   const pfs = [...observed.pfs].sort((a, b) => comparePci(a.pci, b.pci));
   for (const pf of pfs) {
     const rule = findRule(config, pf);
@@ -69,7 +71,9 @@ export function plan(config: Config, observed: Observed, options: PlanOptions): 
       });
     } else if (observed.forwarder.reachable) {
       const detached = new Set(steps.flatMap((s) => (s.kind === 'detach-relay' ? [s.virtioId] : [])));
-      const after = relays.map((r) => (detached.has(r.virtioId) && isRelayAttached(r) ? { ...r, vf: null, vfState: 'DPDK_UNINIT' } : r));
+      const after = observed.forwarder.relays.map((r) =>
+        detached.has(r.virtioId) && isRelayAttached(r) ? { ...r, vf: null, vfState: 'DPDK_UNINIT' } : r,
+      );
       const numbers = planRelayNumbers(config, observed, vfsAfter);
       refusals.push(...numbers.refusals);
       if (numbers.relayNumbers !== undefined) relayNumbers = numbers.relayNumbers;
@@ -79,16 +83,7 @@ export function plan(config: Config, observed: Observed, options: PlanOptions): 
       steps.push(...r.steps);
       refusals.push(...r.refusals);
     } else if ([...vfsAfter.values()].some((v) => v.driver === 'vfio-pci')) {
-      // Not started yet (boot, a restart) is a state the forwarder's unit
-      // and socket watches end; an answer that is wrong, or none, is a failure.
-      const absent = observed.forwarder.absent === true;
-      refusals.push({
-        kind: absent ? 'waiting' : 'blocked',
-        pf: null,
-        code: 'ERR_FORWARDER_UNREACHABLE',
-        why: `${absent ? 'Relays wait for virtio-forwarder' : 'Relays are unknown'}: ${observed.forwarder.reason}`,
-        hint: 'systemctl status virtio-forwarder; IPC port control needs VIRTIOFWD_IPC_PORT_CONTROL set in /etc/default/virtioforwarder',
-      });
+      refusals.push(relaysUnknown(observed.forwarder));
     }
     const s = planSockets(observed.sockets, config.forwarder.socketOwner);
     steps.push(...s.steps);
@@ -133,6 +128,31 @@ function planRelayNumbers(
         ];
   const changed = !isSameRecord(record, observed.relayNumbers);
   return { numbers: record, refusals, blocked: false, ...(changed ? { relayNumbers: record } : {}) };
+}
+
+/**
+ * Relay work not done: the forwarder has not answered yet (waiting), is not
+ * started yet (waiting: the forwarder's unit and socket watches end it), or
+ * answered wrongly or not at all (blocked).
+ */
+function relaysUnknown(forwarder: Extract<Observed['forwarder'], { reachable: false }>): Refusal {
+  if (forwarder.pending === true) {
+    return {
+      kind: 'waiting',
+      pf: null,
+      code: 'ERR_FORWARDER_PENDING',
+      why: `Relays are waiting on the forwarder: ${forwarder.reason}; the VF work was done without it`,
+      hint: 'journalctl -u virtio-forwarder; the next run attaches the relays once it answers (forwarder.relay_deadline_ms bounds the wait)',
+    };
+  }
+  const absent = forwarder.absent === true;
+  return {
+    kind: absent ? 'waiting' : 'blocked',
+    pf: null,
+    code: 'ERR_FORWARDER_UNREACHABLE',
+    why: `${absent ? 'Relays wait for virtio-forwarder' : 'Relays are unknown'}: ${forwarder.reason}`,
+    hint: 'systemctl status virtio-forwarder; IPC port control needs VIRTIOFWD_IPC_PORT_CONTROL set in /etc/default/virtioforwarder',
+  };
 }
 
 function insertModuleLoad(steps: Step[], loaded: boolean): void {

@@ -5,7 +5,6 @@ import type { Config } from '../model/config.js';
 import { isRelayAttached, type Observed, type ObservedForwarder, type ObservedPf, type ObservedSockets } from '../model/observed.js';
 import type { PciAddress } from '../model/pci.js';
 import { asVfkeeperError, type VfkeeperError } from '../model/errors.js';
-import { isForwarderError } from '../dataplane/forwarder-error.js';
 import type { Forwarder } from '../dataplane/types.js';
 import type { Host } from '../host/types.js';
 import { ifAbsent } from '../model/errno.js';
@@ -15,6 +14,7 @@ import { pciAttr, pciDevice, pciDriver } from '../host/sysfs-paths.js';
 import { basename } from '../host/sysfs-read.js';
 import { observePf, type ReadVfioGroups } from './observe-pf.js';
 import { findManagedPfs } from './find-managed-pfs.js';
+import { ForwarderRead } from './forwarder-read.js';
 
 export interface ObserveResult {
   observed: Observed;
@@ -22,46 +22,62 @@ export interface ObserveResult {
   unreadable: Array<{ pci: PciAddress; error: VfkeeperError }>;
 }
 
+/** The host's part of an observation: everything but the forwarder's relays. */
+export interface HostObservation {
+  observed: Omit<Observed, 'forwarder' | 'othersVfs'>;
+  unreadable: ObserveResult['unreadable'];
+}
+
+export interface ObserveOptions {
+  /**
+   * false (a per-PF run) leaves out what only full runs act on: the socket
+   * directory and the firmware links, whose own file watches wake a full
+   * run. That keeps the cost of one udev event to the PF's own reads.
+   */
+  hostWide: boolean;
+}
+
 /**
- * `hostWide: false` (a per-PF run) leaves out what only full runs act on:
- * the socket directory and the firmware links, whose own file watches wake
- * a full run. That keeps the cost of one udev event to the PF's own reads.
+ * The host and the forwarder together (status, libvirt-xml): the forwarder
+ * is waited for at most forwarder.relay_deadline_ms, then reported pending.
  */
 export async function observe(
   host: Host,
   config: Config,
   forwarder: Forwarder | null,
-  options: { hostWide: boolean } = { hostWide: true },
+  options: ObserveOptions = { hostWide: true },
 ): Promise<ObserveResult> {
+  const relays = new ForwarderRead(config, forwarder);
+  relays.start();
+  const seen = await observeHost(host, config, options);
+  return withForwarder(host, seen, await relays.wait());
+}
+
+/** The host alone: sysfs, the firmware links, the socket directory, the relay number record. */
+export async function observeHost(host: Host, config: Config, options: ObserveOptions = { hostWide: true }): Promise<HostObservation> {
   // Every process's descriptors are read only when there is a VF (a PF that
   // just appeared has none), and once per observation. A scan that fails is
   // passed on as failed (observe-pf.ts): the guard must not read it as idle.
   let scan: Promise<Map<string, string[]>> | null = null;
   const groups: ReadVfioGroups = () => (scan ??= host.workload.openVfioGroups());
-  const [{ pfs, unreadable, ruleMatches }, firmware, vfioLoaded, forwarderState, sockets, numbers, staticVfs] = await Promise.all([
+  const [{ pfs, unreadable, ruleMatches }, firmware, vfioLoaded, sockets, numbers, staticVfs] = await Promise.all([
     observePfs(host, config, groups),
     config.firmware.guard === 'off' || !options.hostWide ? { tree: null, error: null } : observeFirmware(host, config),
     host.sysfs.exists(pciDriver('vfio-pci')),
-    observeForwarder(config, forwarder),
     config.forwarder.enabled && options.hostWide ? observeSockets(host, config) : null,
     observeRelayNumbers(host),
     config.forwarder.enabled ? observeStaticVfs(host, config.forwarder.envFile) : null,
   ]);
   return {
-    observed: {
-      pfs,
-      firmwareLinks: firmware.tree,
-      firmwareError: firmware.error,
-      vfioLoaded,
-      forwarder: forwarderState,
-      sockets,
-      othersVfs: await findOthersVfs(host, pfs, forwarderState),
-      ...numbers,
-      staticVfs,
-      ruleMatches,
-    },
+    observed: { pfs, firmwareLinks: firmware.tree, firmwareError: firmware.error, vfioLoaded, sockets, ...numbers, staticVfs, ruleMatches },
     unreadable,
   };
+}
+
+/** A host observation completed with the forwarder's answer (or why there is none). */
+export async function withForwarder(host: Host, seen: HostObservation, forwarder: ObservedForwarder): Promise<ObserveResult> {
+  const othersVfs = await findOthersVfs(host, seen.observed.pfs, forwarder);
+  return { observed: { ...seen.observed, forwarder, othersVfs }, unreadable: seen.unreadable };
 }
 
 async function observePfs(
@@ -82,16 +98,6 @@ async function observePfs(
     else unreadable.push(r);
   }
   return { pfs, unreadable, ruleMatches };
-}
-
-export async function observeForwarder(config: Config, forwarder: Forwarder | null): Promise<ObservedForwarder> {
-  if (!config.forwarder.enabled || forwarder === null)
-    return { reachable: false, reason: 'relay management is off (forwarder.enabled: false)' };
-  try {
-    return { reachable: true, relays: await forwarder.readRelays() };
-  } catch (e) {
-    return { reachable: false, reason: asVfkeeperError(e).message, absent: isForwarderError(e, 'ERR_FORWARDER_UNREACHABLE') };
-  }
 }
 
 /**

@@ -73,6 +73,7 @@ export function stepEntry(ids: RunIds, rec: StepRecord): LogEntry {
 /** The catalog key of a refusal: its own where the catalog explains its code, else its kind's. */
 function refusalKey(r: Refusal): string {
   if (r.code === 'ERR_FORWARDER_UNREACHABLE') return 'forwarder.unreachable';
+  if (r.code === 'ERR_FORWARDER_PENDING') return 'forwarder.waiting';
   if (r.code === 'ERR_FIRMWARE_LINKS') return 'firmware-link.wrong';
   if (r.code === 'ERR_VF_SETTING_UNSUPPORTED') return 'vf-setting.unsupported';
   return r.kind === 'guard' ? `refusal.guard.${r.code}` : r.kind === 'warning' ? `refusal.warning.${r.code}` : `refusal.blocked.${r.code}`;
@@ -83,8 +84,10 @@ const RESULT_OF_KIND: Record<Refusal['kind'], string> = { guard: 'refused', warn
 export function refusalEntry(ids: RunIds, r: Refusal): LogEntry {
   const key = refusalKey(r);
   return {
-    // A PF waiting for its driver or for udev is a state, not a failure.
-    priority: r.kind === 'blocked' ? Priority.err : r.kind === 'waiting' ? Priority.info : Priority.warning,
+    // A PF waiting for its driver or for udev is a state, not a failure; a
+    // forwarder that does not answer is worth a look.
+    priority:
+      r.kind === 'blocked' ? Priority.err : r.kind === 'waiting' && r.code !== 'ERR_FORWARDER_PENDING' ? Priority.info : Priority.warning,
     message: r.why,
     messageId: messageIdFor(key),
     fields: {
@@ -118,15 +121,33 @@ export function runStartEntry(ids: RunIds, scope: string, dryRun: boolean): LogE
 
 export function runEndEntry(
   ids: RunIds,
-  s: { done: number; failed: number; refused: number; waiting?: number; converged: boolean; durationUsec: number },
+  s: {
+    done: number;
+    failed: number;
+    refused: number;
+    waiting?: number;
+    /** The relays wait on a forwarder that has not answered (pending), or is not started yet (absent). */
+    relaysWaiting?: 'pending' | 'absent';
+    converged: boolean;
+    durationUsec: number;
+  },
 ): LogEntry {
-  // Only waiting for the kernel or udev (a PF going away, coming back, being renamed): quiet.
-  const waitsOnly = !s.converged && s.failed === 0 && s.refused === 0 && (s.waiting ?? 0) > 0;
+  // Only waiting for the kernel, udev or a forwarder starting (a PF going
+  // away, coming back, being renamed; boot): quiet. A forwarder that took
+  // the query and does not answer is worth a look.
+  const pending = s.relaysWaiting === 'pending';
+  const waits = [
+    ...((s.waiting ?? 0) > 0 ? [`${s.waiting ?? 0} PF${s.waiting === 1 ? '' : 's'} to settle`] : []),
+    ...(s.relaysWaiting === 'absent' ? ['virtio-forwarder to start'] : []),
+  ];
+  const waitsOnly = !s.converged && s.failed === 0 && s.refused === 0 && !pending && waits.length > 0;
   const state = s.converged
     ? 'converged'
     : waitsOnly
-      ? `waiting for ${s.waiting ?? 0} PF${s.waiting === 1 ? '' : 's'} to settle`
-      : 'not converged';
+      ? `waiting for ${waits.join(' and ')}`
+      : pending
+        ? 'not converged: the relays are waiting on the forwarder'
+        : 'not converged';
   return {
     priority: s.failed > 0 ? Priority.err : s.converged || waitsOnly ? Priority.info : Priority.warning,
     message: `Reconcile run ${ids.run.slice(0, 8)} finished: ${s.done} steps done, ${s.failed} failed, ${s.refused} refused, ${state}`,

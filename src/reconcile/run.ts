@@ -1,6 +1,12 @@
 // One reconcile run: observe -> plan -> apply, repeated until the plan is
 // empty (converged) or a pass fails, at most MAX_PASSES times. Each pass
 // re-reads the world: nothing carried from the plan is trusted after apply.
+// The host and the forwarder are read apart (forwarder-read.ts): a pass
+// plans with the forwarder's answer if it came, else with the relays
+// pending, so the VF work (count, driver, MAC, settings) is applied at once;
+// only when nothing else is left does the run wait for the forwarder, and
+// at most until forwarder.relay_deadline_ms after its start. While relays
+// are unknown, the planner touches nothing a relay may hold.
 // Invariants: steps run in plan order, one at a time; after a failed step,
 // the later steps of the same PF are skipped (they build on it); every
 // step, refusal, start and end is logged once, here; a dry run plans one
@@ -20,7 +26,8 @@ import type { PciAddress } from '../model/pci.js';
 import { isVfSettingStep, stepPf, type Plan, type Refusal, type Step } from '../model/step.js';
 import { RefusedSettings, unsupportedEntry, unsupportedReason, unsupportedWarning } from './refused-settings.js';
 import { runExitStatus, type RunExitStatus } from './exit-status.js';
-import { observe, type ObserveResult } from './observe.js';
+import { observeHost, withForwarder, type ObserveResult } from './observe.js';
+import { ForwarderRead } from './forwarder-read.js';
 import { VF_CONCURRENCY, eachBounded, vfBatchAt } from './step-batches.js';
 import { plan } from '../plan/plan.js';
 import { keepRelayNumbers } from './keep-relay-numbers.js';
@@ -75,16 +82,26 @@ export async function reconcile(ctx: RunContext, options: RunOptions): Promise<R
   const records: StepRecord[] = [];
   const refused: Refused = { memory: ctx.refusedSettings ?? new RefusedSettings(), warnings: [] };
   let last: Last = { refusals: [], unreadable: [], empty: false, observed: null };
+  const relays = new ForwarderRead(ctx.config, ctx.forwarder);
   try {
     for (let pass = 1; pass <= MAX_PASSES; pass++) {
       // Always observe and plan the whole host (relay numbers depend on every
       // PF); a per-PF run then acts only on its PF and on host-wide steps.
-      const seen = await observe(ctx.host, ctx.config, ctx.forwarder, { hostWide: options.only === undefined });
-      const planned = narrow(
-        plan(ctx.config, seen.observed, { force: options.force === true, unsupported: refused.memory.keys }),
-        options.only,
-      );
-      const p = await keepRelayNumbers(ctx.host, planned, options.dryRun === true);
+      relays.start();
+      const host = await observeHost(ctx.host, ctx.config, { hostWide: options.only === undefined });
+      let seen = await withForwarder(ctx.host, host, relays.take());
+      let p = await planPass(ctx, options, refused, seen);
+      // Nothing to do without the forwarder (or a dry run, which shows the
+      // whole plan): now wait for it, alone and bounded, and plan again on
+      // the same reading of the host (nothing was changed since).
+      if (
+        seen.observed.forwarder.reachable === false &&
+        seen.observed.forwarder.pending === true &&
+        (p.steps.length === 0 || options.dryRun)
+      ) {
+        seen = await withForwarder(ctx.host, host, await relays.wait());
+        p = await planPass(ctx, options, refused, seen);
+      }
       last = { refusals: p.refusals, unreadable: seen.unreadable, empty: p.steps.length === 0, observed: seen.observed };
       if (options.dryRun) {
         for (const step of p.steps)
@@ -100,6 +117,14 @@ export async function reconcile(ctx: RunContext, options: RunOptions): Promise<R
   }
   const report = finish(ctx, ids, records, last, options.dryRun === true, started);
   return { ...report, refusals: [...refused.warnings, ...report.refusals] };
+}
+
+function planPass(ctx: RunContext, options: RunOptions, refused: Refused, seen: ObserveResult): Promise<Plan> {
+  const planned = narrow(
+    plan(ctx.config, seen.observed, { force: options.force === true, unsupported: refused.memory.keys }),
+    options.only,
+  );
+  return keepRelayNumbers(ctx.host, planned, options.dryRun === true);
 }
 
 /** What applying a plan carries from step to step. */
@@ -269,7 +294,12 @@ function finish(ctx: RunContext, ids: RunIds, steps: StepRecord[], last: Last, d
   const blocked = last.refusals.some((r) => r.kind === 'blocked') || last.unreadable.length > 0;
   const guarded = last.refusals.some((r) => r.kind === 'guard');
   const refused = last.refusals.filter((r) => r.kind !== 'warning' && r.kind !== 'waiting').length;
-  const waiting = last.refusals.filter((r) => r.kind === 'waiting').length + last.unreadable.filter((u) => isAbsent(u.error)).length;
+  // Relays wait for a forwarder that took the query and has not answered
+  // (pending), or for one not started yet (absent, as at boot).
+  const relays = last.refusals.find((r) => r.kind === 'waiting' && r.pf === null);
+  const relaysWaiting = relays === undefined ? undefined : relays.code === 'ERR_FORWARDER_PENDING' ? 'pending' : 'absent';
+  const waitingPfs = last.refusals.filter((r) => r.kind === 'waiting' && r.pf !== null).length;
+  const waiting = waitingPfs + (relays ? 1 : 0) + last.unreadable.filter((u) => isAbsent(u.error)).length;
   const converged = !dryRun && failed === 0 && last.empty && refused === 0 && waiting === 0 && last.unreadable.length === 0;
   const convergedOrPlanned = dryRun ? failed === 0 && !blocked && !guarded && steps.length === 0 : converged;
   const configError = last.refusals.some((r) => r.code === 'ERR_VF_INDEX');
@@ -280,7 +310,8 @@ function finish(ctx: RunContext, ids: RunIds, steps: StepRecord[], last: Last, d
       done: steps.filter((s) => s.result === 'ok').length,
       failed,
       refused,
-      waiting,
+      waiting: waiting - (relays ? 1 : 0),
+      ...(relaysWaiting ? { relaysWaiting } : {}),
       converged: convergedOrPlanned,
       durationUsec,
     }),

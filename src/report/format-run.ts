@@ -2,6 +2,8 @@
 import type { RunReport } from '../reconcile/run.js';
 import type { StepRecord } from '../reconcile/run-entries.js';
 import { stepTarget, type Refusal } from '../model/step.js';
+import type { Config } from '../model/config.js';
+import { forwarderStatus, type StatusView } from './status.js';
 
 export interface RunJson {
   run: string;
@@ -19,10 +21,12 @@ export interface RunJson {
   }>;
   refusals: Array<{ kind: string; pf: string | null; code: string; why: string; hint: string }>;
   unreadable: Array<{ pci: string; error: string }>;
+  /** The forwarder as the run last saw it (status's shape): `waiting` = relays wait on it. */
+  forwarder?: StatusView['forwarder'];
   converged: boolean;
 }
 
-export function runJson(report: RunReport): RunJson {
+export function runJson(report: RunReport, config: Config): RunJson {
   return {
     run: report.run,
     steps: report.steps.map((s) => ({
@@ -37,6 +41,7 @@ export function runJson(report: RunReport): RunJson {
     })),
     refusals: report.refusals.map((r) => ({ kind: r.kind, pf: r.pf, code: r.code, why: r.why, hint: r.hint })),
     unreadable: report.unreadable.map((u) => ({ pci: u.pci, error: u.error.message })),
+    ...(report.observed ? { forwarder: forwarderStatus(config, report.observed.forwarder) } : {}),
     converged: report.converged,
   };
 }

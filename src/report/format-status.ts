@@ -28,7 +28,8 @@ function vfLine(vf: VfStatus): string {
 export function formatStatus(view: StatusView): string {
   const out: string[] = [];
   if (view.paused) out.push(`PAUSED: ${view.pause_reason ?? 'no reason given'} (vfkeeper resume)\n`);
-  if (!view.forwarder.reachable) out.push(`forwarder: unreachable (${view.forwarder.reason ?? '?'})\n`);
+  if (!view.forwarder.reachable)
+    out.push(`forwarder: ${view.forwarder.state === 'waiting' ? 'waiting' : 'unreachable'} (${view.forwarder.reason ?? '?'})\n`);
   if (view.pfs.length === 0) out.push('No managed PF found.\n');
   for (const pf of view.pfs) {
     out.push(pfLine(pf));

@@ -12,6 +12,7 @@ import { planUnmatchedRules, ruleMatchesOf, type RuleMatch } from '../plan/plan-
 import { findStatic, type StaticVf } from '../model/static-vfs.js';
 
 export type RelayState = 'absent' | 'detached' | 'attached' | 'vm-connected' | 'unknown';
+export type ForwarderState = 'answered' | 'waiting' | 'unreachable' | 'off';
 
 export interface VfStatus {
   index: number;
@@ -65,7 +66,8 @@ export interface StatusView {
   warnings: string[];
   paused: boolean;
   pause_reason: string | null;
-  forwarder: { reachable: boolean; reason: string | null };
+  /** `state`: answered, waiting (took the query, no answer yet), unreachable, or off (forwarder.enabled: false). */
+  forwarder: { reachable: boolean; reason: string | null; state: ForwarderState };
   /** VIRTIOFWD_STATIC_VFS (additive to cli.md's shape); null when relay management is off. */
   static_vfs: StaticVfsStatus | null;
   /** The host is as configured: nothing left to do, nothing refused (what configuration management waits for). */
@@ -105,7 +107,7 @@ export function buildStatus(config: Config, observed: Observed, pause: { paused:
     warnings: planUnmatchedRules(config, observed.ruleMatches).map((w) => w.why),
     paused: pause.paused,
     pause_reason: pause.reason,
-    forwarder: observed.forwarder.reachable ? { reachable: true, reason: null } : { reachable: false, reason: observed.forwarder.reason },
+    forwarder: forwarderStatus(config, observed.forwarder),
     static_vfs:
       observed.staticVfs === null
         ? null
@@ -117,6 +119,12 @@ export function buildStatus(config: Config, observed: Observed, pause: { paused:
     converged: convergence.converged,
     not_converged: convergence.reasons,
   };
+}
+
+export function forwarderStatus(config: Config, f: Observed['forwarder']): StatusView['forwarder'] {
+  if (f.reachable) return { reachable: true, reason: null, state: 'answered' };
+  const state = !config.forwarder.enabled ? 'off' : f.pending === true ? 'waiting' : 'unreachable';
+  return { reachable: false, reason: f.reason, state };
 }
 
 function settingsStatus(s: ObservedVfSettings | null): VfSettingsStatus | null {

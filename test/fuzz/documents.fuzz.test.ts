@@ -45,7 +45,10 @@ const configLike = fc.record(
       anyValue,
       fc.array(fc.record({ virtio_id: anyValue, vf: fc.oneof(anyValue, fc.record({ pf: anyValue, index: anyValue })) })),
     ),
-    forwarder: fc.oneof(anyValue, fc.dictionary(fc.constantFrom('timeout_ms', 'port_control', 'socket_owner', 'unit', 'bogus'), anyValue)),
+    forwarder: fc.oneof(
+      anyValue,
+      fc.dictionary(fc.constantFrom('timeout_ms', 'relay_deadline_ms', 'port_control', 'socket_owner', 'unit', 'bogus'), anyValue),
+    ),
     daemon: fc.oneof(anyValue, fc.dictionary(fc.constantFrom('resync_seconds', 'write_timeout_ms', 'metrics_file'), anyValue)),
   },
   { requiredKeys: [] },

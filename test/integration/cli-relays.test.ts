@@ -115,3 +115,41 @@ describe('relays', () => {
     expect(r.stdout).toMatch(/Cannot own .* by no-such-user-x:kvm: No user named "no-such-user-x"/);
   });
 });
+
+describe('a forwarder that takes the relay query and never answers', () => {
+  it('reconcile binds the VFs and reports the relays waiting (exit 1), status says so, and both converge once it answers', async () => {
+    const patient = formatEmulatorConfig(fw).replace('forwarder:\n', 'forwarder:\n  timeout_ms: 60000\n  relay_deadline_ms: 300\n');
+    writeFileSync(t.path('c.yaml'), patient);
+    fw.misbehave({ kind: 'silent' }, 'stats');
+
+    const r = await vfkeeperAsync(['reconcile', '--json', ...args]);
+    expect(r.status).toBe(1);
+    const run = JSON.parse(r.stdout) as {
+      steps: Array<{ kind: string; result: string }>;
+      refusals: Array<{ kind: string; code: string; why: string }>;
+      forwarder: { state: string };
+      converged: boolean;
+    };
+    expect(run.steps.filter((s) => s.kind === 'bind-driver' && s.result === 'ok')).toHaveLength(8);
+    expect(run.steps.filter((s) => s.kind === 'attach-relay')).toEqual([]);
+    expect(run.forwarder.state).toBe('waiting');
+    expect(run.refusals).toContainEqual(expect.objectContaining({ kind: 'waiting', code: 'ERR_FORWARDER_PENDING' }));
+    expect(run.converged).toBe(false);
+    expect(r.stderr).toMatch(
+      /Relays are waiting on the forwarder: virtio-forwarder has not answered the relay query: no answer within 300 ms/,
+    );
+
+    const seen = JSON.parse((await vfkeeperAsync(['status', '--json', ...args])).stdout) as {
+      pfs: Array<{ vfs: Array<{ driver: string; relay: { state: string } }> }>;
+      forwarder: { state: string };
+      not_converged: string[];
+    };
+    expect(seen.forwarder.state).toBe('waiting');
+    expect(seen.pfs[0]?.vfs.map((v) => `${v.driver}:${v.relay.state}`)).toEqual(Array.from({ length: 8 }, () => 'vfio-pci:unknown'));
+    expect(seen.not_converged.join('\n')).toMatch(/Relays are waiting on the forwarder/);
+
+    fw.misbehave({ kind: 'none' });
+    expect((await vfkeeperAsync(['reconcile', ...args])).status).toBe(0);
+    expect((await status()).pfs[0]?.vfs.every((v) => v.relay.state === 'attached')).toBe(true);
+  });
+});

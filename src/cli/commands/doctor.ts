@@ -13,7 +13,7 @@ import type { FileOwner } from '../../host/types.js';
 import { formatDoctorHuman, formatDoctorJson, isColourWanted } from '../../doctor/format-report.js';
 import { doctorExitStatus, runDoctor } from '../../doctor/run-doctor.js';
 import type { DoctorInputs } from '../../doctor/types.js';
-import { loadCommandConfig, parseRootArgs, reportUsageError } from './root-args.js';
+import { findRootProblem, loadCommandConfig, parseRootArgs, reportUsageError } from './root-args.js';
 
 export interface DoctorCommandDeps {
   /** The validated configuration (--config); default: built-in defaults. Throws VfkeeperError (exit 2). */
@@ -53,6 +53,8 @@ export const doctorCommand: Command = createDoctorCommand();
 async function runDoctorCommand(ctx: CommandContext, deps: DoctorCommandDeps): Promise<number> {
   const args = parseRootArgs(ctx.args, []);
   if (!args.ok) return reportUsageError(ctx, args.error, USAGE);
+  const rootProblem = await findRootProblem(args.root);
+  if (rootProblem !== null) return reportUsageError(ctx, rootProblem, USAGE);
   const config = await loadCommandConfig(ctx, deps.loadConfig);
   if (typeof config === 'number') return config;
   // This machine's PFs and forwarder do not belong in a report on the files under another root.

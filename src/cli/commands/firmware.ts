@@ -11,7 +11,7 @@ import { asVfkeeperError } from '../../model/errors.js';
 import { planFirmwareLinks, type FirmwareLinkVerdict, type FirmwarePlan } from '../../plan/plan-firmware.js';
 import { applyFirmwareLink, readFirmwareTree } from '../../host/firmware-links.js';
 import { formatFirmwareHuman, formatFirmwareJson, type LinkOutcome } from './format-firmware.js';
-import { loadCommandConfig, parseRootArgs, reportUsageError } from './root-args.js';
+import { findRootProblem, loadCommandConfig, parseRootArgs, reportUsageError } from './root-args.js';
 import {
   applyInitramfsStep,
   formatInitramfsHuman,
@@ -61,6 +61,8 @@ export const firmwareCommand: Command = createFirmwareCommand();
 async function runFirmwareCommand(ctx: CommandContext, deps: FirmwareCommandDeps): Promise<number> {
   const args = parseRootArgs(ctx.args, ['--fix', '--initramfs']);
   if (!args.ok) return reportUsageError(ctx, args.error, USAGE);
+  const rootProblem = await findRootProblem(args.root);
+  if (rootProblem !== null) return reportUsageError(ctx, rootProblem, USAGE);
   const initramfs = args.flags.has('--initramfs') ? planInitramfs(ctx, args.root, args.flags.has('--fix'), deps) : null;
   if (typeof initramfs === 'string') return reportUsageError(ctx, initramfs, USAGE);
   const config = await loadCommandConfig(ctx, deps.loadConfig);

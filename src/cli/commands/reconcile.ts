@@ -54,7 +54,7 @@ async function runAlone(ctx: CommandContext, dryRun: boolean, force: boolean): P
       force,
       ...(ctx.globals.json ? {} : { onStep: (rec) => void ctx.stdout.write(formatStepLine(rec)) }),
     });
-    ctx.stdout.write(ctx.globals.json ? `${JSON.stringify(runJson(report), null, 2)}\n` : formatSummary(report, dryRun));
+    ctx.stdout.write(ctx.globals.json ? `${JSON.stringify(runJson(report, run.config), null, 2)}\n` : formatSummary(report, dryRun));
     return report.exitStatus;
   } finally {
     await run.close();

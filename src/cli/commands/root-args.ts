@@ -4,6 +4,7 @@ import type { CommandContext, GlobalOptions } from '../command.js';
 import { defaultConfig, type Config } from '../../model/config.js';
 import { asVfkeeperError } from '../../model/errors.js';
 import { parseCommandArgs } from '../parse-options.js';
+import { requirePath } from '../check-path-options.js';
 
 export interface RootArgs {
   root: string;
@@ -24,6 +25,16 @@ export function parseRootArgs(args: readonly string[], flags: readonly string[])
     return { ok: true, root, json: v['json'] === true, flags: new Set(flags.filter((f) => v[f.replace(/^--/, '')] === true)) };
   } catch (e) {
     return { ok: false, error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** Why --root DIR cannot be used (it does not exist, or is not a directory); null when it can. */
+export async function findRootProblem(root: string): Promise<string | null> {
+  try {
+    await requirePath({ name: '--root', path: root, kind: 'directory', what: "a directory holding the host's files" });
+    return null;
+  } catch (e) {
+    return asVfkeeperError(e).message;
   }
 }
 

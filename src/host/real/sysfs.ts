@@ -1,7 +1,8 @@
 // sysfs under a root directory. Invariants: every path is joined onto the
 // root and may not climb out of it; a write is one write(2), made in a
-// thread of its own (sysfs-writer.ts: a hung write never holds libuv's
-// pool) with the deadline deadline-sysfs.ts gives both hosts; values keep
+// child process of its own (sysfs-writer.ts: a hung write never holds
+// libuv's pool, nor the process at exit) with the deadline
+// deadline-sysfs.ts gives both hosts; values keep
 // the kernel's trailing newline.
 import { constants } from 'node:fs';
 import { access, readFile, readdir, readlink } from 'node:fs/promises';

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -72,6 +73,8 @@ describe('vfkeeper firmware', () => {
   });
 
   it('exits 1 with the reason and the hint when the directory is missing, 2 on bad usage', async () => {
+    // A root that exists, without the firmware directory (a missing --root is bad usage, exit 2).
+    mkdirSync(join(host.root, 'elsewhere'), { recursive: true });
     const c = capture(['--root', join(host.root, 'elsewhere')]);
     expect(await firmwareCommand.run(c.ctx)).toBe(1);
     expect(c.err()).toMatch(

@@ -45,6 +45,8 @@ describe('hostile configuration', () => {
     ['relays:\n  - { virtio_id: 60, vf: { pci: "02:08.0" } }\n', 'relays[0].virtio_id: expected a relay number from 1 to 59'],
     ['relays:\n  - { virtio_id: 4294967296, vf: { pci: "02:08.0" } }\n', 'relays[0].virtio_id: expected a relay number from 1 to 59'],
     ['forwarder: { timeout_ms: 1e12 }\n', 'forwarder.timeout_ms: expected a whole number of milliseconds from 1 to 60000'],
+    ['forwarder: { relay_deadline_ms: 600001 }\n', 'forwarder.relay_deadline_ms: expected a whole number of milliseconds from 1 to 600000'],
+    ['forwarder: { relay_deadline_ms: 0 }\n', 'forwarder.relay_deadline_ms: expected a whole number of milliseconds from 1 to 600000'],
     ['daemon: { write_timeout_ms: 3600000 }\n', 'daemon.write_timeout_ms: expected a whole number of milliseconds from 1 to 600000'],
     ['daemon: { resync_seconds: 1e300 }\n', 'daemon.resync_seconds: expected a whole number of seconds from 1 to 86400'],
     ['pfs:\n  - match: { netdev: x }\n    vfs: 1e300\n', 'pfs[0].vfs: expected a whole number from 0 to 65535 or "max"'],

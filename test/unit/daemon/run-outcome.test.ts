@@ -57,6 +57,14 @@ describe('decideOutcome', () => {
     expect(decideOutcome(report({ exitStatus: 1 }))).toEqual({ kind: 'failed' });
   });
 
+  it('relays waiting on the forwarder, and a change the guard holds while they are unknown, are retried (exit 1 or 3)', () => {
+    const waiting: Refusal = { kind: 'waiting', pf: null, code: 'ERR_FORWARDER_PENDING', why: 'no answer', hint: 'wait' };
+    const held: Refusal = { kind: 'guard', pf: PF, code: 'ERR_GUARD_RELAYS_UNKNOWN', why: 'relays unknown', hint: 'wait' };
+    expect(decideOutcome(report({ exitStatus: 1, refusals: [waiting] }))).toEqual({ kind: 'failed' });
+    expect(decideOutcome(report({ exitStatus: 3, refusals: [held, waiting] }))).toEqual({ kind: 'failed' });
+    expect(decideOutcome(report({ exitStatus: 3, refusals: [held, blocked('ERR_FORWARDER_UNREACHABLE')] }))).toEqual({ kind: 'failed' });
+  });
+
   it('a sysfs write past its deadline makes the lane stuck, naming the write', () => {
     const hung = step('failed', new VfkeeperError('ERR_SYSFS_TIMEOUT', 'writing sriov_numvfs of 0000:02:00.0 took over 5000 ms'));
     expect(decideOutcome(report({ exitStatus: 1, steps: [hung] }))).toEqual({

@@ -1,4 +1,4 @@
-// The sysfs writer's threads: writes land, errors keep their errno, a hung
+// The sysfs writer's child processes: writes land, errors keep their errno, a
 // write does not hold up the next, and hung writes are bounded.
 import { spawnSync } from 'node:child_process';
 import { closeSync, constants, openSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs';

@@ -53,6 +53,40 @@ describe('a PF that waits for the kernel or udev', () => {
     });
   });
 
+  it('relays waiting for a forwarder not started yet end the run at info; for one that took the query and did not answer, as a warning', () => {
+    const absent = runEndEntry(ids, {
+      done: 4,
+      failed: 0,
+      refused: 0,
+      waiting: 0,
+      relaysWaiting: 'absent',
+      converged: false,
+      durationUsec: 10,
+    });
+    expect(absent).toMatchObject({ priority: 6, message: expect.stringMatching(/, waiting for virtio-forwarder to start$/) });
+    const pending = runEndEntry(ids, {
+      done: 4,
+      failed: 0,
+      refused: 0,
+      waiting: 0,
+      relaysWaiting: 'pending',
+      converged: false,
+      durationUsec: 10,
+    });
+    expect(pending).toMatchObject({
+      priority: 4,
+      message: expect.stringMatching(/, not converged: the relays are waiting on the forwarder$/),
+    });
+    const waiting = refusalEntry(ids, {
+      kind: 'waiting',
+      pf: null,
+      code: 'ERR_FORWARDER_PENDING',
+      why: 'Relays are waiting on the forwarder',
+      hint: 'h',
+    });
+    expect(waiting).toMatchObject({ priority: 4, messageId: messageIdFor('forwarder.waiting') });
+  });
+
   it('beside a real refusal, the run is still not converged, as a warning', () => {
     const e = runEndEntry(ids, { done: 0, failed: 0, refused: 1, waiting: 1, converged: false, durationUsec: 10 });
     expect(e).toMatchObject({ priority: 4, message: expect.stringMatching(/not converged$/) });
