@@ -28,7 +28,7 @@ export async function openHost(
   globals: GlobalOptions,
   config: Config,
   env: NodeJS.ProcessEnv,
-  options: { durable?: boolean } = {},
+  options: { durable?: boolean; resident?: boolean } = {},
 ): Promise<Host> {
   const timeout = config.daemon.writeTimeoutMs;
   const relayNumbers = createRelayNumberFile(`${hostStateFor(globals, env).dir}/relay-numbers.json`);
@@ -43,7 +43,10 @@ export async function openHost(
     return { ...host, sysfs: withWriteDeadline(host.sysfs, timeout) };
   }
   const root = globals.sysfsRoot ?? '/sys';
-  const sysfs = createRealSysfs({ root, explicit: globals.sysfsRoot !== undefined, env });
+  // The daemon writes from threads (no process to start on its event path);
+  // a one-off command from child processes, so a hung write cannot keep it from exiting.
+  const writer = options.resident === true ? 'thread' : 'process';
+  const sysfs = createRealSysfs({ root, explicit: globals.sysfsRoot !== undefined, env, writer });
   return {
     kind: 'real',
     sysfs: withWriteDeadline(sysfs, timeout),

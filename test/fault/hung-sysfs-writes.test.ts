@@ -62,7 +62,8 @@ describe('hung sysfs writes', () => {
       mkdirSync(t.path(`sys/bus/pci/drivers/stuck${i}`), { recursive: true });
       fullFifo(t.path(`sys/bus/pci/drivers/stuck${i}/unbind`));
     }
-    const real = createRealSysfs({ root: t.path('sys'), explicit: true, env: {} });
+    // The daemon's writer: threads.
+    const real = createRealSysfs({ root: t.path('sys'), explicit: true, env: {}, writer: 'thread' });
     const routed = { ...sim.sysfs, write: (p: string, v: string) => (STUCK_UNBIND.test(p) ? real.write(p, v) : sim.sysfs.write(p, v)) };
     const host: Host = { ...sim, sysfs: withWriteDeadline(routed, DEADLINE_MS) };
     writeFileSync(t.path('c.yaml'), `forwarder: { enabled: false }\nfirmware: { dir: ${t.path('fw')}, guard: off }\n`);

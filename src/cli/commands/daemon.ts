@@ -25,7 +25,7 @@ export const daemonCommand: Command = {
     // Loaded here, not at the top: udev, D-Bus and file watching cost every other command ~35 ms of start-up (bench/RESULTS.md).
     const [{ startSources }, { default: notify }] = await Promise.all([import('../../daemon/sources.js'), import('sd-notify')]);
     const config = await openConfig(ctx.globals);
-    const host = await openHost(ctx.globals, config, ctx.env, { durable: true });
+    const host = await openHost(ctx.globals, config, ctx.env, { durable: true, resident: true });
     const forwarder = await openForwarder(config);
     const logger = await openLogger(ctx);
     const state = hostStateFor(ctx.globals, ctx.env);

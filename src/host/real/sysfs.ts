@@ -1,7 +1,7 @@
 // sysfs under a root directory. Invariants: every path is joined onto the
 // root and may not climb out of it; a write is one write(2), made in a
-// child process of its own (sysfs-writer.ts: a hung write never holds
-// libuv's pool, nor the process at exit) with the deadline
+// thread or child process of its own (sysfs-writer.ts: a hung write never
+// holds libuv's pool, and in a child not the process at exit) with the deadline
 // deadline-sysfs.ts gives both hosts; values keep
 // the kernel's trailing newline.
 import { constants } from 'node:fs';
@@ -10,10 +10,12 @@ import { join, normalize } from 'node:path';
 import { HostError, sysfsError } from '../host-error.js';
 import type { Sysfs } from '../types.js';
 import { assertMayWrite, type SysfsRootChoice } from './sysfs-guard.js';
-import { SysfsWriter } from './sysfs-writer.js';
+import { SysfsWriter, type WriterUnit } from './sysfs-writer.js';
 
 export interface RealSysfsOptions extends SysfsRootChoice {
   env: NodeJS.ProcessEnv;
+  /** What a write runs in (sysfs-writer.ts): threads for the daemon, child processes (the default) for a command that must exit. */
+  writer?: WriterUnit;
 }
 
 export function createRealSysfs(options: RealSysfsOptions): Sysfs {
@@ -23,7 +25,7 @@ export function createRealSysfs(options: RealSysfsOptions): Sysfs {
       throw new HostError('ERR_SYSFS_PATH', `sysfs path escapes the root: ${path}`, { path });
     return join(options.root, rel);
   };
-  const writer = new SysfsWriter();
+  const writer = new SysfsWriter(options.writer ?? 'process');
   return {
     async read(path) {
       try {

@@ -1,9 +1,10 @@
-// The sysfs writer's child processes: writes land, errors keep their errno, a
-// write does not hold up the next, and hung writes are bounded.
+// The sysfs writer, with threads (the daemon's) and child processes (a
+// one-off command's): writes land, errors keep their errno, a write does not
+// hold up the next, and hung writes are bounded.
 import { spawnSync } from 'node:child_process';
 import { closeSync, constants, openSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SysfsWriter } from '../../../src/host/real/sysfs-writer.js';
+import { SysfsWriter, type WriterUnit } from '../../../src/host/real/sysfs-writer.js';
 import { tempDir, type TempDir } from '../../helpers/temp.js';
 
 let t: TempDir;
@@ -26,10 +27,10 @@ function fullFifo(path: string): void {
   }
 }
 
-describe('SysfsWriter', () => {
+describe.each<WriterUnit>(['thread', 'process'])('SysfsWriter (%s)', (kind) => {
   it('writes a value, and a missing attribute is ENOENT (no file created)', async () => {
     t = tempDir('vfkw-');
-    const w = new SysfsWriter();
+    const w = new SysfsWriter(kind);
     writeFileSync(t.path('sriov_numvfs'), '0\n');
     await w.write(t.path('sriov_numvfs'), '8\n');
     expect(readFileSync(t.path('sriov_numvfs'), 'utf8')).toBe('8\n');
@@ -38,7 +39,7 @@ describe('SysfsWriter', () => {
 
   it('refuses a write at once with EAGAIN when 16 are hung, and the hung ones land once the pipe is read', async () => {
     t = tempDir('vfkw-');
-    const w = new SysfsWriter();
+    const w = new SysfsWriter(kind);
     fullFifo(t.path('unbind'));
     const hung = Array.from({ length: 16 }, () => w.write(t.path('unbind'), '0000:02:08.0\n'));
     for (const h of hung) h.catch(() => undefined);
