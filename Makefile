@@ -65,11 +65,11 @@ demo: build
 # QEMU 10 privately for the igb NIC (test/e2e/testbed/fetch-qemu10.sh), and
 # boots them under QEMU; see test/e2e/README.md. The guest runs `make install` from
 # what `stage` prepared here (it has no npm).
-# `make check` runs the scenarios proven on this kind of machine (the NVMe
-# PF's smoke and daemon scenarios). The igb NIC's scenario (issue 14) and the
-# package's (issue 13) are built and run by hand until they have passed a
-# whole run here: `make e2e-igb`, `make e2e-package` (test/e2e/README.md).
-E2E_CHECKED := test/e2e/smoke.test.ts test/e2e/daemon.test.ts
+# `make check` runs every scenario: the NVMe PF's smoke and daemon
+# scenarios, the igb NIC's (the network half) and the package's (the .deb
+# through apt, then the Ansible role). `make e2e-igb` and `make e2e-package`
+# run one of them alone (test/e2e/README.md).
+E2E_CHECKED := test/e2e/smoke.test.ts test/e2e/daemon.test.ts test/e2e/igb.test.ts test/e2e/package.test.ts
 e2e: stage
 	npx vitest run -c vitest.e2e.config.ts $(E2E_CHECKED)
 
