@@ -4,14 +4,15 @@
 // exit non-zero, and exit by itself, not be left hanging on the blocked
 // write. The child is killed if it has not exited within a generous bound;
 // the assertion is that it did not need to be.
-import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, constants, openSync, writeFileSync, writeSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, rmSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSimHost } from '../../src/host/sim/sim-host.js';
 import { createSimState } from '../../src/host/sim/state.js';
 import { CLI, vfkeeper } from '../helpers/cli.js';
 import { collectOutput, type ChildOutput } from '../helpers/collect-output.js';
 import { writeSysfsTree } from '../helpers/sysfs-tree.js';
+import { fullFifo } from '../helpers/full-fifo.js';
 import { tempDir, type TempDir } from '../helpers/temp.js';
 
 const DEADLINE_MS = 300;
@@ -48,20 +49,6 @@ function writeConfig(extra = ''): string {
   return file;
 }
 
-/** A FIFO whose pipe is full, with a reader that never reads: a write(2) to it blocks. */
-function fullFifo(path: string): void {
-  expect(spawnSync('mkfifo', [path]).status).toBe(0);
-  const fd = openSync(path, constants.O_RDWR | constants.O_NONBLOCK);
-  fifoFds.push(fd);
-  for (;;) {
-    try {
-      writeSync(fd, Buffer.alloc(4096));
-    } catch {
-      return; // EAGAIN: full
-    }
-  }
-}
-
 describe('vfkeeper reconcile with a sysfs write that never returns', () => {
   it('--simulate, the PF sriov_numvfs write hung: exits 1 by itself after the deadline, naming the PF and the path', async () => {
     t = tempDir('vfkcli-');
@@ -92,8 +79,8 @@ describe('vfkeeper reconcile with a sysfs write that never returns', () => {
     state.loadedDrivers.push('vfio-pci');
     writeSysfsTree(state, t.path('sys'));
     // Binding a VF ends with a write to drivers_probe: it blocks for ever.
-    spawnSync('rm', [t.path('sys/bus/pci/drivers_probe')]);
-    fullFifo(t.path('sys/bus/pci/drivers_probe'));
+    rmSync(t.path('sys/bus/pci/drivers_probe'));
+    fullFifo(t.path('sys/bus/pci/drivers_probe'), fifoFds);
     const config = writeConfig('pfs:\n  - match: { pci: "0000:02:00.0" }\n    firmware: any\n    vf_macs: keep\n');
 
     const r = await runBounded(['--sysfs-root', t.path('sys'), '--config', config, 'reconcile']);

@@ -5,9 +5,8 @@
 // every change (file operations on libuv's pool, as the daemon's state,
 // pause and configuration files are). With libuv's four threads held by
 // hung writes, nothing else that touches a file would ever finish.
-import { closeSync, constants, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { withWriteDeadline } from '../../src/host/deadline-sysfs.js';
@@ -19,6 +18,7 @@ import { observe } from '../../src/reconcile/observe.js';
 import { reconcile } from '../../src/reconcile/run.js';
 import { buildStatus } from '../../src/report/status.js';
 import { MemoryLogger } from '../helpers/events/memory-logger.js';
+import { fullFifo } from '../helpers/full-fifo.js';
 import { tempDir, type TempDir } from '../helpers/temp.js';
 
 const STUCK = 5;
@@ -33,21 +33,6 @@ afterEach(() => {
   t.remove();
 });
 
-/** A FIFO whose pipe is full, with a reader that never reads: a write(2) to it blocks. */
-function fullFifo(path: string): void {
-  expect(spawnSync('mkfifo', [path]).status).toBe(0);
-  const fd = openSync(path, constants.O_RDWR | constants.O_NONBLOCK);
-  fifoFds.push(fd);
-  const chunk = Buffer.alloc(4096);
-  for (;;) {
-    try {
-      writeSync(fd, chunk);
-    } catch {
-      return; // EAGAIN: full
-    }
-  }
-}
-
 describe('hung sysfs writes', () => {
   it('five PFs stuck in write(2): the other PFs still converge, files are still read and written, and status answers', async () => {
     t = tempDir('vfkh-');
@@ -60,7 +45,7 @@ describe('hung sysfs writes', () => {
       state.loadedDrivers.push(pf.vfDriverName);
       await sim.kernel.setNumVfs(pf, '2', 'sriov_numvfs');
       mkdirSync(t.path(`sys/bus/pci/drivers/stuck${i}`), { recursive: true });
-      fullFifo(t.path(`sys/bus/pci/drivers/stuck${i}/unbind`));
+      fullFifo(t.path(`sys/bus/pci/drivers/stuck${i}/unbind`), fifoFds);
     }
     // The daemon's writer: threads.
     const real = createRealSysfs({ root: t.path('sys'), explicit: true, env: {}, writer: 'thread' });

@@ -19,54 +19,48 @@ function recorder(): { entries: LogEntry[]; open: () => Promise<ClosableLogger> 
   return { entries, open: async () => logger };
 }
 
+/** `firmware --fix --initramfs --root` with a fake update-initramfs that exits `status` (printing `stderr`). */
+async function runWithFakeProgram(status = 0, stderr = '') {
+  const t = tempDir();
+  try {
+    writeFakeProgram(t.path('update-initramfs'), t.path('argv'), status, stderr);
+    const log = recorder();
+    const command = createFirmwareCommand({
+      updateInitramfs: t.path('update-initramfs'),
+      kernelRelease: '6.1.0-18-amd64',
+      openLogger: log.open,
+    });
+    const exit = await command.run(capture(['--fix', '--initramfs', '--root', host.root]).ctx);
+    return { exit, argv: readFileSync(t.path('argv'), 'utf8'), entries: log.entries };
+  } finally {
+    t.remove();
+  }
+}
+
 describe('firmware --fix --initramfs', () => {
   it('logs one entry with the refreshed MESSAGE_ID, the release and the result', async () => {
-    const t = tempDir();
-    try {
-      writeFakeProgram(t.path('update-initramfs'), t.path('argv'));
-      const log = recorder();
-      const command = createFirmwareCommand({
-        updateInitramfs: t.path('update-initramfs'),
-        kernelRelease: '6.1.0-18-amd64',
-        openLogger: log.open,
-      });
-      const c = capture(['--fix', '--initramfs', '--root', host.root]);
-      expect(await command.run(c.ctx)).toBe(0);
-      expect(readFileSync(t.path('argv'), 'utf8')).toBe('-u\n-k\n6.1.0-18-amd64\n');
-      expect(log.entries).toEqual([
-        expect.objectContaining({
-          priority: 5,
-          messageId: messageIdFor('initramfs.refreshed'),
-          fields: expect.objectContaining({ VFKEEPER_STEP: 'refresh-initramfs', KERNEL_RELEASE: '6.1.0-18-amd64', VFKEEPER_RESULT: 'ok' }),
-        }),
-      ]);
-    } finally {
-      t.remove();
-    }
+    const r = await runWithFakeProgram();
+    expect(r.exit).toBe(0);
+    expect(r.argv).toBe('-u\n-k\n6.1.0-18-amd64\n');
+    expect(r.entries).toEqual([
+      expect.objectContaining({
+        priority: 5,
+        messageId: messageIdFor('initramfs.refreshed'),
+        fields: expect.objectContaining({ VFKEEPER_STEP: 'refresh-initramfs', KERNEL_RELEASE: '6.1.0-18-amd64', VFKEEPER_RESULT: 'ok' }),
+      }),
+    ]);
   });
 
   it('logs the failure with its own MESSAGE_ID and exits 1', async () => {
-    const t = tempDir();
-    try {
-      writeFakeProgram(t.path('update-initramfs'), t.path('argv'), 3, 'E: mkinitramfs failure zstd 1');
-      const log = recorder();
-      const command = createFirmwareCommand({
-        updateInitramfs: t.path('update-initramfs'),
-        kernelRelease: '6.1.0-18-amd64',
-        openLogger: log.open,
-      });
-      const c = capture(['--fix', '--initramfs', '--root', host.root]);
-      expect(await command.run(c.ctx)).toBe(1);
-      expect(log.entries).toEqual([
-        expect.objectContaining({
-          priority: 3,
-          messageId: messageIdFor('initramfs.refresh-failed'),
-          message: expect.stringContaining('E: mkinitramfs failure zstd 1'),
-        }),
-      ]);
-    } finally {
-      t.remove();
-    }
+    const r = await runWithFakeProgram(3, 'E: mkinitramfs failure zstd 1');
+    expect(r.exit).toBe(1);
+    expect(r.entries).toEqual([
+      expect.objectContaining({
+        priority: 3,
+        messageId: messageIdFor('initramfs.refresh-failed'),
+        message: expect.stringContaining('E: mkinitramfs failure zstd 1'),
+      }),
+    ]);
   });
 
   it('with --simulate and no program named, refuses (exit 2) and logs nothing', async () => {

@@ -3,45 +3,16 @@
 // a run for that PF alone, the events its own writes cause wake no second
 // run, and news (a VF taken off vfio-pci) still does.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Daemon } from '../../../src/daemon/daemon.js';
-import { followSimKernel } from '../../../src/events/sim-udev.js';
-import { createSimHost } from '../../../src/host/sim/sim-host.js';
-import { createSimState } from '../../../src/host/sim/state.js';
-import type { WakeEvent } from '../../../src/events/types.js';
-import { defaultConfig, type Config } from '../../../src/model/config.js';
 import { pciDriver } from '../../../src/host/sysfs-paths.js';
-import { MemoryLogger } from '../../helpers/events/memory-logger.js';
+import { startSimDaemon } from '../../helpers/sim-daemon.js';
 import { tempDir, type TempDir } from '../../helpers/temp.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
-const config: Config = { ...defaultConfig(), forwarder: { ...defaultConfig().forwarder, enabled: false } };
 let t: TempDir;
 beforeEach(() => (t = tempDir()));
 afterEach(() => t.remove());
 
-async function startDaemon(pfs: number) {
-  const host = createSimHost(createSimState({ pfs, totalVfs: 4, numVfs: 0, firmware: 'sriov-2.1.14' }));
-  const logger = new MemoryLogger();
-  const seen: WakeEvent[] = [];
-  const daemon = new Daemon({
-    config,
-    loadConfig: async () => config,
-    host,
-    forwarder: null,
-    logger,
-    pauseFile: t.path('paused'),
-    notifyReady: () => undefined,
-  });
-  const simulation = host.simulation;
-  if (simulation === null) throw new Error('the simulated host has no simulation');
-  const unfollow = followSimKernel(simulation, (e) => {
-    seen.push(e);
-    daemon.onEvent(e);
-  });
-  await daemon.start();
-  const runs = () => logger.entries.filter((e) => /^Reconcile run \w+ started/.test(e.message)).map((e) => e.message);
-  return { host, simulation, daemon, logger, seen, runs, stop: async () => (unfollow(), await daemon.stop()) };
-}
+const startDaemon = (pfs: number) => startSimDaemon(pfs, t.path('paused'));
 
 describe('the event path', () => {
   it('a PF that comes back wakes one run for that PF alone; its VFs\u2019 own add and bind events wake none', async () => {

@@ -5,56 +5,36 @@
 // from its own writes; they must wake at most a run each that finds
 // nothing to do, never a loop (the real kernel's scenario is igb i4).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Daemon } from '../../../src/daemon/daemon.js';
-import { followSimKernel } from '../../../src/events/sim-udev.js';
-import { createSimHost } from '../../../src/host/sim/sim-host.js';
-import { createSimState } from '../../../src/host/sim/state.js';
 import { pciAttr } from '../../../src/host/sysfs-paths.js';
-import { defaultConfig, type Config } from '../../../src/model/config.js';
 import type { PciAddress } from '../../../src/model/pci.js';
-import { MemoryLogger } from '../../helpers/events/memory-logger.js';
+import { startSimDaemon } from '../../helpers/sim-daemon.js';
 import { tempDir, type TempDir } from '../../helpers/temp.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
-const config: Config = { ...defaultConfig(), forwarder: { ...defaultConfig().forwarder, enabled: false } };
 const PF = '0000:02:00.0' as PciAddress;
 let t: TempDir;
 beforeEach(() => (t = tempDir()));
 afterEach(() => t.remove());
 
 async function startDaemon() {
-  const host = createSimHost(createSimState({ pfs: 1, totalVfs: 4, numVfs: 0, firmware: 'sriov-2.1.14' }));
-  const logger = new MemoryLogger();
-  const daemon = new Daemon({
-    config,
-    loadConfig: async () => config,
-    host,
-    forwarder: null,
-    logger,
-    pauseFile: t.path('paused'),
-    notifyReady: () => undefined,
-  });
-  const simulation = host.simulation;
-  if (simulation === null) throw new Error('the simulated host has no simulation');
   const carrier: string[] = [];
-  const unfollow = followSimKernel(simulation, (e) => daemon.onEvent(e));
+  let offCarrier: () => unknown = () => undefined;
   // networkd-dispatcher: carrier back means routable again, and its hook runs.
-  const offCarrier = host.kernel.onCarrier((netdev, up) => {
-    carrier.push(`${netdev} ${up ? 'up' : 'down'}`);
-    if (up) daemon.onEvent({ source: 'hook', kind: 'netdev', netdev, action: 'routable' });
+  const d = await startSimDaemon(1, t.path('paused'), (host, daemon) => {
+    offCarrier = host.kernel.onCarrier((netdev, up) => {
+      carrier.push(`${netdev} ${up ? 'up' : 'down'}`);
+      if (up) daemon.onEvent({ source: 'hook', kind: 'netdev', netdev, action: 'routable' });
+    });
   });
-  await daemon.start();
-  const started = () => logger.entries.filter((e) => /^Reconcile run \w+ started/.test(e.message)).map((e) => e.message);
-  const finished = () => logger.entries.filter((e) => /^Reconcile run \w+ finished/.test(e.message)).map((e) => e.message);
   /** Idle, and still idle once every hook the resets caused has been delivered. */
   const settle = async () => {
     for (let i = 0; i < 3; i++) {
-      await daemon.idle();
+      await d.daemon.idle();
       await new Promise((r) => setImmediate(r));
     }
-    await daemon.idle();
+    await d.daemon.idle();
   };
-  return { host, daemon, carrier, started, finished, settle, stop: async () => (offCarrier(), unfollow(), await daemon.stop()) };
+  return { ...d, carrier, started: d.runs, settle, stop: async () => (offCarrier(), await d.stop()) };
 }
 
 describe('the PF reset of a count write (no uevent; the dispatcher hook fires)', () => {

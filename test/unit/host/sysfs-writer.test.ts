@@ -1,10 +1,10 @@
 // The sysfs writer, with threads (the daemon's) and child processes (a
 // one-off command's): writes land, errors keep their errno, a write does not
 // hold up the next, and hung writes are bounded.
-import { spawnSync } from 'node:child_process';
-import { closeSync, constants, openSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SysfsWriter, type WriterUnit } from '../../../src/host/real/sysfs-writer.js';
+import { fullFifo } from '../../helpers/full-fifo.js';
 import { tempDir, type TempDir } from '../../helpers/temp.js';
 
 let t: TempDir;
@@ -13,19 +13,6 @@ afterEach(() => {
   for (const fd of fds.splice(0)) closeSync(fd);
   t.remove();
 });
-
-function fullFifo(path: string): void {
-  expect(spawnSync('mkfifo', [path]).status).toBe(0);
-  const fd = openSync(path, constants.O_RDWR | constants.O_NONBLOCK);
-  fds.push(fd);
-  for (;;) {
-    try {
-      writeSync(fd, Buffer.alloc(4096));
-    } catch {
-      return;
-    }
-  }
-}
 
 describe.each<WriterUnit>(['thread', 'process'])('SysfsWriter (%s)', (kind) => {
   it('writes a value, and a missing attribute is ENOENT (no file created)', async () => {
@@ -40,7 +27,7 @@ describe.each<WriterUnit>(['thread', 'process'])('SysfsWriter (%s)', (kind) => {
   it('refuses a write at once with EAGAIN when 16 are hung, and the hung ones land once the pipe is read', async () => {
     t = tempDir('vfkw-');
     const w = new SysfsWriter(kind);
-    fullFifo(t.path('unbind'));
+    fullFifo(t.path('unbind'), fds);
     const hung = Array.from({ length: 16 }, () => w.write(t.path('unbind'), '0000:02:08.0\n'));
     for (const h of hung) h.catch(() => undefined);
     await expect(w.write(t.path('unbind'), 'x\n')).rejects.toMatchObject({ code: 'EAGAIN' });
