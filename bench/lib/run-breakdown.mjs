@@ -2,7 +2,8 @@
 // metrics timed alone on the same host, ITERATIONS times, median. The parts
 // run one after another in a real run, so their sum is close to its cost.
 import { findManagedPfs } from '../../dist/reconcile/find-managed-pfs.js';
-import { observe, observeForwarder } from '../../dist/reconcile/observe.js';
+import { observe } from '../../dist/reconcile/observe.js';
+import { observeForwarder } from '../../dist/reconcile/observe-forwarder.js';
 import { observePf } from '../../dist/reconcile/observe-pf.js';
 import { plan } from '../../dist/plan/plan.js';
 import { reconcile } from '../../dist/reconcile/run.js';

@@ -93,6 +93,7 @@ const CAUSE_IDS: Readonly<Record<string, string>> = {
   'refusal.blocked.ERR_FIRMWARE_UNKNOWN': 'f6b9c653ca294d77a28ed3acfb4773a2',
   'refusal.blocked.ERR_NO_PF_DRIVER': '5f95fe2e2a5543c4b0c386e15b240e6c',
   'refusal.blocked.ERR_PF_NETDEV_SETTLING': 'ab1eda01f98a49a9bd92113aa67a82a9',
+  'refusal.blocked.ERR_VF_RATE_NO_CARRIER': 'e4c5e82638f040f18b668df0f8dffc9e',
   'refusal.blocked.ERR_STRAY_VFS': '74d9419be8bd41aba5939f2373a10fab',
   'refusal.blocked.ERR_VF_INDEX': 'ec34e6ff4d394d879de38952f234672c',
   'refusal.blocked.ERR_VFS_ABOVE_TOTAL': 'fe85d47327794bfd9ef9d8a6db3a9337',

@@ -28,6 +28,8 @@ export interface ObservedVf {
 export interface ObservedLink {
   up: boolean;
   mtu: number;
+  /** The link has a carrier (read only while up; absent when unknown). */
+  carrier?: boolean;
 }
 
 export interface ObservedPf {

@@ -19,7 +19,7 @@ import { isRelayAttached, type ObservedPf, type ObservedRelay } from '../model/o
 import { vfAddress, type PciAddress } from '../model/pci.js';
 import type { ErrorCode } from '../model/error-codes.js';
 import type { Refusal, Step } from '../model/step.js';
-import { planVfSettings } from './plan-vf-settings.js';
+import { planVfSettings, rateWaitRefusal } from './plan-vf-settings.js';
 import { formatStaticVfs, type ObservedStaticVfs } from '../model/static-vfs.js';
 
 export interface PfPlan {
@@ -67,11 +67,15 @@ export function planPf({
   }
   const vfs = pf.numVfs === wanted ? pf.vfs : predictVfs(pf, wanted);
   const held = relays === null && !force ? vfs.filter((vf) => isRebindUnderRelay(vf, rule)) : [];
+  const rateWaits: number[] = [];
   for (const vf of vfs) {
-    steps.push(...planVf(pf, rule, vf), ...planVfSettings(pf, rule, vf, unsupported), ...(held.includes(vf) ? [] : planBind(rule, pf, vf)));
+    const settings = planVfSettings(pf, rule, vf, unsupported);
+    if (settings.rateWaitsForLink) rateWaits.push(vf.index);
+    steps.push(...planVf(pf, rule, vf), ...settings.steps, ...(held.includes(vf) ? [] : planBind(rule, pf, vf)));
   }
   const vfsAfter = new Map(vfs.map((v) => [v.pci, held.includes(v) ? v.driver : rule.vfDriver]));
-  return { steps, refusal: held.length > 0 ? rebindRefusal(pf, rule, held) : null, vfsAfter };
+  const refusal = held.length > 0 ? rebindRefusal(pf, rule, held) : rateWaits.length > 0 ? rateWaitRefusal(pf, rateWaits) : null;
+  return { steps, refusal, vfsAfter };
 }
 
 /**

@@ -5,7 +5,10 @@
 // re-add or a count change) has its settings back at the hardware's
 // defaults, so the comparison alone re-applies them. Settings the PF's
 // driver refused earlier (EOPNOTSUPP, remembered by the caller per PF and
-// driver) are not planned again. Pure.
+// driver) are not planned again. A TX rate waits while the PF's link has no
+// carrier: drivers check a rate against the link speed (igb answers EINVAL
+// while its link is down, as for seconds after a reload or a PF reset).
+// Pure.
 import type { PfRule } from '../model/config.js';
 import type { ObservedPf, ObservedVf } from '../model/observed.js';
 import type { Refusal, Step } from '../model/step.js';
@@ -16,8 +19,15 @@ const vlanWords = (v: VlanSetting | null): string =>
 const rateWords = (r: TxRate | null): string => (r === null ? 'unknown' : `max ${r.max} min ${r.min}`);
 const word = (v: boolean | string | null): string => (v === null ? 'unknown' : v === true ? 'on' : v === false ? 'off' : v);
 
-export function planVfSettings(pf: ObservedPf, rule: PfRule, vf: ObservedVf, unsupported: ReadonlySet<string>): Step[] {
-  if (pf.netdev === null || pf.driver === null) return [];
+export interface VfSettingsPlan {
+  steps: Step[];
+  /** A TX rate left for when the PF's link has a carrier. */
+  rateWaitsForLink: boolean;
+}
+
+export function planVfSettings(pf: ObservedPf, rule: PfRule, vf: ObservedVf, unsupported: ReadonlySet<string>): VfSettingsPlan {
+  if (pf.netdev === null || pf.driver === null) return { steps: [], rateWaitsForLink: false };
+  let rateWaitsForLink = false;
   const want = vfSettingsFor(rule.vfSettings, rule.vfOverrides, vf.index);
   const obs = vf.settings;
   const on = { pf: pf.pci, netdev: pf.netdev, driver: pf.driver, vf: vf.pci, index: vf.index };
@@ -44,7 +54,8 @@ export function planVfSettings(pf: ObservedPf, rule: PfRule, vf: ObservedVf, uns
     const from = obs?.rate ?? null;
     // One of the two given: the other stays as the VF has it.
     const to = { max: want.maxTxRate ?? from?.max ?? 0, min: want.minTxRate ?? from?.min ?? 0 };
-    if (from === null || from.max !== to.max || from.min !== to.min) {
+    if ((from === null || from.max !== to.max || from.min !== to.min) && pf.link?.carrier === false) rateWaitsForLink = true;
+    else if (from === null || from.max !== to.max || from.min !== to.min) {
       steps.push({ kind: 'set-vf-rate', ...on, from, to, why: why('TX rate (Mbit/s)', rateWords(from), rateWords(to)) });
     }
   }
@@ -52,7 +63,18 @@ export function planVfSettings(pf: ObservedPf, rule: PfRule, vf: ObservedVf, uns
     const from = obs?.queryRss ?? null;
     steps.push({ kind: 'set-vf-query-rss', ...on, from, to: want.queryRss, why: why('RSS query', word(from), word(want.queryRss)) });
   }
-  return steps;
+  return { steps, rateWaitsForLink };
+}
+
+/** The waiting state of the VFs whose TX rate waits for the PF's link. */
+export function rateWaitRefusal(pf: ObservedPf, indexes: readonly number[]): Refusal {
+  return {
+    kind: 'waiting',
+    pf: pf.pci,
+    code: 'ERR_VF_RATE_NO_CARRIER',
+    why: `The TX rate of VF ${indexes.join(', ')} of ${pf.pci} waits for ${pf.netdev ?? 'its interface'} to have a carrier (the driver checks a rate against the link speed)`,
+    hint: `ip link show dev ${pf.netdev ?? '<interface>'}: NO-CARRIER means the cable, the switch port, or a reset still in progress`,
+  };
 }
 
 /**

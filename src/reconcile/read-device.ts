@@ -16,6 +16,10 @@ export async function readNetdev(host: Host, pci: string): Promise<string | null
 export async function readLink(host: Host, netdev: string): Promise<ObservedLink | null> {
   return ifAbsent(async () => {
     const flags = await readInt(host, netAttr(netdev, 'flags'));
-    return { up: (flags & 0x1) !== 0, mtu: await readInt(host, netAttr(netdev, 'mtu')) };
+    const up = (flags & 0x1) !== 0;
+    const link: ObservedLink = { up, mtu: await readInt(host, netAttr(netdev, 'mtu')) };
+    // The kernel answers EINVAL for the carrier of a link that is down: read only while up.
+    const carrier = up ? await ifAbsent(async () => (await readInt(host, netAttr(netdev, 'carrier'))) === 1, undefined) : undefined;
+    return carrier === undefined ? link : { ...link, carrier };
   }, null);
 }

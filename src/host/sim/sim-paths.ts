@@ -54,6 +54,8 @@ function lookupAttribute(kernel: SimKernel, path: string): string | undefined {
   const values: Record<string, string> = {
     mtu: `${pf.mtu}\n`,
     flags: pf.up ? '0x1003\n' : '0x1002\n',
+    // A down link has no carrier to read (the kernel answers EINVAL): absent here.
+    ...(pf.up ? { carrier: '1\n' } : {}),
     operstate: pf.up ? 'up\n' : 'down\n',
     address: `${pf.permMac ?? '00:00:00:00:00:00'}\n`,
   };

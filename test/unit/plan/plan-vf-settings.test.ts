@@ -98,6 +98,19 @@ describe('planVfSettings', () => {
     expect(run(rule, twoVfs(settings())).steps).toHaveLength(4);
   });
 
+  it('a TX rate waits while the PF link has no carrier (igb refuses any rate then): the other settings are planned, the run waits', () => {
+    const rule = { vfSettings: { spoofchk: false, maxTxRate: 100 } };
+    const noCarrier = { ...twoVfs(settings()), link: { up: true, mtu: 1500, carrier: false } };
+    const p = run(rule, noCarrier);
+    expect(summary(p.steps)).toEqual(['set-vf-spoofchk 0 false', 'set-vf-spoofchk 1 false']);
+    expect(p.refusals).toEqual([
+      expect.objectContaining({ kind: 'waiting', pf: PF, code: 'ERR_VF_RATE_NO_CARRIER', why: expect.stringContaining('VF 0, 1') }),
+    ]);
+    const carrier = { ...noCarrier, link: { up: true, mtu: 1500, carrier: true } };
+    expect(summary(run(rule, carrier).steps)).toContain('set-vf-rate 0 {"max":100,"min":0}');
+    expect(run(rule, carrier).refusals).toEqual([]);
+  });
+
   it('without a PF netdev nothing can be set, and nothing is planned', () => {
     expect(run({ vfSettings: { trust: true } }, { ...twoVfs(settings()), netdev: null, link: null }).steps).toEqual([]);
   });
