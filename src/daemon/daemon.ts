@@ -176,7 +176,11 @@ export class Daemon {
   private switchForwarder(next: Forwarder | null): void {
     const old = this.forwarder;
     this.forwarder = next;
-    if (old) void this.queue.idle().then(() => old.close());
+    if (!old) return;
+    void this.queue
+      .idle()
+      .then(() => old.close())
+      .catch((e: Error) => this.log(Priority.warning, `Could not close the previous forwarder client: ${e.message}`, 'event.ignored', {}));
   }
 
   private reloadWhenSettled(): void {
