@@ -5,9 +5,10 @@
 // re-add or a count change) has its settings back at the hardware's
 // defaults, so the comparison alone re-applies them. Settings the PF's
 // driver refused earlier (EOPNOTSUPP, remembered by the caller per PF and
-// driver) are not planned again. A TX rate waits while the PF's link has no
-// carrier: drivers check a rate against the link speed (igb answers EINVAL
-// while its link is down, as for seconds after a reload or a PF reset).
+// driver) are not planned again. A TX rate waits while the PF's link is
+// down or has no carrier: drivers check a rate against the link speed (igb
+// answers EINVAL until its link is up, seconds after a reload brought the
+// PF up, or after a PF reset).
 // Pure.
 import type { PfRule } from '../model/config.js';
 import type { ObservedPf, ObservedVf } from '../model/observed.js';
@@ -54,7 +55,9 @@ export function planVfSettings(pf: ObservedPf, rule: PfRule, vf: ObservedVf, uns
     const from = obs?.rate ?? null;
     // One of the two given: the other stays as the VF has it.
     const to = { max: want.maxTxRate ?? from?.max ?? 0, min: want.minTxRate ?? from?.min ?? 0 };
-    if ((from === null || from.max !== to.max || from.min !== to.min) && pf.link?.carrier === false) rateWaitsForLink = true;
+    // Down (this pass may bring it up; the carrier follows seconds later) or up without a carrier.
+    const noCarrier = pf.link !== null && (!pf.link.up || pf.link.carrier === false);
+    if ((from === null || from.max !== to.max || from.min !== to.min) && noCarrier) rateWaitsForLink = true;
     else if (from === null || from.max !== to.max || from.min !== to.min) {
       steps.push({ kind: 'set-vf-rate', ...on, from, to, why: why('TX rate (Mbit/s)', rateWords(from), rateWords(to)) });
     }

@@ -106,6 +106,10 @@ describe('planVfSettings', () => {
     expect(p.refusals).toEqual([
       expect.objectContaining({ kind: 'waiting', pf: PF, code: 'ERR_VF_RATE_NO_CARRIER', why: expect.stringContaining('VF 0, 1') }),
     ]);
+    // Down (a pass that brings it up plans the rate only once it has a carrier): the same.
+    const down = run(rule, { ...noCarrier, link: { up: false, mtu: 1500 } });
+    expect(down.steps.map((s) => s.kind)).not.toContain('set-vf-rate');
+    expect(down.refusals).toEqual([expect.objectContaining({ kind: 'waiting', code: 'ERR_VF_RATE_NO_CARRIER' })]);
     const carrier = { ...noCarrier, link: { up: true, mtu: 1500, carrier: true } };
     expect(summary(run(rule, carrier).steps)).toContain('set-vf-rate 0 {"max":100,"min":0}');
     expect(run(rule, carrier).refusals).toEqual([]);
