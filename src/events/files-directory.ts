@@ -28,6 +28,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
+import { errnoOf, isAbsent } from '../model/errno.js';
 
 export interface DirectoryWatchHandlers {
   /** Something under dir changed (or dir itself, when it appears or goes). */
@@ -38,18 +39,31 @@ export interface DirectoryWatchHandlers {
 
 const RETRY_MS = 30_000;
 
+/**
+ * `fallback` when path is not there (ENOENT, ENODEV) or a component of it is
+ * not a directory (ENOTDIR): that is what a watch waits on. Anything else
+ * (EACCES, EIO) is thrown on, so the watch reports it and retries rather
+ * than wait for ever on a directory it could not read.
+ */
+async function unlessAbsent<T>(read: Promise<T>, fallback: T): Promise<T> {
+  return read.catch((err: unknown) => {
+    if (isAbsent(err) || errnoOf(err) === 'ENOTDIR') return fallback;
+    throw err;
+  });
+}
+
 async function isDirectory(path: string): Promise<boolean> {
-  return stat(path).then(
-    (s) => s.isDirectory(),
-    () => false,
+  return unlessAbsent(
+    stat(path).then((s) => s.isDirectory()),
+    false,
   );
 }
 
 /** The inode of path when it is a directory, else null; follow: a link to a directory counts (dir itself may be one). */
 async function directoryInode(path: string, follow: boolean): Promise<number | null> {
-  return (follow ? stat(path) : lstat(path)).then(
-    (s) => (s.isDirectory() ? s.ino : null),
-    () => null,
+  return unlessAbsent(
+    (follow ? stat(path) : lstat(path)).then((s) => (s.isDirectory() ? s.ino : null)),
+    null,
   );
 }
 
@@ -141,7 +155,7 @@ export class DirectoryWatch {
       watcher = watch(path, { persistent: false }, (_type, name) => this.onTreeEvent(gen, path, name));
     } catch (err) {
       // Gone again between the lstat and the watch: the caller waits for it or its parent reports it.
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return false;
+      if (isAbsent(err) || errnoOf(err) === 'ENOTDIR') return false;
       throw err;
     }
     watcher.on('error', (err) => this.onWatchError(gen, path, err));
@@ -151,7 +165,8 @@ export class DirectoryWatch {
 
   /** Watches every directory under path; report: say each one found (it appeared after its parent's watch). */
   private async watchSubdirectories(gen: number, path: string, report: boolean): Promise<void> {
-    const entries = await readdir(path, { withFileTypes: true }).catch(() => []);
+    // Gone since its watch was made: its parent's watch reports that.
+    const entries = await unlessAbsent(readdir(path, { withFileTypes: true }), []);
     for (const entry of entries) {
       if (gen !== this.generation) return;
       const child = join(path, entry.name);
@@ -168,7 +183,8 @@ export class DirectoryWatch {
     // The watched directory itself going away is reported under its own
     // name (IN_DELETE_SELF, IN_MOVE_SELF); an entry of that name inside it
     // looks the same, so look.
-    if (entry === basename(path)) void this.checkSelf(gen, path);
+    if (entry === basename(path))
+      void this.checkSelf(gen, path).catch((err: unknown) => this.fail(gen, `cannot watch ${path} (${String(err)})`));
     else this.onEntry(gen, join(path, entry));
   }
 

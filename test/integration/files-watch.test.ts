@@ -98,6 +98,16 @@ describe('FileWatcher', () => {
     expect(logger.entries).toEqual([]);
   });
 
+  it('reports a directory it cannot read (a link loop: ELOOP) instead of waiting on it as if it were absent', async () => {
+    const sockets = join(root, 'run/virtio-forwarder');
+    mkdirSync(join(root, 'run'));
+    symlinkSync('virtio-forwarder', sockets);
+    await watch([{ kind: 'sockets', dir: sockets }]);
+    expect(logger.entries.map((e) => [e.priority, e.message])).toEqual([
+      [4, expect.stringMatching(/^cannot watch .*run\/virtio-forwarder \(.*ELOOP.*\), retrying in 30 s$/)],
+    ]);
+  });
+
   it('climbs up when the ancestor it waits in goes away, and still sees the directory appear', async () => {
     const parent = join(root, 'lib/firmware');
     const firmware = join(parent, 'netronome');
