@@ -12,6 +12,7 @@
 //   caller should resync (events are hints; the reconciler reads the host).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Priority, type FieldValue, type Logger } from '../journal/types.js';
+import { errnoOf } from '../model/errno.js';
 import type { PciAddress } from '../model/pci.js';
 import { DEFAULT_BACKOFF, planRetry, type BackoffPolicy } from './backoff.js';
 import { waitForChildExit } from './child-exit.js';
@@ -168,7 +169,15 @@ export class UdevSource {
       this.delivery = this.delivery.then(() => this.emit(event));
       return;
     }
-    const lookup = readPhysfn(event.pci).catch(() => null);
+    // The PF is only a hint for routing; unreadable, the event wakes a run of all PFs, which reads the host itself.
+    const lookup = readPhysfn(event.pci).catch((err: unknown) => {
+      const why = err instanceof Error ? err.message : String(err);
+      this.warn(`cannot read the physfn link of ${event.pci} (${why}): its event wakes a run of all PFs`, {
+        PCI_SLOT: event.pci,
+        ERRNO: errnoOf(err),
+      });
+      return null;
+    });
     this.delivery = this.delivery.then(async () => this.emit({ ...event, physfn: await lookup }));
   }
 

@@ -150,4 +150,27 @@ describe('UdevSource', () => {
       'remove 0000:01:00.1 0000:01:00.0',
     ]);
   });
+
+  it('says so when a physfn link cannot be read, and still delivers the event, with its PF unknown', async () => {
+    const events: WakeEvent[] = [];
+    const logger = new MemoryLogger();
+    const pf = parsePciAddress('0000:01:00.0');
+    source = new UdevSource({
+      command: fakeUdevadm('vf-lifecycle.txt', 'sleep'),
+      logger,
+      onEvent: (e) => events.push(e),
+      readPhysfn: async (pci) => {
+        if (pci === pf) return null;
+        throw Object.assign(new Error('EIO: i/o error, readlink'), { code: 'EIO' });
+      },
+    });
+    await source.start();
+    await waitFor(() => events.length >= 6, 'six events');
+    expect(events.map((e) => e.kind === 'pci' && `${e.action} ${e.pci} ${e.physfn ?? '-'}`)[0]).toBe('add 0000:01:00.1 -');
+    expect(logger.entries[0]).toMatchObject({
+      priority: 4,
+      message: 'cannot read the physfn link of 0000:01:00.1 (EIO: i/o error, readlink): its event wakes a run of all PFs',
+      fields: { PCI_SLOT: '0000:01:00.1', ERRNO: 'EIO' },
+    });
+  });
 });

@@ -73,6 +73,7 @@ describe('physfnReader', () => {
   const links: Record<string, string> = { 'bus/pci/devices/0000:02:08.3/physfn': '../0000:02:00.0' };
   const read = physfnReader({
     readLink: async (path) => {
+      if (path.includes('0000:02:08.4')) throw Object.assign(new Error(`EACCES: ${path}`), { code: 'EACCES' });
       const target = links[path];
       if (target === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
       return target;
@@ -82,5 +83,9 @@ describe('physfnReader', () => {
   it("gives a VF's PF from its physfn link, and null for a PF or a device that is gone", async () => {
     expect(await read(parsePciAddress('0000:02:08.3'))).toBe('0000:02:00.0');
     expect(await read(parsePciAddress('0000:02:00.0'))).toBeNull();
+  });
+
+  it('rejects when the link is there but cannot be read: an unreadable link is not "a PF"', async () => {
+    await expect(read(parsePciAddress('0000:02:08.4'))).rejects.toMatchObject({ code: 'EACCES' });
   });
 });
