@@ -9,7 +9,8 @@
 // While the forwarder's relays are unknown (it has not answered, or failed
 // to), nothing a relay may hold is removed or rebound: a count change on a
 // PF with VFs and the rebind of a VF on a userspace driver wait (guard);
-// creating VFs on a PF with none and binding new VFs go on.
+// creating VFs on a PF with none and binding new VFs go on. The guards
+// themselves are in plan-pf-guards.ts.
 // Pure: observed + rule in, steps out. VFs that step 3 will create are
 // predicted from offset/stride so a dry run shows the whole plan.
 import type { PfRule } from '../model/config.js';
@@ -20,7 +21,8 @@ import { vfAddress, type PciAddress } from '../model/pci.js';
 import type { ErrorCode } from '../model/error-codes.js';
 import type { Refusal, Step } from '../model/step.js';
 import { planVfSettings, rateWaitRefusal } from './plan-vf-settings.js';
-import { formatStaticVfs, type ObservedStaticVfs } from '../model/static-vfs.js';
+import type { ObservedStaticVfs } from '../model/static-vfs.js';
+import { checkCountChange, checkStaticVfs, checkStrayVfs, isRebindUnderRelay, rebindRefusal } from './plan-pf-guards.js';
 
 export interface PfPlan {
   steps: Step[];
@@ -77,30 +79,6 @@ export function planPf({
   const refusal = held.length > 0 ? rebindRefusal(pf, rule, held) : rateWaits.length > 0 ? rateWaitRefusal(pf, rateWaits) : null;
   return { steps, refusal, vfsAfter };
 }
-
-/**
- * Drivers through which a userspace dataplane (virtio-forwarder's DPDK)
- * drives a VF: a VF on one of them may carry a relay.
- */
-const USERSPACE_DRIVERS: ReadonlySet<string> = new Set(['vfio-pci', 'uio_pci_generic', 'igb_uio']);
-
-function isRebindUnderRelay(vf: ObservedPf['vfs'][number], rule: PfRule): boolean {
-  return vf.driver !== null && vf.driver !== rule.vfDriver && USERSPACE_DRIVERS.has(vf.driver);
-}
-
-function rebindRefusal(pf: ObservedPf, rule: PfRule, held: ObservedPf['vfs']): Refusal {
-  const list = held.map((v) => `${v.pci} (${v.driver ?? 'unbound'})`).join(', ');
-  return {
-    kind: 'guard',
-    pf: pf.pci,
-    code: 'ERR_GUARD_RELAYS_UNKNOWN',
-    why: `Not rebinding ${list} to ${rule.vfDriver}: the forwarder's relays are unknown, so a relay may be using them`,
-    hint: RELAYS_UNKNOWN_HINT,
-  };
-}
-
-const RELAYS_UNKNOWN_HINT =
-  'the change waits for virtio-forwarder to answer (systemctl status virtio-forwarder); or run `vfkeeper reconcile --force` if you know no relay carries these VFs';
 
 function checkPrerequisites(pf: ObservedPf, rule: PfRule): Refusal | null {
   const refuse = (code: ErrorCode, why: string, hint: string): Refusal => ({ kind: 'blocked', pf: pf.pci, code, why, hint });
@@ -175,60 +153,13 @@ function planCount(
   handsOff: boolean,
 ): { steps: Step[] } | { refusal: Refusal } {
   const set = (from: number, to: number, why: string): Step => ({ kind: 'set-numvfs', pf: pf.pci, from, to, why });
-  const stray = checkStrayVfs(pf, wanted);
+  const stray = checkStrayVfs(pf, predictVfs(pf, wanted));
   if (stray) return { refusal: stray };
   if (pf.numVfs === 0) return { steps: [set(0, wanted, `numvfs 0, want ${wanted}`)] };
-  // relays: observe never detaches, so not even --force may guess them away.
-  if (relays === null && (!force || handsOff)) {
-    return {
-      refusal: {
-        kind: 'guard',
-        pf: pf.pci,
-        code: 'ERR_GUARD_RELAYS_UNKNOWN',
-        why: `Not changing the VF count of ${pf.pci} from ${pf.numVfs} to ${wanted}: the forwarder's relays are unknown, so a relay may be using its VFs`,
-        hint: RELAYS_UNKNOWN_HINT,
-      },
-    };
-  }
   const vfPcis = new Set<string>(pf.vfs.map((v) => v.pci));
   const attached = (relays ?? []).filter((r) => r.vf !== null && vfPcis.has(r.vf) && isRelayAttached(r));
-  const inUse = [
-    ...pf.vfs.filter((v) => v.vfioHolders.length > 0).map((v) => `${v.pci} is open by ${v.vfioHolders.join(', ')}`),
-    ...attached.filter((r) => r.vmConnected).map((r) => `relay ${r.virtioId} (${r.vf}) has a VM connected`),
-  ];
-  if (pf.workloadError !== null && !force) {
-    return {
-      refusal: {
-        kind: 'guard',
-        pf: pf.pci,
-        code: 'ERR_GUARD_WORKLOAD_UNKNOWN',
-        why: `Not changing the VF count of ${pf.pci} from ${pf.numVfs} to ${wanted}: cannot tell whether its VFs are in use (${pf.workloadError})`,
-        hint: 'vfkeeper reads /proc/*/fd to find VMs holding /dev/vfio groups: it needs CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE (see units/vfkeeper.service and any drop-in); or run `vfkeeper reconcile --force` if you know no VF is in use',
-      },
-    };
-  }
-  if (inUse.length > 0 && !force) {
-    return {
-      refusal: {
-        kind: 'guard',
-        pf: pf.pci,
-        code: 'ERR_GUARD_VF_IN_USE',
-        why: `Not changing the VF count of ${pf.pci} from ${pf.numVfs} to ${wanted}: ${inUse.join('; ')}`,
-        hint: 'shut down the VMs using these VFs, or run `vfkeeper reconcile --force` to tear them down anyway',
-      },
-    };
-  }
-  if (handsOff && attached.length > 0) {
-    return {
-      refusal: {
-        kind: 'guard',
-        pf: pf.pci,
-        code: 'ERR_GUARD_RELAYS_OBSERVED',
-        why: `Not changing the VF count of ${pf.pci} from ${pf.numVfs} to ${wanted}: relays ${attached.map((r) => r.virtioId).join(', ')} carry its VFs and relays: observe leaves them to their owner`,
-        hint: 'have the orchestrator detach these relays first; vfkeeper never detaches a relay with relays: observe',
-      },
-    };
-  }
+  const guard = checkCountChange(pf, wanted, { relays, attached, force, handsOff });
+  if (guard) return { refusal: guard };
   const detach = attached.map((r): Step => ({
     kind: 'detach-relay',
     virtioId: r.virtioId,
@@ -239,59 +170,6 @@ function planCount(
   const steps = [...detach, set(pf.numVfs, 0, `numvfs ${pf.numVfs}, want ${wanted}: the kernel takes a new count only from 0`)];
   if (wanted > 0) steps.push(set(0, wanted, `numvfs 0, want ${wanted}`));
   return { steps };
-}
-
-/**
- * The workload guard for the forwarder's static VFs: a new count goes
- * through 0 and so removes every VF of the PF, including those the forwarder
- * attached by itself; vfkeeper never detaches their relays, so the change
- * waits until they are out of VIRTIOFWD_STATIC_VFS (not even --force: the
- * relay is the forwarder's). An unreadable list is not an empty one.
- */
-function checkStaticVfs(pf: ObservedPf, wanted: number, statics: ObservedStaticVfs | null, force: boolean): { refusal: Refusal } | null {
-  if (statics === null || pf.numVfs === 0) return null;
-  const change = `Not changing the VF count of ${pf.pci} from ${pf.numVfs} to ${wanted}`;
-  if (statics.error !== null) {
-    if (force) return null;
-    return {
-      refusal: {
-        kind: 'guard',
-        pf: pf.pci,
-        code: 'ERR_GUARD_STATIC_UNKNOWN',
-        why: `${change}: the forwarder's static VFs are unknown (${statics.error})`,
-        hint: `fix VIRTIOFWD_STATIC_VFS in ${statics.file}, or run \`vfkeeper reconcile --force\` if none of its VFs is listed there`,
-      },
-    };
-  }
-  const owned = statics.entries.filter((s) => pf.vfs.some((v) => v.pci === s.pci));
-  if (owned.length === 0) return null;
-  return {
-    refusal: {
-      kind: 'guard',
-      pf: pf.pci,
-      code: 'ERR_GUARD_STATIC_VF',
-      why: `${change}: the forwarder owns ${owned.map((s) => `${s.pci} (relay ${s.virtioId})`).join(', ')} (VIRTIOFWD_STATIC_VFS in ${statics.file}), and removing the VFs would pull them from under it`,
-      hint: `take ${formatStaticVfs(owned)} out of VIRTIOFWD_STATIC_VFS in ${statics.file} and systemctl restart virtio-forwarder, then vfkeeper reconcile`,
-    },
-  };
-}
-
-/**
- * Never write a count whose VFs would land on devices already there: the
- * kernel fails the write (EEXIST in its log, ENOENT to us) and a second
- * attempt hits a BUG in pci_iov_add_virtfn that hangs every PCI writer.
- * Not even with --force.
- */
-function checkStrayVfs(pf: ObservedPf, wanted: number): Refusal | null {
-  const inTheWay = pf.strayVfs.filter((pci) => predictVfs(pf, wanted).some((v) => v.pci === pci));
-  if (inTheWay.length === 0) return null;
-  return {
-    kind: 'blocked',
-    pf: pf.pci,
-    code: 'ERR_STRAY_VFS',
-    why: `${pf.pci} cannot create ${wanted} VFs: ${inTheWay.join(', ')} already exist without being its VFs (left behind when it was removed with VFs enabled)`,
-    hint: `remove the whole device and rescan: echo 1 > /sys/bus/pci/devices/<the port above ${pf.pci}>/remove; echo 1 > /sys/bus/pci/rescan (or reboot)`,
-  };
 }
 
 function predictVfs(pf: ObservedPf, wanted: number): ObservedPf['vfs'] {
