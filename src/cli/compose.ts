@@ -9,6 +9,7 @@ import { createRealFirmware } from '../host/real/firmware.js';
 import { UDEV_RUN_DIR, createRealNetTools } from '../host/real/net-tools.js';
 import { runTool } from '../host/real/run-tool.js';
 import { createRealSysfs } from '../host/real/sysfs.js';
+import { poolWriteShare } from '../host/real/sysfs-writer.js';
 import { createRealWorkload } from '../host/real/workload.js';
 import { createSimHost, loadSimState } from '../host/sim/sim-host.js';
 import type { Host } from '../host/types.js';
@@ -43,10 +44,18 @@ export async function openHost(
     return { ...host, sysfs: withWriteDeadline(host.sysfs, timeout) };
   }
   const root = globals.sysfsRoot ?? '/sys';
-  // The daemon writes from threads (no process to start on its event path);
-  // a one-off command from child processes, so a hung write cannot keep it from exiting.
-  const writer = options.resident === true ? 'thread' : 'process';
-  const sysfs = createRealSysfs({ root, explicit: globals.sysfsRoot !== undefined, env, writer });
+  // The daemon writes on its share of libuv's pool, then from threads (nothing
+  // to start on its event path); a one-off command from child processes, so
+  // a hung write cannot keep it from exiting. The pool's size is the one libuv
+  // read from this process's own environment.
+  const resident = options.resident === true;
+  const sysfs = createRealSysfs({
+    root,
+    explicit: globals.sysfsRoot !== undefined,
+    env,
+    writer: resident ? 'thread' : 'process',
+    poolWrites: resident ? poolWriteShare(process.env) : 0,
+  });
   return {
     kind: 'real',
     sysfs: withWriteDeadline(sysfs, timeout),

@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { withWriteDeadline } from '../../src/host/deadline-sysfs.js';
 import { createRealSysfs } from '../../src/host/real/sysfs.js';
+import { poolWriteShare } from '../../src/host/real/sysfs-writer.js';
 import { createSimHost } from '../../src/host/sim/sim-host.js';
 import { createSimState } from '../../src/host/sim/state.js';
 import type { Host } from '../../src/host/types.js';
@@ -47,8 +48,14 @@ describe('hung sysfs writes', () => {
       mkdirSync(t.path(`sys/bus/pci/drivers/stuck${i}`), { recursive: true });
       fullFifo(t.path(`sys/bus/pci/drivers/stuck${i}/unbind`), fifoFds);
     }
-    // The daemon's writer: threads.
-    const real = createRealSysfs({ root: t.path('sys'), explicit: true, env: {}, writer: 'thread' });
+    // The daemon's writer: its share of libuv's pool (two of this process's four threads), then threads.
+    const real = createRealSysfs({
+      root: t.path('sys'),
+      explicit: true,
+      env: {},
+      writer: 'thread',
+      poolWrites: poolWriteShare(process.env),
+    });
     const routed = { ...sim.sysfs, write: (p: string, v: string) => (STUCK_UNBIND.test(p) ? real.write(p, v) : sim.sysfs.write(p, v)) };
     const host: Host = { ...sim, sysfs: withWriteDeadline(routed, DEADLINE_MS) };
     writeFileSync(t.path('c.yaml'), `forwarder: { enabled: false }\nfirmware: { dir: ${t.path('fw')}, guard: off }\n`);

@@ -1,7 +1,8 @@
 // sysfs under a root directory. Invariants: every path is joined onto the
-// root and may not climb out of it; a write is one write(2), made in a
-// thread or child process of its own (sysfs-writer.ts: a hung write never
-// holds libuv's pool, and in a child not the process at exit) with the deadline
+// root and may not climb out of it; a write is one write(2), made on a
+// bounded share of libuv's pool or in a thread or child process of its own
+// (sysfs-writer.ts: hung writes never take the whole pool, and in a child
+// not the process at exit) with the deadline
 // deadline-sysfs.ts gives both hosts; values keep
 // the kernel's trailing newline.
 import { constants } from 'node:fs';
@@ -16,6 +17,8 @@ export interface RealSysfsOptions extends SysfsRootChoice {
   env: NodeJS.ProcessEnv;
   /** What a write runs in (sysfs-writer.ts): threads for the daemon, child processes (the default) for a command that must exit. */
   writer?: WriterUnit;
+  /** Writes that may run on libuv's pool at once (sysfs-writer.ts, poolWriteShare); 0 (the default): none. */
+  poolWrites?: number;
 }
 
 export function createRealSysfs(options: RealSysfsOptions): Sysfs {
@@ -25,7 +28,7 @@ export function createRealSysfs(options: RealSysfsOptions): Sysfs {
       throw new HostError('ERR_SYSFS_PATH', `sysfs path escapes the root: ${path}`, { path });
     return join(options.root, rel);
   };
-  const writer = new SysfsWriter(options.writer ?? 'process');
+  const writer = new SysfsWriter(options.writer ?? 'process', { poolWrites: options.poolWrites ?? 0 });
   return {
     async read(path) {
       try {
