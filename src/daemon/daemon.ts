@@ -27,6 +27,7 @@ import { decideOutcome } from './run-outcome.js';
 import { RefusedSettings } from '../reconcile/refused-settings.js';
 import { scopeOf, topologyOf, type Topology } from '../reconcile/scope-of-event.js';
 import { isNews } from '../reconcile/seen-events.js';
+import { describeEvent, describeEvents } from '../events/describe-event.js';
 import type { Observed } from '../model/observed.js';
 
 export interface DaemonDeps {
@@ -53,8 +54,6 @@ export interface DaemonDeps {
 
 /** How long the configuration files must stay unchanged before a file event reloads them. */
 export const CONFIG_SETTLE_MS = 300;
-
-const describe = (e: WakeEvent): string => ('pci' in e && e.pci ? `${e.kind} ${e.pci}` : 'netdev' in e ? `${e.kind} ${e.netdev}` : e.kind);
 
 export class Daemon {
   config: Config;
@@ -106,13 +105,13 @@ export class Daemon {
     if (this.pause.paused)
       return this.log(
         Priority.info,
-        `Paused (${this.pause.reason ?? ''}): ignoring ${event.source} event ${describe(event)}`,
+        `Paused (${this.pause.reason ?? ''}): ignoring ${event.source} event ${describeEvent(event)}`,
         'event.ignored',
         { VFKEEPER_EVENT: event.source },
       );
     const scope = scopeOf(event, this.topology, this.config);
     if ('lane' in scope) return this.queue.enqueue(scope.lane, event);
-    this.log(Priority.debug, `Ignoring ${event.source} event ${describe(event)}: ${scope.ignored}`, 'event.ignored', {
+    this.log(Priority.debug, `Ignoring ${event.source} event ${describeEvent(event)}: ${scope.ignored}`, 'event.ignored', {
       VFKEEPER_EVENT: event.source,
     });
   }
@@ -243,6 +242,7 @@ export class Daemon {
       {
         event: events[0]?.source ?? 'timer',
         events: events.map((e) => e.source),
+        cause: describeEvents(events),
         force,
         ...(key === ALL ? {} : { only: [key as PciAddress] }),
       },

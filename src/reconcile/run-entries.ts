@@ -24,6 +24,8 @@ export interface RunIds {
   event: EventSource;
   /** Every source whose events this run took up (a burst coalesced), `event` first. */
   events?: readonly EventSource[];
+  /** The events themselves, described (VFKEEPER_CAUSE): why this run started. */
+  cause?: string;
 }
 
 export function stepMessage(step: Step, result: StepResult, extra: { error?: VfkeeperError; reason?: string; detail?: string }): string {
@@ -114,6 +116,7 @@ export function runStartEntry(ids: RunIds, scope: string, dryRun: boolean): LogE
       VFKEEPER_RUN: ids.run,
       VFKEEPER_EVENT: ids.event,
       VFKEEPER_EVENTS: sources.length > 1 ? sources.join(' ') : undefined,
+      VFKEEPER_CAUSE: ids.cause,
       VFKEEPER_SCOPE: scope,
     },
   };

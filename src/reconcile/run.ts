@@ -45,6 +45,8 @@ export interface RunOptions {
   event: EventSource;
   /** Further sources coalesced into this run (the journal's VFKEEPER_EVENTS). */
   events?: readonly EventSource[];
+  /** The events behind this run, described (describeEvents). */
+  cause?: string | undefined;
   dryRun?: boolean;
   force?: boolean;
   /** Only these PFs (a per-PF run); undefined = all. */
@@ -71,6 +73,7 @@ export async function reconcile(ctx: RunContext, options: RunOptions): Promise<R
     run: randomUUID().replaceAll('-', ''),
     event: options.event,
     ...(options.events ? { events: options.events } : {}),
+    ...(options.cause ? { cause: options.cause } : {}),
   };
   const started = process.hrtime.bigint();
   ctx.logger.log(runStartEntry(ids, options.only ? options.only.join(' ') : 'all PFs', options.dryRun === true));

@@ -45,6 +45,9 @@ export async function startSimDaemon(pfs: number, pauseFile: string, beforeStart
     seen,
     /** "Reconcile run X started (...)", in order. */
     runs: () => messages(/^Reconcile run \w+ started/),
+    /** Each run's VFKEEPER_CAUSE (the events behind it, described), in order. */
+    causes: () =>
+      logger.entries.filter((e) => /^Reconcile run \w+ started/.test(e.message)).map((e) => String(e.fields?.VFKEEPER_CAUSE ?? '')),
     /** "Reconcile run X finished: ...", in order. */
     finished: () => messages(/^Reconcile run \w+ finished/),
     stop: async () => (unfollow(), await daemon.stop()),

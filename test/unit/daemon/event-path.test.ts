@@ -36,6 +36,11 @@ describe('the event path', () => {
       expect(woke.length).toBeLessThanOrEqual(3);
       for (const run of woke) expect(run).toMatch(/\(0000:02:00\.0, woken by udev\)/);
       expect(d.host.kernel.state.pfs[0]?.vfs.map((v) => v.driver)).toEqual(Array(4).fill('vfio-pci'));
+      // What woke each run is in its start entry: the PF's own events, never one of its VFs'.
+      const vfs = d.host.kernel.state.pfs[0]?.vfs.map((v) => v.pci) ?? [];
+      const causes = d.causes().slice(before);
+      expect(causes[0]).toMatch(/^udev (add|bind) 0000:02:00\.0/);
+      for (const cause of causes) for (const vf of vfs) expect(cause).not.toContain(vf);
     } finally {
       await d.stop();
     }

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { refusalEntry, runEndEntry, runStartEntry } from '../../../src/reconcile/run-entries.js';
 import type { PciAddress } from '../../../src/model/pci.js';
 import { messageIdFor } from '../../../src/journal/message-ids.js';
+import { describeEvents } from '../../../src/events/describe-event.js';
+import type { WakeEvent } from '../../../src/events/types.js';
 
 const RUN = '0c2c3cf0e990458e853a2c94d00edf9a';
 
@@ -19,6 +21,21 @@ describe('runStartEntry', () => {
     const e = runStartEntry({ run: RUN, event: 'file', events: ['file', 'unit', 'file'] }, 'all PFs', false);
     expect(e.message).toBe('Reconcile run 0c2c3cf0 started (all PFs, woken by file and unit)');
     expect(e.fields).toMatchObject({ VFKEEPER_EVENT: 'file', VFKEEPER_EVENTS: 'file unit' });
+  });
+
+  it('carries the events behind the run, described, in VFKEEPER_CAUSE', () => {
+    const events: WakeEvent[] = [
+      { source: 'udev', kind: 'pci', action: 'bind', pci: '0000:01:00.0' as PciAddress, driver: 'igb', pciId: '8086:10c9', physfn: null },
+      { source: 'hook', kind: 'netdev', netdev: 'enp1s0', action: 'routable' },
+      { source: 'file', kind: 'config', path: '/etc/vfkeeper/vfkeeper.yaml' },
+      { source: 'timer', kind: 'resync' },
+    ];
+    const cause = describeEvents(events) ?? '';
+    expect(cause).toBe('udev bind 0000:01:00.0 (igb); hook routable enp1s0; file config /etc/vfkeeper/vfkeeper.yaml; and 1 more');
+    expect(runStartEntry({ run: RUN, event: 'udev', events: ['udev', 'hook'], cause }, '0000:01:00.0', false).fields?.VFKEEPER_CAUSE).toBe(
+      cause,
+    );
+    expect(describeEvents([])).toBeUndefined();
   });
 
   it('without the list (a command line run), names its own source', () => {
