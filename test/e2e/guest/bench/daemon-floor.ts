@@ -27,6 +27,8 @@ export interface DaemonRun {
   /** Runs that started after the rescan, and their summed DURATION_USEC in ms. */
   runs: number;
   runsMs: number;
+  /** What woke each of those runs (VFKEEPER_CAUSE), in order. */
+  causes: string[];
 }
 
 type Entry = Record<string, string>;
@@ -44,7 +46,7 @@ function isStep(e: Entry, step: string): boolean {
 export function readBreakdown(
   entries: readonly Entry[],
   t0: Instant,
-): Pick<DaemonRun, 'firstRunStartMs' | 'numvfsStepMs' | 'lastBindStepMs' | 'lastRunEndMs' | 'runs' | 'runsMs'> {
+): Pick<DaemonRun, 'firstRunStartMs' | 'numvfsStepMs' | 'lastBindStepMs' | 'lastRunEndMs' | 'runs' | 'runsMs' | 'causes'> {
   const after = entries.filter((e) => Number(e.__MONOTONIC_TIMESTAMP ?? '0') >= t0.monoUsec);
   const starts = after.filter((e) => e.MESSAGE_ID === messageIdFor('run.start'));
   const ends = after.filter((e) => e.MESSAGE_ID === messageIdFor('run.end'));
@@ -58,6 +60,7 @@ export function readBreakdown(
     lastRunEndMs: offsetMs(ends.at(-1), t0),
     runs: starts.length,
     runsMs: Math.round(ends.reduce((sum, e) => sum + Number(e.DURATION_USEC ?? '0'), 0) / 100) / 10,
+    causes: starts.map((e) => e.VFKEEPER_CAUSE ?? e.VFKEEPER_EVENT ?? '?'),
   };
 }
 
