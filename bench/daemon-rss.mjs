@@ -41,9 +41,11 @@ const WAKE_WINDOW_MS = QUICK ? 2_000 : 60_000;
 const WAKE_SLICE_MS = QUICK ? 1_000 : 10_000;
 
 async function main() {
-  const nodeOptions = /^Environment="?NODE_OPTIONS=([^"\n]*)"?$/m.exec(await readFile(UNIT, 'utf8'))?.[1] ?? '';
+  const unitEnv = unitEnvironment(await readFile(UNIT, 'utf8'));
   printHeader(
-    `daemon RSS: 1 PF x 56 VFs, 56 relays, ${EVENTS} hook events; NODE_OPTIONS=${nodeOptions}${NODE_FLAGS.length > 0 ? `, node ${NODE_FLAGS.join(' ')}` : ''}`,
+    `daemon RSS: 1 PF x 56 VFs, 56 relays, ${EVENTS} hook events; the unit's ${Object.entries(unitEnv)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}${NODE_FLAGS.length > 0 ? `, node ${NODE_FLAGS.join(' ')}` : ''}`,
   );
   const world = await makeWorld();
   let daemon = null;
@@ -65,7 +67,7 @@ async function main() {
       node,
       ['daemon', '--simulate', hostFile, '--config', world.configPath, '--control-socket', socket],
       world,
-      nodeOptions,
+      unitEnv,
     );
     await waitConverged(socket, daemon);
     printFigure('daemon start to converged and answering', msSince(t0), 'ms');
@@ -87,8 +89,22 @@ async function main() {
   }
 }
 
-function startDaemon(node, args, world, nodeOptions) {
-  const env = { ...process.env, NODE_OPTIONS: nodeOptions, VFKEEPER_LOG: 'stderr', VFKEEPER_STATE_DIR: world.path('state') };
+/**
+ * The environment units/vfkeeper.service gives the daemon (NODE_OPTIONS,
+ * UV_THREADPOOL_SIZE), less the permission to write the real /sys: the
+ * bench's daemon runs on the simulated host.
+ */
+function unitEnvironment(unit) {
+  const env = {};
+  for (const [, line] of unit.matchAll(/^Environment=(.*)$/gm)) {
+    const m = /^"?([A-Z_][A-Z0-9_]*)=([^"]*)"?$/.exec(line);
+    if (m && m[1] !== 'VFKEEPER_ALLOW_REAL_SYSFS') env[m[1]] = m[2];
+  }
+  return env;
+}
+
+function startDaemon(node, args, world, unitEnv) {
+  const env = { ...process.env, ...unitEnv, VFKEEPER_LOG: 'stderr', VFKEEPER_STATE_DIR: world.path('state') };
   const child = spawn(node, [...NODE_FLAGS, CLI, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   let runs = 0;
