@@ -11,10 +11,14 @@
 // happened before the read (the read includes it), or the device left that
 // state after the read and came back, and leaving it was an event of its
 // own (an unbind, a remove) that does not match: that one wakes the run.
-// A PF's change (the kernel's uevent when SR-IOV is enabled or disabled)
-// says only that something changed; on a PF the observation shows, what
-// matters of it is said again by its VFs' add and remove events, judged
-// on their own. Everything else (unbind, remove, a VF's change) is news.
+// A change (the kernel's uevent when a PF's SR-IOV is enabled or disabled;
+// on each new VF once it is bound, seen on the real kernel in bench-floor,
+// where those eight woke a second run of every PF appearance) says only
+// that something changed. On a device the observation shows, what a run
+// acts on is said by other events, judged on their own: presence by add
+// and remove, the driver by bind and unbind; a VF's MAC and settings are
+// set through its PF's netdev, which raises no PCI event at all. Everything
+// else (unbind, remove) is news.
 import type { WakeEvent } from '../events/types.js';
 import type { Observed } from '../model/observed.js';
 
@@ -24,7 +28,7 @@ export function isNews(event: WakeEvent, observed: Observed | null): boolean {
   if (driver === undefined) return true;
   if (event.action === 'add') return false;
   if (event.action === 'bind') return event.driver === null || driver !== event.driver;
-  if (event.action === 'change') return !observed.pfs.some((pf) => pf.pci === event.pci);
+  if (event.action === 'change') return false;
   return true;
 }
 

@@ -33,7 +33,8 @@ describe('vfkeeper daemon', () => {
     const records = Array.from(
       { length: 1000 },
       (_, i) =>
-        `UDEV  [${100 + i}.000000] change   /devices/pci0000:00/0000:00:01.0/0000:02:08.${i % 8} (pci)\nACTION=change\nDEVPATH=/devices/pci0000:00/0000:00:01.0/0000:02:08.${i % 8}\nSUBSYSTEM=pci\nDRIVER=vfio-pci\nPCI_SLOT_NAME=0000:02:08.${i % 8}\nPCI_ID=19EE:6003\n`,
+        // Unbinds: news whatever the last run saw (a change on a VF it saw would be none).
+        `UDEV  [${100 + i}.000000] unbind   /devices/pci0000:00/0000:00:01.0/0000:02:08.${i % 8} (pci)\nACTION=unbind\nDEVPATH=/devices/pci0000:00/0000:00:01.0/0000:02:08.${i % 8}\nSUBSYSTEM=pci\nPCI_SLOT_NAME=0000:02:08.${i % 8}\nPCI_ID=19EE:6003\n`,
     ).join('\n');
     writeFileSync(
       rig.t.path('records.txt'),

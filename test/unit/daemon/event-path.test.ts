@@ -4,6 +4,7 @@
 // run, and news (a VF taken off vfio-pci) still does.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pciDriver } from '../../../src/host/sysfs-paths.js';
+import type { PciAddress } from '../../../src/model/pci.js';
 import { startSimDaemon } from '../../helpers/sim-daemon.js';
 import { tempDir, type TempDir } from '../../helpers/temp.js';
 import { waitFor } from '../../helpers/wait-for.js';
@@ -41,6 +42,21 @@ describe('the event path', () => {
       const causes = d.causes().slice(before);
       expect(causes[0]).toMatch(/^udev (add|bind) 0000:02:00\.0/);
       for (const cause of causes) for (const vf of vfs) expect(cause).not.toContain(vf);
+
+      // The real kernel then raises a change on each bound VF (bench-floor): no news either.
+      const quiet = d.runs().length;
+      for (const vf of vfs)
+        d.daemon.onEvent({
+          source: 'udev',
+          kind: 'pci',
+          action: 'change',
+          pci: vf,
+          driver: 'vfio-pci',
+          pciId: null,
+          physfn: '0000:02:00.0' as PciAddress,
+        });
+      await d.daemon.idle();
+      expect(d.runs().slice(quiet)).toEqual([]);
     } finally {
       await d.stop();
     }

@@ -22,6 +22,8 @@ describe('isNews', () => {
     ['a VF bind to the driver the observation shows', pci('bind', '0000:02:08.0', 'vfio-pci')],
     ['the PF bind to the driver the observation shows', pci('bind', '0000:02:00.0', 'nfp')],
     ['the PF change of its SR-IOV enable', pci('change', '0000:02:00.0', 'nfp')],
+    ['the change of a VF the observation shows, on its driver or on none', pci('change', '0000:02:08.0', 'vfio-pci')],
+    ['the change of a VF the observation shows unbound', pci('change', '0000:02:08.1')],
   ])('no news: %s', (_name, event) => {
     expect(isNews(event, seen)).toBe(false);
   });
@@ -33,7 +35,7 @@ describe('isNews', () => {
     ['a bind whose driver udev did not say', pci('bind', '0000:02:08.0'), seen],
     ['an unbind, even of a VF observed unbound', pci('unbind', '0000:02:08.1'), seen],
     ['a remove', pci('remove', '0000:02:08.0'), seen],
-    ['a VF change', pci('change', '0000:02:08.0'), seen],
+    ['the change of a VF the observation does not show', pci('change', '0000:02:08.5'), seen],
     ['a hook', { source: 'hook', kind: 'netdev', netdev: 'enp2s0np0', action: 'up' } as const, seen],
     ['the resync timer', { source: 'timer', kind: 'resync' } as const, seen],
   ])('news: %s', (_name, event, last) => {
