@@ -2,7 +2,7 @@
 // (vendor, device, PCI address, netdev) a configured rule matches, first
 // match wins. Also what each rule matched, so a rule that matches nothing
 // (a typo in `match:`) is said rather than silently converged.
-import type { Config } from '../model/config.js';
+import type { Config, PfRule } from '../model/config.js';
 import { ifAbsent } from '../model/errno.js';
 import { findRule, type PfIdentity } from '../model/match.js';
 import { parsePciAddress, type PciAddress } from '../model/pci.js';
@@ -15,6 +15,8 @@ export interface ManagedPfs {
   managed: PciAddress[];
   /** By rule (the index of config.pfs): the PFs that rule manages. */
   ruleMatches: PciAddress[][];
+  /** Each managed PF's rule. */
+  rules: Map<PciAddress, PfRule>;
 }
 
 // Reads go out together rather than one after another: each is a round
@@ -25,13 +27,15 @@ export async function findManagedPfs(host: Host, config: Config): Promise<Manage
   const identities = await Promise.all(names.map((name) => readSriovIdentity(host, name)));
   const ruleMatches: PciAddress[][] = config.pfs.map(() => []);
   const managed: PciAddress[] = [];
+  const rules = new Map<PciAddress, PfRule>();
   for (const id of identities) {
     const rule = id === null ? undefined : findRule(config, id);
     if (id === null || rule === undefined) continue;
     managed.push(id.pci);
+    rules.set(id.pci, rule);
     ruleMatches[config.pfs.indexOf(rule)]?.push(id.pci);
   }
-  return { managed, ruleMatches };
+  return { managed, ruleMatches, rules };
 }
 
 async function readSriovIdentity(host: Host, name: string): Promise<(PfIdentity & { pci: PciAddress }) | null> {

@@ -20,7 +20,20 @@ export type ReadVfioGroups = () => Promise<Map<string, string[]>>;
 /** The scan's answer, or why there is none: "cannot tell" is not "nobody". */
 type Holders = { groups: Map<string, string[]> } | { error: string };
 
-export async function observePf(host: Host, pci: PciAddress, groups: ReadVfioGroups): Promise<ObservedPf> {
+/** Whether this PF's VFs' holders are needed (observe.ts: only where a count change is due). */
+export type NeedsHolders = (count: { numVfs: number; totalVfs: number }) => boolean;
+
+// Not read because not needed is still not known: the guard that would need
+// them refuses as it does when the scan failed (never reached while the
+// observation and the planner agree on the count a rule wants).
+const NOT_READ: Holders = { error: 'not read: no VF count change was due when the PF was read' };
+
+export async function observePf(
+  host: Host,
+  pci: PciAddress,
+  groups: ReadVfioGroups,
+  needsHolders: NeedsHolders = () => true,
+): Promise<ObservedPf> {
   // Independent reads go out together: each is a thread-pool round trip.
   const [netdev, numVfs, totalVfs, vfOffset, vfStride, autoprobe, vendor, device, driver, rawNuma] = await Promise.all([
     readNetdev(host, pci),
@@ -35,7 +48,8 @@ export async function observePf(host: Host, pci: PciAddress, groups: ReadVfioGro
     ifAbsent(() => readInt(host, pciAttr(pci, 'numa_node')), -1),
   ]);
   const net = netdev === null ? NO_NET : await observeNetdev(host, netdev);
-  const holders = numVfs === 0 ? { groups: new Map<string, string[]>() } : await readHolders(groups);
+  const holders =
+    numVfs === 0 ? { groups: new Map<string, string[]>() } : needsHolders({ numVfs, totalVfs }) ? await readHolders(groups) : NOT_READ;
   const [vfs, strayVfs] = await Promise.all([
     Promise.all(Array.from({ length: numVfs }, (_, index) => observeVf(host, pci, index, net.vfInfo, holders))),
     observeStrayVfs(host, { pci, numVfs, totalVfs, vfOffset, vfStride }),

@@ -35,6 +35,13 @@ export interface ObserveOptions {
    * run. That keeps the cost of one udev event to the PF's own reads.
    */
   hostWide: boolean;
+  /**
+   * 'count-changes' (a reconcile run): every process's descriptors are read
+   * only for a PF whose VF count its rule would change, the one decision
+   * that needs them (the workload guard); on a hypervisor that read is the
+   * costly part of each pass. Default 'always' (status shows the holders).
+   */
+  holders?: 'always' | 'count-changes';
 }
 
 /**
@@ -61,7 +68,7 @@ export async function observeHost(host: Host, config: Config, options: ObserveOp
   let scan: Promise<Map<string, string[]>> | null = null;
   const groups: ReadVfioGroups = () => (scan ??= host.workload.openVfioGroups());
   const [{ pfs, unreadable, ruleMatches }, firmware, vfioLoaded, sockets, numbers, staticVfs] = await Promise.all([
-    observePfs(host, config, groups),
+    observePfs(host, config, groups, options.holders ?? 'always'),
     config.firmware.guard === 'off' || !options.hostWide ? { tree: null, error: null } : observeFirmware(host, config),
     host.sysfs.exists(pciDriver('vfio-pci')),
     config.forwarder.enabled && options.hostWide ? observeSockets(host, config) : null,
@@ -84,15 +91,20 @@ async function observePfs(
   host: Host,
   config: Config,
   groups: ReadVfioGroups,
+  holders: NonNullable<ObserveOptions['holders']>,
 ): Promise<{ pfs: ObservedPf[]; unreadable: ObserveResult['unreadable']; ruleMatches: PciAddress[][] }> {
   const pfs: ObservedPf[] = [];
   const unreadable: ObserveResult['unreadable'] = [];
+  const { managed, ruleMatches, rules } = await findManagedPfs(host, config);
+  const needsHolders = (pci: PciAddress) => (count: { numVfs: number; totalVfs: number }) => {
+    const rule = rules.get(pci);
+    return holders === 'always' || rule === undefined || count.numVfs !== (rule.vfs === 'max' ? count.totalVfs : rule.vfs);
+  };
   const read = (pci: PciAddress) =>
-    observePf(host, pci, groups).then(
+    observePf(host, pci, groups, needsHolders(pci)).then(
       (pf) => ({ pf }),
       (e: unknown) => ({ pci, error: asVfkeeperError(e, 'ERR_OBSERVE') }),
     );
-  const { managed, ruleMatches } = await findManagedPfs(host, config);
   for (const r of await Promise.all(managed.map(read))) {
     if ('pf' in r) pfs.push(r.pf);
     else unreadable.push(r);

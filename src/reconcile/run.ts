@@ -86,7 +86,7 @@ export async function reconcile(ctx: RunContext, options: RunOptions): Promise<R
       // Always observe and plan the whole host (relay numbers depend on every
       // PF); a per-PF run then acts only on its PF and on host-wide steps.
       relays.start();
-      const host = await observeHost(ctx.host, ctx.config, { hostWide: options.only === undefined });
+      const host = await observeHost(ctx.host, ctx.config, { hostWide: options.only === undefined, holders: 'count-changes' });
       let seen = await withForwarder(ctx.host, host, relays.take());
       let p = await planPass(ctx, options, refused, seen);
       // Nothing to do without the forwarder (or a dry run, which shows the

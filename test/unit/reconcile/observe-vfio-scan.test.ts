@@ -40,6 +40,32 @@ describe('the vfio holder scan', () => {
   });
 });
 
+describe('the vfio holder scan in a reconcile run', () => {
+  it('is skipped for a PF that has the count its rule wants, and made for one whose count would change', async () => {
+    const { host, sim, scans } = counted(0);
+    const ctx = { host, forwarder: null, config, logger: new MemoryLogger() };
+    await reconcile(ctx, { event: 'cli' });
+    const before = scans();
+    const converged = await reconcile(ctx, { event: 'timer' });
+    expect(converged.converged).toBe(true);
+    expect(scans() - before).toBe(0);
+
+    // A VM holds a VF and the rule now wants 4: the guard needs the holders, and has them.
+    const vf = (await observe(host, config, null)).observed.pfs[0]?.vfs[1];
+    sim.kernel.state.openVfioGroups[vf?.iommuGroup ?? ''] = ['qemu-system-x86[4242]'];
+    const fewer = { ...config, pfs: config.pfs.map((r) => ({ ...r, vfs: 4 })) };
+    const counting = scans();
+    const report = await reconcile({ ...ctx, config: fewer }, { event: 'cli' });
+    expect(scans() - counting).toBeGreaterThan(0);
+    expect(report.refusals).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: 'ERR_GUARD_VF_IN_USE', why: expect.stringContaining('qemu-system-x86[4242]') }),
+      ]),
+    );
+    expect(sim.kernel.state.pfs[0]?.numVfs).toBe(8);
+  });
+});
+
 describe('a vfio holder scan that fails', () => {
   it('is not read as "nobody holds a VF": the PF is observed with the reason, and a run refuses the count change', async () => {
     const sim = createSimHost(createSimState({ pfs: 1, totalVfs: 8, numVfs: 0, firmware: 'sriov-2.1.14' }));
