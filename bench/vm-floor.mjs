@@ -100,13 +100,13 @@ async function printPart(name, part) {
   const pfs =
     result.facts.twoPf?.pfs.map((p) => `${p.kind} (${p.vfs} VFs)`).join(' + ') ?? `${name} PF, ${result.facts.vfs ?? result.vfs} VFs`;
   printHeader(`${name}: ${pfs}, kernel ${result.kernel}, ${vm.accel ?? '?'}, ${vm.wallMs ? Math.round(vm.wallMs / 1000) : '?'} s in all`);
-  if (!result.passed)
+  if (!result.passed) {
+    const failed = result.steps.filter((s) => !s.ok).map((s) => `${s.name}: ${s.error}`);
+    const last = result.steps.at(-1)?.name ?? 'none';
     console.log(
-      `   the scenario did not pass: ${result.steps
-        .filter((s) => !s.ok)
-        .map((s) => `${s.name}: ${s.error}`)
-        .join('; ')}`,
+      `   the scenario did not pass: ${failed.join('; ') || `no step failed; the last recorded was "${last}" (see console.log)`}`,
     );
+  }
   if (part.driver) printFloorFacts(result.facts, part.driver);
   else if (result.facts.twoPf) printTwoPf(result.facts.twoPf);
 }

@@ -17,7 +17,7 @@ export function printRuns(label, runs, keys) {
 const afterProbe = (runs, probeKey) => runs.map((r) => ({ ms: Math.round((r.totalMs - r[probeKey]) * 10) / 10 }));
 
 function printBreakdown(facts, driver) {
-  const [floor, daemon] = [facts.floor.runs, facts.daemon.runs];
+  const [floor, daemon] = [facts.floor.runs, facts.daemon?.runs];
   printRuns('shell floor', floor, [
     ['probeMs', `rescan -> PF on ${driver} (kernel)`],
     ['writeMs', 'sysfs writes'],
@@ -32,17 +32,18 @@ function printBreakdown(facts, driver) {
         ['vfsBoundMs', 'rescan -> VFs on vfio-pci (polled, as for vfkeeper)'],
       ],
     );
-  printRuns('vfkeeper', daemon, [
-    ['pfBoundMs', `rescan -> PF on ${driver} (polled)`],
-    ['firstRunStartMs', "rescan -> daemon's first run starts (journal)"],
-    ['numvfsStepMs', 'rescan -> set-numvfs logged'],
-    ['lastBindStepMs', 'rescan -> last bind-driver logged'],
-    ['lastRunEndMs', 'rescan -> last run ends'],
-    ['vfsBoundMs', 'rescan -> VFs on vfio-pci (polled)'],
-    ['settleMs', 'udevadm settle after that'],
-    ['runsMs', 'its runs, summed DURATION_USEC'],
-  ]);
-  printFigure('vfkeeper: runs per PF appearance, median', med(daemon, 'runs'), 'runs');
+  if (daemon)
+    printRuns('vfkeeper', daemon, [
+      ['pfBoundMs', `rescan -> PF on ${driver} (polled)`],
+      ['firstRunStartMs', "rescan -> daemon's first run starts (journal)"],
+      ['numvfsStepMs', 'rescan -> set-numvfs logged'],
+      ['lastBindStepMs', 'rescan -> last bind-driver logged'],
+      ['lastRunEndMs', 'rescan -> last run ends'],
+      ['vfsBoundMs', 'rescan -> VFs on vfio-pci (polled)'],
+      ['settleMs', 'udevadm settle after that'],
+      ['runsMs', 'its runs, summed DURATION_USEC'],
+    ]);
+  if (daemon) printFigure('vfkeeper: runs per PF appearance, median', med(daemon, 'runs'), 'runs');
   for (const peer of Object.keys(facts.peers ?? {}))
     printRuns(peer, facts.peers[peer].runs, [
       ['probeMs', `rescan -> PF on ${driver}`],
@@ -60,7 +61,7 @@ function printRatios(facts, driver) {
   const floor = facts.floor.runs;
   const tools = [
     ...Object.entries(facts.peers ?? {}).map(([name, s]) => [name, s.runs, 'probeMs']),
-    ['vfkeeper', facts.daemon.runs, 'pfBoundMs'],
+    ...(facts.daemon ? [['vfkeeper', facts.daemon.runs, 'pfBoundMs']] : []),
   ];
   const [floorAll, floorAfter] = [med(floor, 'totalMs'), med(afterProbe(floor, 'probeMs'), 'ms')];
   printRuns('shell floor', floor, [['totalMs', 'rescan -> VFs on vfio-pci, udev settled']]);
@@ -92,10 +93,11 @@ function printSettle(owner, { without, with: withRules, rulesPresent }, action, 
 
 /** Everything of one bench-floor result's facts; `driver` the PF's own driver. */
 export function printFloorFacts(facts, driver) {
-  if (facts.floor && facts.daemon) {
+  // A run cut short still has the series recorded before it stopped.
+  if (facts.floor) {
     printBreakdown(facts, driver);
     printFigure('warm-up run (uncounted), shell floor, rescan -> settled', facts.floor.warmup.totalMs, 'ms');
-    printFigure('warm-up run (uncounted), vfkeeper, rescan -> settled', facts.daemon.warmup.totalMs, 'ms');
+    if (facts.daemon) printFigure('warm-up run (uncounted), vfkeeper, rescan -> settled', facts.daemon.warmup.totalMs, 'ms');
     printRatios(facts, driver);
   }
   const [floor, withRules] = [facts.floor?.runs, facts.floorWithRules?.runs];
