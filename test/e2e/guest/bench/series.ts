@@ -27,7 +27,7 @@ export interface Series<T> {
 
 export interface BenchContext {
   rec: Recorder;
-  /** The PF's address and its port's. */
+  /** The PF's address, and what is removed: its port's, or its own (bench-floor's `--param remove=pf`). */
   pf: string;
   port: string;
   /** Its VF count: all it offers. */
@@ -79,8 +79,10 @@ export function runFloorSeries(
     ]);
     return { ...floor, polled };
   };
-  return runSeries(ctx.rec, `${label}: SR-IOV off, port removed, rescan, ${ctx.vfs} VFs bound, settled:`, reps, prepare, run);
+  return runSeries(ctx.rec, `${label}: SR-IOV off, ${removed(ctx)} removed, rescan, ${ctx.vfs} VFs bound, settled:`, reps, prepare, run);
 }
+
+const removed = (ctx: BenchContext): string => (ctx.port === ctx.pf ? 'PF' : 'port');
 
 export async function runVfkeeperChecked(args: readonly string[]): Promise<void> {
   const out = await runVfkeeper(args);
@@ -106,7 +108,7 @@ export function runDaemonSeries(ctx: BenchContext, reps: number): Promise<Series
     });
   return runSeries(
     ctx.rec,
-    `vfkeeper: SR-IOV off, port removed, rescan, the daemon binds ${ctx.vfs} VFs, udev settled:`,
+    `vfkeeper: SR-IOV off, ${removed(ctx)} removed, rescan, the daemon binds ${ctx.vfs} VFs, udev settled:`,
     reps,
     prepare,
     () => runDaemonFloor(ctx.pf, ctx.vfs),
