@@ -96,7 +96,8 @@ clean:
 # bench/RESULTS.md has the last figures and why). `make check` runs each in
 # its quick mode (a few iterations), so a change that breaks one fails there;
 # the VM bench's quick mode boots nothing (a boot takes minutes): it checks
-# its harness. `make bench-vm` boots the guest (as root, one VM at a time).
+# its harness. `make bench-vm` boots the guests in turn (as root, one VM at a
+# time): the NVMe PF, the igb PF, both PFs in one guest (bench/vm-floor.mjs).
 .PHONY: bench bench-quick bench-vm
 bench: build
 	npx vitest bench --run

@@ -30,6 +30,10 @@ guest_pkgs=(systemd systemd-sysv udev dbus kmod pciutils iproute2 ethtool procps
 # module needs python3-apt; debootstrap does not resolve the virtual
 # python3-cffi-backend-api-* that python3-cryptography depends on).
 guest_pkgs+=(ansible-core python3-apt python3-cffi-backend)
+# The VM bench's peers (bench/vm-floor.mjs): driverctl and dpdk's
+# dpdk-devbind.py; lintian is run on the .deb inside the guest (its
+# libnet-ssleay-perl needs the virtual perl-openssl-abi-3, named here).
+guest_pkgs+=(driverctl dpdk lintian perl-openssl-defaults)
 # The net variant: networkd-dispatcher and NetworkManager (debootstrap takes no
 # alternative, so logind's libpam-systemd is named for polkitd).
 net_pkgs=(networkd-dispatcher network-manager libpam-systemd)

@@ -3,11 +3,12 @@
 # scenario's exit status. See test/e2e/README.md.
 #
 #   run-vm.sh [options] SCENARIO
-#     --pf nvme|igb     the emulated SR-IOV PF: QEMU 7.2's NVMe controller (default),
-#                       or QEMU 10's igb NIC (fetch-qemu10.sh; the net image variant)
+#     --pf nvme|igb|both  the emulated SR-IOV PF: QEMU 7.2's NVMe controller (default),
+#                       QEMU 10's igb NIC (fetch-qemu10.sh; the net image variant), or
+#                       both under QEMU 10: NVMe at 01:00.0, igb at 02:00.0 (net image)
 #     --qemu10 DIR      QEMU 10's tree for igb (default: fetch-qemu10.sh, cached)
 #     --vfs N           VFs the emulated NVMe PF offers (sriov_totalvfs), 1..127, default 4;
-#                       igb offers 7, always
+#                       igb offers 7, always (--pf igb: vfkeeper.vfs=7)
 #     --deadline S      the scenario's deadline inside the guest, default 300
 #     --results DIR     where results go (emptied first), default .e2e/results/SCENARIO
 #     --image DIR       a built image (default: build-image.sh, cached)
@@ -31,7 +32,7 @@ boot_allowance=${VFKEEPER_E2E_BOOT_ALLOWANCE:-240}
 pf=nvme qemu10=${VFKEEPER_E2E_QEMU10:-} vfs=4 deadline=300 results='' image='' memory=1024 smp=1 interactive=0 params=() scenario=''
 
 log() { printf '[run-vm %(%T)T] %s\n' -1 "$*" >&2; }
-usage() { sed -n "4,20p" "$0" | sed "s/^# \\{0,1\\}//" >&2; exit "${1:-2}"; }
+usage() { sed -n "4,21p" "$0" | sed "s/^# \\{0,1\\}//" >&2; exit "${1:-2}"; }
 is_uint() { [[ $1 =~ ^[0-9]+$ ]]; }
 
 parse_args() {
@@ -54,7 +55,7 @@ parse_args() {
   done
   [ "$interactive" = 1 ] && scenario=${scenario:-interactive}
   [[ $scenario =~ ^[a-z0-9][a-z0-9-]*$ ]] || { log "scenario name must be [a-z0-9-]+"; usage; }
-  case $pf in nvme) ;; igb) vfs=7 ;; *) log "--pf is nvme or igb"; usage ;; esac
+  case $pf in nvme | both) ;; igb) vfs=7 ;; *) log "--pf is nvme, igb or both"; usage ;; esac
   is_uint "$vfs" && [ "$vfs" -ge 1 ] && [ "$vfs" -le 127 ] || { log "--vfs must be 1..127"; usage; }
   is_uint "$deadline" && is_uint "$memory" && is_uint "$smp" || { log "--deadline, --memory, --smp take numbers"; usage; }
   local p
@@ -94,29 +95,39 @@ choose_accel() {
   cat "$mark"
 }
 
+# $1: the root port's number (its bus: 0 -> 01, 1 -> 02).
 nvme_args() {
   # Property rules of docs/vm-testbed.md for N VFs.
   local vq=$((2 * vfs)) msix=$((vfs + 1 > 65 ? vfs + 1 : 65))
   truncate -s 16M "$run/nvme.img"
-  qemu+=(-device "intel-iommu,intremap=on"
-    -device "pcie-root-port,id=rp0,chassis=1,slot=1"
+  qemu+=(-device "pcie-root-port,id=rp$1,chassis=$(($1 + 1)),slot=$(($1 + 1))"
     -device "nvme-subsys,id=subsys0,nqn=vfkeeper-test"
     -drive "file=$run/nvme.img,if=none,id=nvm0,format=raw"
-    -device "nvme,id=nvme0,bus=rp0,serial=deadbeef,subsys=subsys0,max_ioqpairs=$((vq + 2)),msix_qsize=$msix,sriov_max_vfs=$vfs,sriov_vq_flexible=$vq,sriov_vi_flexible=$vfs"
+    -device "nvme,id=nvme0,bus=rp$1,serial=deadbeef,subsys=subsys0,max_ioqpairs=$((vq + 2)),msix_qsize=$msix,sriov_max_vfs=$vfs,sriov_vq_flexible=$vq,sriov_vi_flexible=$vfs"
     -device "nvme-ns,bus=nvme0,drive=nvm0,nsid=1")
 }
 
 # QEMU 10's igb (Intel 82576): an SR-IOV Ethernet PF with 7 VFs, behind a
 # port as the NVMe PF is, its frames going to user-mode networking (slirp).
 igb_args() {
-  qemu+=(-device "intel-iommu,intremap=on"
-    -device "pcie-root-port,id=rp0,chassis=1,slot=1"
+  qemu+=(-device "pcie-root-port,id=rp$1,chassis=$(($1 + 1)),slot=$(($1 + 1))"
     -netdev "user,id=n0"
-    -device "igb,id=pf0,bus=rp0,netdev=n0,mac=52:54:00:12:34:56")
+    -device "igb,id=pf0,bus=rp$1,netdev=n0,mac=52:54:00:12:34:56")
 }
 
-# Which QEMU: the system's (7.2) for the NVMe PF; the private QEMU 10 for
-# igb, with its own firmware (-L: its compiled-in paths are the system's).
+# One IOMMU, then each PF behind a root port of its own (both: the bench's
+# two-PF boot, NVMe on the first port).
+pf_args() {
+  qemu+=(-device "intel-iommu,intremap=on")
+  case $pf in
+    nvme) nvme_args 0 ;;
+    igb) igb_args 0 ;;
+    both) nvme_args 0; igb_args 1 ;;
+  esac
+}
+
+# Which QEMU: the system's (7.2) for the NVMe PF alone; the private QEMU 10
+# for igb (alone or beside the NVMe PF), with its own firmware (-L: its compiled-in paths are the system's).
 choose_qemu() {
   if [ "$pf" = nvme ]; then qemu_bin=(qemu-system-x86_64); return; fi
   local q10
@@ -138,7 +149,7 @@ build_qemu() {
   qemu+=(-m "$memory" -smp "$smp" -nodefaults -display none -no-reboot
     -kernel "$image/vmlinuz" -initrd "$image/initrd.img" -append "$append"
     -drive "file=$run/overlay.qcow2,if=virtio,format=qcow2")
-  if [ "$pf" = igb ]; then igb_args; else nvme_args; fi
+  pf_args
   qemu+=(-virtfs "local,path=$project,mount_tag=project,security_model=none,readonly=on"
     -virtfs "local,path=$run/node,mount_tag=hostnode,security_model=none,readonly=on"
     -virtfs "local,path=$results,mount_tag=results,security_model=none")
@@ -164,7 +175,7 @@ cleanup() {
 main() {
   parse_args "$@"
   local variant=base
-  [ "$pf" = igb ] && variant=net
+  [ "$pf" = nvme ] || variant=net
   [ -n "$image" ] || image=$("$here/build-image.sh" --variant "$variant" | tail -n1)
   choose_qemu
   [ -f "$image/root.img" ] || { log "no image in $image"; exit 125; }

@@ -3,7 +3,9 @@
 // place and with them removed, in alternating blocks (so drift in the
 // guest's load hits both alike). `udevadm control --reload` only marks the
 // rules stale: udevd reloads them on the next event, so each block starts
-// with one trigger + settle that is not counted.
+// with one trigger + settle that is not counted. The peers' rules
+// (driverctl's) are timed the same way, with the action and devices those
+// rules match (bench/peers.ts).
 // Invariants: applyRulesBack() puts back every rules file that was there, with
 // its text; the daemon is not running (its own runs would load the guest).
 import { rm, readFile, writeFile } from 'node:fs/promises';
@@ -33,10 +35,10 @@ export interface RulesFiles {
   present: string[];
 }
 
-/** Reads the rules files there are, to take them away and put them back. */
-export async function readRulesFiles(): Promise<RulesFiles> {
+/** Reads the rules files there are of `paths`, to take them away and put them back. */
+export async function readRulesFiles(paths: readonly string[] = RULES_PATHS): Promise<RulesFiles> {
   const texts = new Map<string, string>();
-  for (const path of RULES_PATHS) {
+  for (const path of paths) {
     const text = await readFile(path, 'utf8').catch(() => undefined);
     if (text !== undefined) texts.set(path, text);
   }
@@ -54,32 +56,42 @@ export async function readRulesFiles(): Promise<RulesFiles> {
   };
 }
 
-async function runTriggerAndSettle(devices: readonly string[]): Promise<SettleSample> {
+/** Whose rules, and the udev events timed: `action` on the PF, its VFs and `extraDevices` (sysfs paths). */
+export interface SettleTarget {
+  paths: readonly string[];
+  action: 'change' | 'add';
+  extraDevices?: () => Promise<string[]>;
+}
+
+/** vfkeeper's rules act on change events of the PF and its VFs too (a resync's trigger). */
+export const VFKEEPER_SETTLE: SettleTarget = { paths: RULES_PATHS, action: 'change' };
+
+async function runTriggerAndSettle(devices: readonly string[], action: string): Promise<SettleSample> {
   const t0 = readInstant();
-  await runChecked(['udevadm', 'trigger', '--action=change', ...devices], { timeoutMs: 30_000 });
+  await runChecked(['udevadm', 'trigger', `--action=${action}`, ...devices], { timeoutMs: 30_000 });
   const t1 = readInstant();
   await applySettle();
   return { totalMs: readMsSince(t0), settleMs: readMsSince(t1) };
 }
 
-async function runBlock(devices: readonly string[], reps: number): Promise<SettleSample[]> {
-  await runTriggerAndSettle(devices);
+async function runBlock(devices: readonly string[], action: string, reps: number): Promise<SettleSample[]> {
+  await runTriggerAndSettle(devices, action);
   const samples: SettleSample[] = [];
-  for (let i = 0; i < reps; i++) samples.push(await runTriggerAndSettle(devices));
+  for (let i = 0; i < reps; i++) samples.push(await runTriggerAndSettle(devices, action));
   return samples;
 }
 
 /** `rounds` x (without, with) blocks of `reps` samples each; the rules are in place at the end. */
-export async function measureRulesSettle(pf: string, rounds: number, reps: number): Promise<SettleFigures> {
-  const rules = await readRulesFiles();
-  const devices = [pf, ...(await readVirtfns(pf))].map((pci) => devicePath(pci));
+export async function measureRulesSettle(pf: string, rounds: number, reps: number, target = VFKEEPER_SETTLE): Promise<SettleFigures> {
+  const rules = await readRulesFiles(target.paths);
+  const devices = [...[pf, ...(await readVirtfns(pf))].map((pci) => devicePath(pci)), ...((await target.extraDevices?.()) ?? [])];
   const figures: SettleFigures = { rulesPresent: rules.present, without: [], with: [] };
   try {
     for (let round = 0; round < rounds; round++) {
       await rules.applyRulesAway();
-      figures.without.push(...(await runBlock(devices, reps)));
+      figures.without.push(...(await runBlock(devices, target.action, reps)));
       await rules.applyRulesBack();
-      figures.with.push(...(await runBlock(devices, reps)));
+      figures.with.push(...(await runBlock(devices, target.action, reps)));
     }
   } finally {
     await rules.applyRulesBack();
