@@ -36,6 +36,7 @@ async function buildDeb(version: string): Promise<string> {
 }
 
 const expectedSteps = [
+  'lintian: no error and no warning on the .deb',
   'apt install',
   'installed: vfkeeper.service enabled and started',
   `installed: ${N} VFs of 0000:01:00.0 on vfio-pci, relays 1..${N} attached`,

@@ -1,6 +1,6 @@
 // The package scenario (issue 13): the .deb the host built, through apt and
 // dpkg on the guest's real kernel with its NVMe PF and the emulated
-// forwarder: install, upgrade to a newer build, remove, purge; then the
+// forwarder: lintian, install, upgrade to a newer build, remove, purge; then the
 // Ansible role on the same guest. The forwarder runs from the project (it
 // must outlive the package); the site's drop-in is in place before the
 // package, as configuration management puts it. The first failure ends the
@@ -18,6 +18,7 @@ import { FORWARDER_DIR, FORWARDER_ENDPOINTS, formatConfig, startForwarder } from
 import { runAnsible } from '../package/ansible.js';
 import { DROP_IN, type Deb, type PackageContext } from '../package/context.js';
 import { runInstall, runPurge, runRemove, runUpgrade } from '../package/lifecycle.js';
+import { runLintian } from '../package/lintian.js';
 
 /** run-vm.sh --param deb_old=FILE --param deb_new=FILE: in the project's .e2e/debs. */
 function readDeb(env: ScenarioEnv, key: 'OLD' | 'NEW'): Deb {
@@ -66,6 +67,7 @@ async function main(): Promise<number> {
     const udev = await startUdevMonitor(['pci'], 60_000);
     try {
       const ctx: PackageContext = { env, rec, udev, forwarder, count: env.vfs, debs };
+      await runLintian(ctx);
       const chain = await runInstall(ctx);
       await runUpgrade(ctx, chain);
       await runRemove(ctx, chain);
