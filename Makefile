@@ -114,8 +114,9 @@ bench-quick: build
 	$(NODE) bench/daemon-rss.mjs --quick
 	$(NODE) bench/vm-floor.mjs --quick
 
+# BENCH_VM_ARGS: e.g. --reps 5 --settle-reps 3 (fewer repetitions), --pf igb.
 bench-vm: stage
-	flock /tmp/vfkeeper-vm.lock $(NODE) bench/vm-floor.mjs
+	flock /tmp/vfkeeper-vm.lock $(NODE) bench/vm-floor.mjs $(BENCH_VM_ARGS)
 
 # ---- packaging: install, uninstall, deb (docs in man/vfkeeper.8.md) ----
 # `make install PREFIX=/usr DESTDIR=...` lays out what the .deb ships;
