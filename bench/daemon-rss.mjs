@@ -29,7 +29,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { URL, fileURLToPath } from 'node:url';
 import { requestControl } from '../dist/control/client.js';
 import { createSimState } from '../dist/host/sim/state.js';
-import { QUICK, makeWorld, msSince, positional, printFigure, printHeader } from './lib/setup.mjs';
+import { QUICK, benchEnv, makeWorld, msSince, positional, printEnvNote, printFigure, printHeader } from './lib/setup.mjs';
 
 const EVENTS = positional(0, 1000, 20);
 /** More node flags for the daemon process, to compare (e.g. "--max-semi-space-size=1"). */
@@ -45,6 +45,7 @@ async function main() {
   printHeader(
     `daemon RSS: 1 PF x 56 VFs, 56 relays, ${EVENTS} hook events; NODE_OPTIONS=${nodeOptions}${NODE_FLAGS.length > 0 ? `, node ${NODE_FLAGS.join(' ')}` : ''}`,
   );
+  printEnvNote();
   const world = await makeWorld();
   let daemon = null;
   try {
@@ -88,7 +89,7 @@ async function main() {
 }
 
 function startDaemon(node, args, world, nodeOptions) {
-  const env = { ...process.env, NODE_OPTIONS: nodeOptions, VFKEEPER_LOG: 'stderr', VFKEEPER_STATE_DIR: world.path('state') };
+  const env = benchEnv({ NODE_OPTIONS: nodeOptions, VFKEEPER_LOG: 'stderr', VFKEEPER_STATE_DIR: world.path('state') });
   const child = spawn(node, [...NODE_FLAGS, CLI, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   let runs = 0;

@@ -20,7 +20,18 @@ import { reconcile } from '../dist/reconcile/run.js';
 import { createZmqForwarder } from '../dist/dataplane/zmq-forwarder.js';
 import { createSimHost, saveSimState } from '../dist/host/sim/sim-host.js';
 import { createSimState } from '../dist/host/sim/state.js';
-import { QUICK, createSinkLogger, makeWorld, msSince, percentile, positional, printFigure, printHeader } from './lib/setup.mjs';
+import {
+  QUICK,
+  benchEnv,
+  createSinkLogger,
+  makeWorld,
+  msSince,
+  percentile,
+  positional,
+  printEnvNote,
+  printFigure,
+  printHeader,
+} from './lib/setup.mjs';
 
 const RUNS = positional(0, 30, 2);
 const WARMUP = QUICK ? 1 : 3;
@@ -34,7 +45,8 @@ async function main() {
     await world.emulator.start();
     const hostFile = await makeConvergedHost(world);
     const common = ['--simulate', hostFile, '--config', world.configPath];
-    const env = { ...process.env, VFKEEPER_LOG: 'stderr', VFKEEPER_STATE_DIR: world.path('state') };
+    const env = benchEnv({ VFKEEPER_LOG: 'stderr', VFKEEPER_STATE_DIR: world.path('state') });
+    printEnvNote();
     const alone = [CLI, 'status', '--json', ...common];
     const served = [CLI, 'status', '--json', ...common, '--control-socket', world.path('ctl.sock')];
     await checkOutput(alone, env);
