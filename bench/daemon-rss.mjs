@@ -22,6 +22,8 @@
 // run it on this node instead. VFK_BENCH_STRACE=FILE: after the window,
 // `strace -f -tt -p PID -o FILE` for 30 s more (what each wake-up is; a
 // traced process wakes more, so not during the count).
+// The daemon runs without NODE_EXTRA_CA_CERTS, as under systemd
+// (lib/setup.mjs, benchEnv; VFK_BENCH_KEEP_ENV=1 keeps it).
 import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import { chmod, copyFile, readFile, readdir, writeFile } from 'node:fs/promises';

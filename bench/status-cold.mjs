@@ -12,6 +12,8 @@
 // load moves both alike. When hyperfine is installed it times the status
 // commands too, and reports their CPU time (steadier than wall time on a
 // shared machine); --quick skips it.
+// Every process timed runs without NODE_EXTRA_CA_CERTS, the floor too: it
+// adds ~40 ms to each node start (lib/setup.mjs, benchEnv; VFK_BENCH_KEEP_ENV=1 keeps it).
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { clearTimeout, setTimeout } from 'node:timers';
