@@ -22,6 +22,8 @@
 // run it on this node instead. VFK_BENCH_STRACE=FILE: after the window,
 // `strace -f -tt -p PID -o FILE` for 30 s more (what each wake-up is; a
 // traced process wakes more, so not during the count).
+// The daemon runs without NODE_EXTRA_CA_CERTS, as under systemd
+// (lib/setup.mjs, benchEnv; VFK_BENCH_KEEP_ENV=1 keeps it).
 import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import { chmod, copyFile, readFile, readdir, writeFile } from 'node:fs/promises';
@@ -29,7 +31,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { URL, fileURLToPath } from 'node:url';
 import { requestControl } from '../dist/control/client.js';
 import { createSimState } from '../dist/host/sim/state.js';
-import { QUICK, makeWorld, msSince, positional, printFigure, printHeader } from './lib/setup.mjs';
+import { QUICK, benchEnv, makeWorld, msSince, positional, printEnvNote, printFigure, printHeader } from './lib/setup.mjs';
 
 const EVENTS = positional(0, 1000, 20);
 /** More node flags for the daemon process, to compare (e.g. "--max-semi-space-size=1"). */
@@ -47,6 +49,7 @@ async function main() {
       .map(([k, v]) => `${k}=${v}`)
       .join(' ')}${NODE_FLAGS.length > 0 ? `, node ${NODE_FLAGS.join(' ')}` : ''}`,
   );
+  printEnvNote();
   const world = await makeWorld();
   let daemon = null;
   try {
@@ -104,7 +107,7 @@ function unitEnvironment(unit) {
 }
 
 function startDaemon(node, args, world, unitEnv) {
-  const env = { ...process.env, ...unitEnv, VFKEEPER_LOG: 'stderr', VFKEEPER_STATE_DIR: world.path('state') };
+  const env = benchEnv({ ...unitEnv, VFKEEPER_LOG: 'stderr', VFKEEPER_STATE_DIR: world.path('state') });
   const child = spawn(node, [...NODE_FLAGS, CLI, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   let runs = 0;

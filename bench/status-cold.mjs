@@ -12,6 +12,8 @@
 // load moves both alike. When hyperfine is installed it times the status
 // commands too, and reports their CPU time (steadier than wall time on a
 // shared machine); --quick skips it.
+// Every process timed runs without NODE_EXTRA_CA_CERTS, the floor too: it
+// adds ~40 ms to each node start (lib/setup.mjs, benchEnv; VFK_BENCH_KEEP_ENV=1 keeps it).
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { clearTimeout, setTimeout } from 'node:timers';
@@ -20,7 +22,18 @@ import { reconcile } from '../dist/reconcile/run.js';
 import { createZmqForwarder } from '../dist/dataplane/zmq-forwarder.js';
 import { createSimHost, saveSimState } from '../dist/host/sim/sim-host.js';
 import { createSimState } from '../dist/host/sim/state.js';
-import { QUICK, createSinkLogger, makeWorld, msSince, percentile, positional, printFigure, printHeader } from './lib/setup.mjs';
+import {
+  QUICK,
+  benchEnv,
+  createSinkLogger,
+  makeWorld,
+  msSince,
+  percentile,
+  positional,
+  printEnvNote,
+  printFigure,
+  printHeader,
+} from './lib/setup.mjs';
 
 const RUNS = positional(0, 30, 2);
 const WARMUP = QUICK ? 1 : 3;
@@ -34,7 +47,8 @@ async function main() {
     await world.emulator.start();
     const hostFile = await makeConvergedHost(world);
     const common = ['--simulate', hostFile, '--config', world.configPath];
-    const env = { ...process.env, VFKEEPER_LOG: 'stderr', VFKEEPER_STATE_DIR: world.path('state') };
+    const env = benchEnv({ VFKEEPER_LOG: 'stderr', VFKEEPER_STATE_DIR: world.path('state') });
+    printEnvNote();
     const alone = [CLI, 'status', '--json', ...common];
     const served = [CLI, 'status', '--json', ...common, '--control-socket', world.path('ctl.sock')];
     await checkOutput(alone, env);

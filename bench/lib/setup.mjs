@@ -122,3 +122,25 @@ export function printHeader(title) {
       .join(' ')}`,
   );
 }
+
+/**
+ * The environment for the node processes a bench times or measures: this
+ * one's, less what makes every node start do work a host running vfkeeper
+ * does not (vfkeeper.service and a root shell set none of it).
+ * NODE_EXTRA_CA_CERTS (set on some development machines for their proxy)
+ * makes each node process read and parse a CA bundle at start: about 40 ms
+ * of CPU on `node -e 0` and on `vfkeeper status` alike, which flattered the
+ * status/floor ratio, and a few hundred KB in the daemon's PSS.
+ * VFK_BENCH_KEEP_ENV=1 keeps the environment whole (to compare).
+ */
+export function benchEnv(extra = {}) {
+  const env = { ...process.env, ...extra };
+  if (process.env.VFK_BENCH_KEEP_ENV !== '1') delete env.NODE_EXTRA_CA_CERTS;
+  return env;
+}
+
+/** What benchEnv() dropped, for the header of a bench's output. */
+export function printEnvNote() {
+  if (process.env.NODE_EXTRA_CA_CERTS !== undefined && process.env.VFK_BENCH_KEEP_ENV !== '1')
+    console.log('   (NODE_EXTRA_CA_CERTS unset for the processes measured; VFK_BENCH_KEEP_ENV=1 keeps it)');
+}

@@ -1,19 +1,14 @@
 // The composition root of every command: configuration, host (real or
 // simulated), forwarder and logger are made here once and passed down.
+// The real host's modules, the simulator's and the journal logger are
+// imported when a command makes one, not with this module: a command uses
+// one kind of host, and the ones that only read (status, libvirt-xml) log
+// nothing, so each one-off command loads less (bench/RESULTS.md, 0c).
 import { loadConfig } from '../config/load-config.js';
 import type { Forwarder } from '../dataplane/types.js';
 import { createZmqForwarder } from '../dataplane/zmq-forwarder.js';
 import { withWriteDeadline } from '../host/deadline-sysfs.js';
-import { createRealFiles } from '../host/real/files.js';
-import { createRealFirmware } from '../host/real/firmware.js';
-import { UDEV_RUN_DIR, createRealNetTools } from '../host/real/net-tools.js';
-import { runTool } from '../host/real/run-tool.js';
-import { createRealSysfs } from '../host/real/sysfs.js';
-import { poolWriteShare } from '../host/real/sysfs-writer.js';
-import { createRealWorkload } from '../host/real/workload.js';
-import { createSimHost, loadSimState } from '../host/sim/sim-host.js';
 import type { Host } from '../host/types.js';
-import { createLogger } from '../journal/create-logger.js';
 import type { ClosableLogger, LogEntry } from '../journal/types.js';
 import type { Config } from '../model/config.js';
 import type { CommandContext, GlobalOptions } from './command.js';
@@ -34,6 +29,7 @@ export async function openHost(
   const timeout = config.daemon.writeTimeoutMs;
   const relayNumbers = createRelayNumberFile(`${hostStateFor(globals, env).dir}/relay-numbers.json`);
   if (globals.simulate !== undefined) {
+    const { createSimHost, loadSimState } = await import('../host/sim/sim-host.js');
     const sim = await loadSimState(globals.simulate);
     const host = createSimHost(sim, {
       file: globals.simulate,
@@ -49,6 +45,23 @@ export async function openHost(
   // a hung write cannot keep it from exiting. The pool's size is the one libuv
   // read from this process's own environment.
   const resident = options.resident === true;
+  const [
+    { createRealFiles },
+    { createRealFirmware },
+    { UDEV_RUN_DIR, createRealNetTools },
+    { runTool },
+    { createRealSysfs },
+    { poolWriteShare },
+    { createRealWorkload },
+  ] = await Promise.all([
+    import('../host/real/files.js'),
+    import('../host/real/firmware.js'),
+    import('../host/real/net-tools.js'),
+    import('../host/real/run-tool.js'),
+    import('../host/real/sysfs.js'),
+    import('../host/real/sysfs-writer.js'),
+    import('../host/real/workload.js'),
+  ]);
   const sysfs = createRealSysfs({
     root,
     explicit: globals.sysfsRoot !== undefined,
@@ -91,7 +104,8 @@ export const SERVICE_UNIT = 'vfkeeper.service';
  * as about vfkeeper.service, so `journalctl -u vfkeeper` shows them; one
  * aimed at a simulated host or another sysfs tree does not.
  */
-export function openLogger(ctx: CommandContext, omitOnTerminal?: (entry: LogEntry) => boolean): Promise<ClosableLogger> {
+export async function openLogger(ctx: CommandContext, omitOnTerminal?: (entry: LogEntry) => boolean): Promise<ClosableLogger> {
+  const { createLogger } = await import('../journal/create-logger.js');
   const realHost = ctx.globals.simulate === undefined && ctx.globals.sysfsRoot === undefined;
   return createLogger({
     stream: ctx.stderr,

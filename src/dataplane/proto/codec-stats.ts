@@ -12,33 +12,14 @@ import {
   readNumbers,
   readString,
 } from './fields.js';
+import { VF_TO_VM_COUNTERS, VF_TO_VM_RATES, VM_TO_VF_COUNTERS, VM_TO_VF_RATES } from './descriptors.js';
 import type { RelayState, StatsRequest, StatsResponse, StatsStatus, VfToVm, VmToVf } from './messages.js';
 import { decodeMessage, encodeMessage, type PlainMessage } from './schema.js';
 
 const STATUSES: readonly StatsStatus[] = ['OK', 'EBADR', 'E2BIG', 'ENOMEM'];
 
-export const VF_TO_VM_COUNTERS = [
-  'pkts_rx_from_vf',
-  'bytes_rx_from_vf',
-  'pkts_tx_to_vm',
-  'bytes_tx_to_vm',
-  'pkts_dropped_vm_queue_full',
-  'bytes_dropped_vm_queue_full',
-  'pkts_dropped_vm_not_connected',
-  'bytes_dropped_vm_not_connected',
-] as const;
-export const VF_TO_VM_RATES = ['pkt_rate_rx_from_vf', 'byte_rate_rx_from_vf', 'pkt_rate_tx_to_vm', 'byte_rate_tx_to_vm'] as const;
-export const VM_TO_VF_COUNTERS = [
-  'pkts_rx_from_vm',
-  'bytes_rx_from_vm',
-  'pkts_tx_to_vf',
-  'bytes_tx_to_vf',
-  'pkts_dropped_vf_queue_full',
-  'bytes_dropped_vf_queue_full',
-  'pkts_dropped_vf_not_connected',
-  'bytes_dropped_vf_not_connected',
-] as const;
-export const VM_TO_VF_RATES = ['pkt_rate_rx_from_vm', 'byte_rate_rx_from_vm', 'pkt_rate_tx_to_vf', 'byte_rate_tx_to_vf'] as const;
+// The counters' and rates' names, from the schema's table (messages.ts types them).
+export { VF_TO_VM_COUNTERS, VF_TO_VM_RATES, VM_TO_VF_COUNTERS, VM_TO_VF_RATES };
 
 export function encodeStatsRequest(req: StatsRequest): Uint8Array {
   return encodeMessage('StatsRequest', req);

@@ -1,4 +1,4 @@
-// Typed reads from a decoded plain message. protobufjs has already checked
+// Typed reads from a decoded plain message. The decoder has already checked
 // wire types and required fields; these guards turn what is left (unknown
 // enum values, wrong shapes) into ERR_FORWARDER_MALFORMED naming the field.
 import { ForwarderError } from '../forwarder-error.js';

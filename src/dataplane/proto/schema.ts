@@ -1,39 +1,26 @@
-// The parsed schema and the two generic operations on it. Parsing happens
-// once at module load; the Root is never modified afterwards.
-import protobuf from 'protobufjs';
+// The two generic operations on the protocol's messages (descriptors.ts),
+// with the errors vfkeeper reports: a request it cannot encode is its own
+// bug (ERR_FORWARDER_ENCODE); bytes it cannot decode are the forwarder's
+// (ERR_FORWARDER_MALFORMED).
 import { VfkeeperError } from '../../model/errors.js';
 import { ForwarderError } from '../forwarder-error.js';
-import { VIRTIOFORWARDER_PROTO } from './virtioforwarder-proto.js';
+import { MESSAGES, type MessageName } from './descriptors.js';
+import { decode, encode, EncodeProblem } from './wire-codec.js';
 
-export type MessageName =
-  | 'PortControlRequest'
-  | 'PortControlResponse'
-  | 'StatsRequest'
-  | 'StatsResponse'
-  | 'ConfigRequest'
-  | 'ConfigResponse'
-  | 'CoreSchedRequest'
-  | 'CoreSchedResponse';
+export type { MessageName };
 
 export type PlainMessage = Record<string, unknown>;
 
-const ROOT = protobuf.parse(VIRTIOFORWARDER_PROTO, { keepCase: true }).root;
-
-function lookupMessage(name: MessageName): protobuf.Type {
-  return ROOT.lookupType(`virtioforwarder.${name}`);
-}
-
 /** Encodes a plain object (enum values by name); a missing required field is a programming error. */
 export function encodeMessage(name: MessageName, value: object): Uint8Array {
-  const type = lookupMessage(name);
-  const message = type.fromObject(value);
-  const problem = type.verify(message);
-  if (problem !== null) {
-    throw new VfkeeperError('ERR_FORWARDER_ENCODE', `cannot encode ${name}: ${problem}`, {
+  try {
+    return encode(MESSAGES[name], value);
+  } catch (e) {
+    if (!(e instanceof EncodeProblem)) throw e;
+    throw new VfkeeperError('ERR_FORWARDER_ENCODE', `cannot encode ${name}: ${e.message}`, {
       hint: 'this is a bug in vfkeeper: the request was built without a field the protocol requires',
     });
   }
-  return type.encode(message).finish();
 }
 
 /**
@@ -42,11 +29,8 @@ export function encodeMessage(name: MessageName, value: object): Uint8Array {
  * repeated fields always arrays. Any wire error is ERR_FORWARDER_MALFORMED.
  */
 export function decodeMessage(name: MessageName, bytes: Uint8Array): PlainMessage {
-  const type = lookupMessage(name);
   try {
-    const message = type.decode(bytes);
-    const plain: unknown = type.toObject(message, { enums: String, longs: Number, arrays: true });
-    return plain as PlainMessage;
+    return decode(MESSAGES[name], bytes);
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     throw new ForwarderError('ERR_FORWARDER_MALFORMED', `${bytes.length} bytes are not a valid ${name}: ${why}`, {
