@@ -17,13 +17,18 @@
 // that something changed. On a device the observation shows, what a run
 // acts on is said by other events, judged on their own: presence by add
 // and remove, the driver by bind and unbind; a VF's MAC and settings are
-// set through its PF's netdev, which raises no PCI event at all. Everything
-// else (unbind, remove) is news.
+// set through its PF's netdev, which raises no PCI event at all. A PF's
+// netdev appearing or being renamed (net add, move: igb's eth0 becoming
+// enp1s0) is no news once the observation shows the PF with that very
+// name, settled: a later rename is a move of its own, to another name.
+// Everything else (unbind, remove, a netdev's change) is news.
 import type { WakeEvent } from '../events/types.js';
 import type { Observed } from '../model/observed.js';
 
 export function isNews(event: WakeEvent, observed: Observed | null): boolean {
-  if (observed === null || event.source !== 'udev' || event.kind !== 'pci') return true;
+  if (observed === null || event.source !== 'udev') return true;
+  if (event.kind === 'net') return !isSettledPfNetdev(event, observed);
+  if (event.kind !== 'pci') return true;
   const driver = observedDriver(observed, event.pci);
   if (driver === undefined) return true;
   if (event.action === 'add') return false;
@@ -40,4 +45,10 @@ function observedDriver(observed: Observed, pci: string): string | null | undefi
     if (vf !== undefined) return vf.driver;
   }
   return undefined;
+}
+
+/** A net add or move naming a PF's netdev as the observation shows it, settled. */
+function isSettledPfNetdev(event: Extract<WakeEvent, { kind: 'net' }>, observed: Observed): boolean {
+  if (event.action !== 'add' && event.action !== 'move') return false;
+  return observed.pfs.some((pf) => pf.pci === event.pci && pf.netdev === event.netdev && pf.netdevSettled);
 }
