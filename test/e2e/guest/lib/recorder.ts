@@ -3,9 +3,11 @@
 // further step runs (step() rethrows, the scenario ends); the results file is
 // written once, by writeResult(), whatever happened.
 import { writeFile } from 'node:fs/promises';
+import { release } from 'node:os';
 import { join } from 'node:path';
 import { RESULT_FILE, type ScenarioResult, type StepRecord } from './scenario-result.js';
 import { readElapsedMs } from './wait.js';
+import type { ScenarioEnv } from './scenario-env.js';
 
 export interface Recorder {
   /** Runs one named step, recording its duration and outcome; rethrows its failure. */
@@ -54,4 +56,16 @@ export function createRecorder(options: RecorderOptions): Recorder {
       return result;
     },
   };
+}
+
+/** A scenario's recorder as the image's launcher runs it: this kernel, results where the launcher collects them, progress on stdout. */
+export function recorderFor(env: Pick<ScenarioEnv, 'scenario' | 'vfs' | 'resultsDir'>, previous?: ScenarioResult): Recorder {
+  return createRecorder({
+    scenario: env.scenario,
+    vfs: env.vfs,
+    kernel: release(),
+    resultsDir: env.resultsDir,
+    print: (l) => console.log(l),
+    ...(previous ? { previous } : {}),
+  });
 }

@@ -19,7 +19,6 @@
 // Each of 1-4: one warm-up run kept apart, then `--param reps=N` (default
 // 5); `--param settle_reps=N` samples per block of 4 (3 blocks each way,
 // default 5).
-import { release } from 'node:os';
 import { UNIT, waitForDaemonQuiet } from '../daemon/context.js';
 import { readUpstreamPort } from '../daemon/s2-hotplug.js';
 import { readBenchPfs, writeBenchConfig, type PfKind } from '../bench/bench-pfs.js';
@@ -27,7 +26,7 @@ import { PEERS, driverctlSettleTarget, type Peer } from '../bench/peers.js';
 import { measureRulesSettle, readRulesFiles, type RulesFiles } from '../bench/rules-settle.js';
 import { readCount, runDaemonSeries, runFloorSeries, type BenchContext } from '../bench/series.js';
 import { runChecked } from '../lib/exec.js';
-import { createRecorder, type Recorder } from '../lib/recorder.js';
+import { recorderFor, type Recorder } from '../lib/recorder.js';
 import { parseScenarioEnv, type ScenarioEnv } from '../lib/scenario-env.js';
 import { expectEqual, waitForBound } from '../lib/pci-expect.js';
 import { assertInE2eGuest, readAttribute, readVirtfns } from '../lib/sysfs.js';
@@ -127,13 +126,7 @@ async function runBench(env: ScenarioEnv, rec: Recorder): Promise<void> {
 
 async function main(): Promise<number> {
   const env = parseScenarioEnv(process.env);
-  const rec = createRecorder({
-    scenario: env.scenario,
-    vfs: env.vfs,
-    kernel: release(),
-    resultsDir: env.resultsDir,
-    print: (l) => console.log(l),
-  });
+  const rec = recorderFor(env);
   let passed = false;
   try {
     await runBench(env, rec);

@@ -4,14 +4,13 @@
 // (bench/two-pf.ts). Figures only, nothing asserted but that each run
 // reached its end state. `--param reps=N` rounds (default 5) after one
 // uncounted warm-up round.
-import { release } from 'node:os';
 import { UNIT, waitForDaemonQuiet } from '../daemon/context.js';
 import { readUpstreamPort } from '../daemon/s2-hotplug.js';
 import { readBenchPfs, writeBenchConfig } from '../bench/bench-pfs.js';
 import { readCount } from '../bench/series.js';
 import { runTwoPfBench, type PfUnderTest } from '../bench/two-pf.js';
 import { runChecked } from '../lib/exec.js';
-import { createRecorder, type Recorder } from '../lib/recorder.js';
+import { recorderFor, type Recorder } from '../lib/recorder.js';
 import { parseScenarioEnv, type ScenarioEnv } from '../lib/scenario-env.js';
 import { expectEqual, waitForBound } from '../lib/pci-expect.js';
 import { assertInE2eGuest, readAttribute, readVirtfns } from '../lib/sysfs.js';
@@ -46,13 +45,7 @@ async function setUp(env: ScenarioEnv, rec: Recorder): Promise<PfUnderTest[]> {
 
 async function main(): Promise<number> {
   const env = parseScenarioEnv(process.env);
-  const rec = createRecorder({
-    scenario: env.scenario,
-    vfs: env.vfs,
-    kernel: release(),
-    resultsDir: env.resultsDir,
-    print: (l) => console.log(l),
-  });
+  const rec = recorderFor(env);
   let passed = false;
   try {
     const pfs = await setUp(env, rec);

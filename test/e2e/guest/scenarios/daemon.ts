@@ -8,7 +8,6 @@
 // A failed scenario does not stop the later ones (their own waits have
 // deadlines), unless the time left is too short; result.json is rewritten
 // after each, so a killed run still leaves what was done.
-import { release } from 'node:os';
 import { createZmqForwarder } from '../../../../src/dataplane/zmq-forwarder.js';
 import { waitForDaemonQuiet, type DaemonContext } from '../daemon/context.js';
 import { runStart } from '../daemon/s1-start.js';
@@ -20,7 +19,7 @@ import { runGuard } from '../daemon/s5-guard.js';
 import { runColdplug } from '../daemon/s6-coldplug.js';
 import { runHardening } from '../daemon/s7-hardening.js';
 import { runHooks } from '../daemon/s8-hooks.js';
-import { createRecorder, type Recorder } from '../lib/recorder.js';
+import { recorderFor, type Recorder } from '../lib/recorder.js';
 import { parseScenarioEnv, type ScenarioEnv } from '../lib/scenario-env.js';
 import { assertInE2eGuest } from '../lib/sysfs.js';
 import { startUdevMonitor } from '../lib/udev-monitor.js';
@@ -87,13 +86,7 @@ async function runScenarios(ctx: DaemonContext, deadlineMs: number): Promise<boo
 async function main(): Promise<number> {
   const env = parseScenarioEnv(process.env);
   const deadlineMs = Number(process.env.VFKEEPER_E2E_DEADLINE ?? '600') * 1000;
-  const rec = createRecorder({
-    scenario: env.scenario,
-    vfs: env.vfs,
-    kernel: release(),
-    resultsDir: env.resultsDir,
-    print: (l) => console.log(l),
-  });
+  const rec = recorderFor(env);
   const forwarder = createZmqForwarder(FORWARDER_ENDPOINTS, { retries: 0 });
   let passed = false;
   try {

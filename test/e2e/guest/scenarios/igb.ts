@@ -11,7 +11,6 @@
 // scenario does not stop the later ones; result.json is rewritten after each.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { release } from 'node:os';
 import { createZmqForwarder } from '../../../../src/dataplane/zmq-forwarder.js';
 import { waitForDaemonQuiet } from '../daemon/context.js';
 import { runBoot } from '../igb/i1-boot.js';
@@ -24,7 +23,7 @@ import { runGuard } from '../igb/i7-guard.js';
 import { runVfSettings } from '../igb/i8-vf-settings.js';
 import type { IgbContext } from '../igb/context.js';
 import { setUpFirstBoot } from '../igb/setup.js';
-import { createRecorder, type Recorder } from '../lib/recorder.js';
+import { recorderFor, type Recorder } from '../lib/recorder.js';
 import { RESULT_FILE, scenarioResultSchema, type ScenarioResult } from '../lib/scenario-result.js';
 import { parseScenarioEnv } from '../lib/scenario-env.js';
 import { assertInE2eGuest } from '../lib/sysfs.js';
@@ -86,14 +85,7 @@ async function main(): Promise<number> {
   const boot = process.env.VFKEEPER_E2E_BOOT ?? '1';
   const deadlineMs = Number(process.env.VFKEEPER_E2E_DEADLINE ?? '900') * 1000;
   const previous = boot === '1' ? undefined : await readPrevious(env.resultsDir);
-  const rec: Recorder = createRecorder({
-    scenario: env.scenario,
-    vfs: env.vfs,
-    kernel: release(),
-    resultsDir: env.resultsDir,
-    print: (l) => console.log(l),
-    ...(previous ? { previous } : {}),
-  });
+  const rec: Recorder = recorderFor(env, previous);
   let passed = false;
   try {
     await rec.step(`running in the end-to-end guest (boot ${boot})`, assertInE2eGuest);

@@ -5,12 +5,11 @@
 // must outlive the package); the site's drop-in is in place before the
 // package, as configuration management puts it. The first failure ends the
 // scenario (each part expects what the one before left).
-import { release } from 'node:os';
 import { basename, join } from 'node:path';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createZmqForwarder } from '../../../../src/dataplane/zmq-forwarder.js';
 import { VfkeeperError } from '../../../../src/model/errors.js';
-import { createRecorder, type Recorder } from '../lib/recorder.js';
+import { recorderFor, type Recorder } from '../lib/recorder.js';
 import { parseScenarioEnv, type ScenarioEnv } from '../lib/scenario-env.js';
 import { assertInE2eGuest } from '../lib/sysfs.js';
 import { startUdevMonitor } from '../lib/udev-monitor.js';
@@ -51,13 +50,7 @@ async function setUp(env: ScenarioEnv, rec: Recorder): Promise<void> {
 
 async function main(): Promise<number> {
   const env = parseScenarioEnv(process.env);
-  const rec = createRecorder({
-    scenario: env.scenario,
-    vfs: env.vfs,
-    kernel: release(),
-    resultsDir: env.resultsDir,
-    print: (l) => console.log(l),
-  });
+  const rec = recorderFor(env);
   const forwarder = createZmqForwarder(FORWARDER_ENDPOINTS, { retries: 0 });
   let passed = false;
   try {

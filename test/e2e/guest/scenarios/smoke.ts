@@ -9,11 +9,10 @@
 //     vfio-pci with its own /dev/vfio/<group>; udev records add then bind
 //  5. the same count: no-op; another count: EBUSY; above total: ERANGE
 //  6. sriov_numvfs = 0: VFs and /dev/vfio nodes gone, udev remove records
-import { release } from 'node:os';
 import { join } from 'node:path';
 import { runChecked } from '../lib/exec.js';
 import { expectEqual, waitForBound, waitForVfs, waitForVfsGone, type VfBinding } from '../lib/pci-expect.js';
-import { createRecorder, type Recorder } from '../lib/recorder.js';
+import { recorderFor, type Recorder } from '../lib/recorder.js';
 import { parseScenarioEnv, type ScenarioEnv } from '../lib/scenario-env.js';
 import { PCI_BUS, assertInE2eGuest, devicePath, readAttribute, readDriver, readVirtfns, tryWriteSysfs, writeSysfs } from '../lib/sysfs.js';
 import { checkJournald, checkSystemBus } from '../lib/system-checks.js';
@@ -163,13 +162,7 @@ async function runSystemChecks({ rec }: Context): Promise<void> {
 async function main(): Promise<number> {
   const nodeStartMs = Math.round(process.uptime() * 1000);
   const env = parseScenarioEnv(process.env);
-  const rec = createRecorder({
-    scenario: env.scenario,
-    vfs: env.vfs,
-    kernel: release(),
-    resultsDir: env.resultsDir,
-    print: (l) => console.log(l),
-  });
+  const rec = recorderFor(env);
   rec.timing('nodeStartMs', nodeStartMs);
   let completed = false;
   let udev: UdevMonitor | undefined;
