@@ -57,7 +57,8 @@ describe('a workload scan the kernel denies', () => {
     ]);
     expect(r.error).toBeUndefined();
     expect(r.stderr).not.toContain('internal error');
-    expect(r.status).toBe(3);
+    // nobody must be able to reach the CLI: a checkout under a directory only root may enter fails here, saying so.
+    expect(r.status, `as nobody: ${r.stderr}`).toBe(3);
     const report = JSON.parse(r.stdout) as { refusals: Array<{ code: string; why: string; pf: string }> };
     expect(report.refusals).toEqual([
       expect.objectContaining({ code: 'ERR_GUARD_WORKLOAD_UNKNOWN', pf: PF, why: expect.stringMatching(/EACCES|EPERM/) }),
