@@ -34,16 +34,17 @@ const BURST = QUICK ? 50 : 1000;
 const PF = '0000:02:00.0';
 
 /**
- * A VF event as udev reports one. `change`: news whatever the last run saw,
- * so each wakes a run; a `bind` to the driver the last run saw is no news
- * (src/reconcile/seen-events.ts), and wakes none: measured apart.
+ * A VF event as udev reports one. `unbind`: news whatever the last run saw,
+ * so each wakes a run; a `bind` to the driver the last run saw (or a
+ * `change` on a VF it saw) is no news (src/reconcile/seen-events.ts), and
+ * wakes none: measured apart.
  */
-const vfEvent = (i, action = 'change') => ({
+const vfEvent = (i, action = 'unbind') => ({
   source: 'udev',
   kind: 'pci',
   action,
   pci: `0000:02:${(8 + ((i % 56) >> 3)).toString(16).padStart(2, '0')}.${i % 8}`,
-  driver: 'vfio-pci',
+  driver: action === 'unbind' ? null : 'vfio-pci',
   pciId: '19EE:6003',
   physfn: PF,
 });
