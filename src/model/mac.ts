@@ -20,7 +20,26 @@ function fnv1a64(text: string): bigint {
   return h;
 }
 
+// The planner asks for every VF's MAC on every pass, and the 64-bit hash in
+// BigInt arithmetic was the largest single cost of a converged run (a
+// third of bench/per-event.mjs's CPU). The answer depends on its arguments
+// alone, so it is remembered; a host has a few PFs of at most a few
+// hundred VFs, and the memory is bounded all the same.
+const MEMO_MAX = 4096;
+const memo = new Map<string, string>();
+
 export function deriveVfMac(seed: string, index: number): string {
+  const key = `${seed}\u0000${index}`;
+  let mac = memo.get(key);
+  if (mac === undefined) {
+    if (memo.size >= MEMO_MAX) memo.clear();
+    mac = computeVfMac(seed, index);
+    memo.set(key, mac);
+  }
+  return mac;
+}
+
+function computeVfMac(seed: string, index: number): string {
   const h = fnv1a64(`vfkeeper/${seed.toLowerCase()}/vf${index}`);
   const bytes: number[] = [];
   for (let i = 0; i < 6; i++) bytes.push(Number((h >> BigInt(8 * i)) & 0xffn));
