@@ -16,6 +16,7 @@ import { mkdir, mkdtemp, chmod, rename, rmdir, lstat, unlink } from 'node:fs/pro
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { Priority, type Logger } from '../journal/types.js';
+import { errnoOf, ifAbsent } from '../model/errno.js';
 import { VfkeeperError } from '../model/errors.js';
 import { probeControlSocket } from './client.js';
 import { serveConnection, type ControlHandlers } from './connection.js';
@@ -61,13 +62,23 @@ export class ControlServer {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const socket of this.connections) socket.destroy();
     await closed;
-    const now = await lstat(this.opts.path).catch(() => null);
-    if (now && now.ino === this.inode) await unlink(this.opts.path).catch(() => undefined);
+    // A socket file left behind is replaced by the next start (clearPath); say why it was left.
+    try {
+      const now = await ifAbsent(() => lstat(this.opts.path), null);
+      if (now && now.ino === this.inode) await ifAbsent(() => unlink(this.opts.path), undefined);
+    } catch (e) {
+      this.opts.logger.log({
+        priority: Priority.warning,
+        message: `control socket ${this.opts.path} not removed at stop (${errnoOf(e) ?? String(e)}); the next start replaces it`,
+        fields: { ERRNO: errnoOf(e) },
+      });
+    }
   }
 
   /** Refuses a live daemon or a non-socket; removes a stale socket file. */
   private async clearPath(path: string): Promise<void> {
-    const st = await lstat(path).catch(() => null);
+    // Only a path that is not there is free: one that cannot be read is an error, named.
+    const st = await ifAbsent(() => lstat(path), null);
     if (!st) return;
     if (!st.isSocket()) {
       throw new VfkeeperError('ERR_CONTROL_SOCKET_PATH', `control socket path ${path} exists and is not a socket`, {
@@ -83,7 +94,7 @@ export class ControlServer {
       });
     }
     if (state === 'stale') {
-      await unlink(path).catch(() => undefined);
+      await ifAbsent(() => unlink(path), undefined);
       this.opts.logger.log({ priority: Priority.notice, message: `removed the stale control socket ${path}`, fields: { PATH: path } });
     }
   }

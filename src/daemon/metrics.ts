@@ -164,6 +164,8 @@ export class ThrottledMetricsWriter {
     this.lastWrite = Date.now();
     // One write at a time: two at once share the temporary file's name, and
     // the second rename finds it gone (a timer's write and stop()'s flush).
+    // The earlier write's failure is its own caller's (that flush awaited
+    // it and logs it); here it only orders this write after it.
     const next = this.writing.catch(() => undefined).then(() => this.write());
     this.writing = next;
     await next;

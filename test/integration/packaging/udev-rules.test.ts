@@ -29,6 +29,10 @@ const hasUdevadm = await works('udevadm', ['--version']);
 const hasVerify = hasUdevadm && (await works('udevadm', ['verify', '--help']));
 const canUnshare = process.getuid?.() === 0 && (await works('unshare', ['-m', 'true']));
 // Read only: a real PCI device and the loopback netdev to match rules against.
+// Nothing is written under the real /sys: the rules tested assign only ENV
+// and TAG (no ATTR, no RUN), `udevadm test` runs in a private mount
+// namespace whose rules directories and /run are fresh tmpfs, and its
+// database goes there.
 const pciDevices = (() => {
   try {
     return readdirSync('/sys/bus/pci/devices');
