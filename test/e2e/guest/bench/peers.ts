@@ -33,7 +33,8 @@ export interface Peer {
   name: PeerName;
   /** What the series is called in the results. */
   label: string;
-  script: string;
+  /** Its script for this kind of PF (the netdev's part on igb). */
+  script(kind: PfKind): string;
   /** Makes what the script needs ready and returns its $3. */
   prepare(kind: PfKind): Promise<string>;
   /** Its own udev rules, in place only for its runs (none: dpdk). */
@@ -68,14 +69,14 @@ export const PEERS: readonly Peer[] = [
   {
     name: 'driverctl',
     label: 'driverctl --nosave set-override per VF',
-    script: formatBindScript(DRIVERCTL_BIND),
+    script: (kind) => formatBindScript(DRIVERCTL_BIND, kind),
     prepare: () => Promise.resolve(''),
     rules: DRIVERCTL_RULES,
   },
   {
     name: 'dpdk-devbind',
     label: 'dpdk-devbind.py -b vfio-pci, one call',
-    script: formatBindScript(DEVBIND_BIND),
+    script: (kind) => formatBindScript(DEVBIND_BIND, kind),
     prepare: prepareDevbind,
     rules: [],
   },

@@ -7,7 +7,7 @@ import { expectEqual } from '../lib/pci-expect.js';
 import type { Recorder } from '../lib/recorder.js';
 import { runDaemonFloor, type DaemonRun } from './daemon-floor.js';
 import { POLL_MS, applyPortRemoval, applyRescan, applySriovOff, waitForAllOnVfio, type BoundSeen } from './hotplug.js';
-import { FLOOR_SCRIPT, runShellFloor, type FloorRun } from './shell-floor.js';
+import { runShellFloor, type FloorRun } from './shell-floor.js';
 
 const RUN_MS = 120_000;
 
@@ -58,14 +58,8 @@ export async function runSeries<T>(
   return { warmup, runs };
 }
 
-/** The floor script, or a peer's (`script`, its $3 `arg`), after each rescan. */
-export function runFloorSeries(
-  ctx: BenchContext,
-  label: string,
-  reps: number,
-  script = FLOOR_SCRIPT,
-  arg = '',
-): Promise<Series<FloorSample>> {
+/** The floor script (shell-floor.ts's floorScript) or a peer's (`script`, its $3 `arg`), after each rescan. */
+export function runFloorSeries(ctx: BenchContext, label: string, reps: number, script: string, arg = ''): Promise<Series<FloorSample>> {
   const prepare = async () => {
     await applySriovOff(ctx.pf);
     await applyPortRemoval(ctx.port, ctx.pf);

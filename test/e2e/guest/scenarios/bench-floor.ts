@@ -23,6 +23,7 @@ import { UNIT, waitForDaemonQuiet } from '../daemon/context.js';
 import { readUpstreamPort } from '../daemon/s2-hotplug.js';
 import { readBenchPfs, writeBenchConfig, type PfKind } from '../bench/bench-pfs.js';
 import { PEERS, driverctlSettleTarget, type Peer } from '../bench/peers.js';
+import { floorScript } from '../bench/shell-floor.js';
 import { measureRulesSettle, readRulesFiles, type RulesFiles } from '../bench/rules-settle.js';
 import { readCount, runDaemonSeries, runFloorSeries, type BenchContext } from '../bench/series.js';
 import { runChecked } from '../lib/exec.js';
@@ -62,7 +63,7 @@ async function runPeers(ctx: BenchContext, kind: PfKind, reps: number, peerRules
     if (rules === undefined) throw new Error(`no rules read for ${peer.name}`);
     await rules.applyRulesBack();
     try {
-      return await runFloorSeries(ctx, peer.label, reps, peer.script, arg);
+      return await runFloorSeries(ctx, peer.label, reps, peer.script(kind), arg);
     } finally {
       await rules.applyRulesAway();
     }
@@ -84,7 +85,7 @@ async function runBench(env: ScenarioEnv, rec: Recorder): Promise<void> {
     await rules.applyRulesAway();
     for (const r of peerRules.values()) await r.applyRulesAway();
   });
-  rec.fact('floor', await runFloorSeries(ctx, 'shell floor', reps));
+  rec.fact('floor', await runFloorSeries(ctx, 'shell floor', reps, floorScript(kind)));
   await rec.writeResult(false);
   await runPeers(ctx, kind, reps, peerRules);
   await rec.step('rules back, systemctl start vfkeeper, the daemon quiet', async () => {
@@ -101,7 +102,7 @@ async function runBench(env: ScenarioEnv, rec: Recorder): Promise<void> {
     await runSystemctl(['stop', UNIT]);
     await runSystemctl(['mask', '--runtime', UNIT]);
   });
-  rec.fact('floorWithRules', await runFloorSeries(ctx, 'shell floor, rules in place', reps));
+  rec.fact('floorWithRules', await runFloorSeries(ctx, 'shell floor, rules in place', reps, floorScript(kind)));
   await rec.writeResult(false);
   const settleReps = readCount('VFKEEPER_E2E_SETTLE_REPS', 5);
   rec.fact(
