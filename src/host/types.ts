@@ -44,8 +44,9 @@ export interface NetTools {
   /**
    * Whether udev has finished with the interface: a new netdev carries the
    * kernel's name (eth0) until udev renames it, and only its database entry
-   * (/run/udev/data/n<ifindex>) says it is done. False while it is not, or
-   * when the interface is gone (renamed as we look); true where no udev runs.
+   * (/run/udev/data/n<ifindex>, without the ID_RENAMING mark udev puts in
+   * it for the rename) says it is done. False while it is not, or when the
+   * interface is gone (renamed as we look); true where no udev runs.
    */
   isUdevDone(netdev: string): Promise<boolean>;
 }

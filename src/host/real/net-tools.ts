@@ -14,6 +14,18 @@ import { formatVfSetting } from '../../model/vf-settings.js';
 export const UDEV_RUN_DIR = '/run/udev';
 
 /**
+ * udev writes an interface's database entry with ID_RENAMING=1 just before
+ * it renames the interface (eth0 -> enp1s0), and drops it when it handles
+ * the rename's `move` event (systemd since v243; networkd waits for the
+ * same mark). Until then the entry exists but the name is the kernel's, and
+ * setting the link up in that window makes the rename fail: the interface
+ * would keep eth0 for good. The `move` event wakes the next run.
+ */
+export function isRenaming(entry: string): boolean {
+  return /^E:ID_RENAMING=1$/m.test(entry);
+}
+
+/**
  * `udevDir` null: no udev looks after these interfaces (a sysfs tree under
  * --sysfs-root), so none is ever waited for.
  */
@@ -62,7 +74,8 @@ export function createRealNetTools(options: { udevDir: string | null } = { udevD
       if (!(await ifAbsent(async () => (await access(`${udevDir}/control`), true), false))) return true;
       const ifindex = await ifAbsent(async () => (await readFile(`/sys/class/net/${netdev}/ifindex`, 'utf8')).trim(), null);
       if (ifindex === null || !/^\d+$/.test(ifindex)) return false;
-      return ifAbsent(async () => (await access(`${udevDir}/data/n${ifindex}`), true), false);
+      const entry = await ifAbsent(() => readFile(`${udevDir}/data/n${ifindex}`, 'utf8'), null);
+      return entry !== null && !isRenaming(entry);
     },
   };
 }

@@ -10,9 +10,9 @@
 // place of the override + probe loop.
 // On a PF with a netdev (igb) the script also does what vfkeeper's run does
 // there, so the ratio compares the same work: it waits until udev is done
-// with the PF's interface (its udev database entry, as vfkeeper's
-// isUdevDone reads it: an interface set up before its rename keeps the
-// kernel's name), sets it up before the count, and gives each VF a MAC
+// with the PF's interface (its udev database entry without the renaming
+// mark, as vfkeeper's isUdevDone reads it: an interface set up before its
+// rename keeps the kernel's name), sets it up before the count, and gives each VF a MAC
 // (`ip link set PF vf N mac`, one process each, as vfkeeper runs them).
 import { spawn } from 'node:child_process';
 import { VfkeeperError } from '../../../../src/model/errors.js';
@@ -31,10 +31,14 @@ done`;
  * wait sleeps between looks (unlike the probe's busy loop, it lasts as long
  * as udev's work, and spinning would take a vCPU from udev).
  */
-const NETDEV_UP = `net=
+const NETDEV_UP = `udev_done() {
+  [ -e "$1" ] || return 1
+  while read -r l; do [ "$l" != E:ID_RENAMING=1 ] || return 1; done < "$1"
+}
+net=
 while [ -z "$net" ]; do
   for n in "$pf"/net/*; do
-    if [ -r "$n/ifindex" ] && read i < "$n/ifindex" && [ -e "/run/udev/data/n$i" ]; then net=\${n##*/}; fi
+    if [ -r "$n/ifindex" ] && read i < "$n/ifindex" && udev_done "/run/udev/data/n$i"; then net=\${n##*/}; fi
   done
   [ -n "$net" ] || sleep 0.005
 done
