@@ -5,8 +5,11 @@
 // dpdk-devbind.py in one call, and driverctl's rules' udev cost), on both
 // emulated PFs; and the two-PF boot (both PFs at once against each alone).
 //
-//   node bench/vm-floor.mjs [--pf nvme|igb|both|all] [--vfs N] [--reps N] [--settle-reps N] [--smp N] [--no-boot | --quick]
+//   node bench/vm-floor.mjs [--pf nvme|igb|both|all] [--vfs N] [--reps N] [--settle-reps N] [--smp N] [--profile] [--no-boot | --quick]
 //
+// `--profile` runs the daemon's series under node's CPU profiler and prints
+// where its runs' time went, phase by phase (bench/lib/vm-profile.mjs); the
+// profiler's own cost is in those runs, so their figures are not the ratio's.
 // Runs `make stage` (a no-op when the staged build is fresh: the guest has
 // no npm), then boots the end-to-end guest once per part, in turn (run as
 // root, QEMU under TCG, minutes each): the NVMe PF (QEMU 7.2, --vfs VFs) and
@@ -25,6 +28,7 @@ import { access, readFile } from 'node:fs/promises';
 import { URL, fileURLToPath } from 'node:url';
 import { printFloorFacts } from './lib/vm-print-floor.mjs';
 import { printTwoPf } from './lib/vm-print-two-pf.mjs';
+import { printProfile, summarizeProfile } from './lib/vm-profile.mjs';
 import { printHeader } from './lib/setup.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -40,14 +44,15 @@ const PARTS = {
 };
 
 const USAGE =
-  'usage: node bench/vm-floor.mjs [--pf nvme|igb|both|all] [--vfs N] [--reps N] [--settle-reps N] [--smp N] [--no-boot | --quick]';
+  'usage: node bench/vm-floor.mjs [--pf nvme|igb|both|all] [--vfs N] [--reps N] [--settle-reps N] [--smp N] [--profile] [--no-boot | --quick]';
 
 function parseArgs(argv) {
-  const opts = { parts: Object.keys(PARTS), vfs: 8, reps: 7, settleReps: 10, smp: 2, boot: true, dry: false };
+  const opts = { parts: Object.keys(PARTS), vfs: 8, reps: 7, settleReps: 10, smp: 2, boot: true, dry: false, profile: false };
   const counts = { '--vfs': 'vfs', '--reps': 'reps', '--settle-reps': 'settleReps', '--smp': 'smp' };
   for (let i = 0; i < argv.length; i++) {
     const [name, next] = [argv[i], argv[i + 1]];
     if (name === '--no-boot') opts.boot = false;
+    else if (name === '--profile') opts.profile = true;
     else if (name === '--quick') [opts.boot, opts.dry] = [false, true];
     else if (name === '--pf' && (next === 'all' || Object.hasOwn(PARTS, next))) {
       opts.parts = next === 'all' ? Object.keys(PARTS) : [next];
@@ -78,6 +83,7 @@ async function boot(part, opts) {
   argv.push('--deadline', String(deadline), '--results', `.e2e/results/${part.dir}`, '--param', `reps=${opts.reps}`);
   argv.push('--param', `settle_reps=${opts.settleReps}`);
   for (const p of part.params ?? []) argv.push('--param', p);
+  if (opts.profile && part.driver) argv.push('--param', 'profile=1');
   argv.push(part.scenario);
   await run(argv).catch((e) => console.log(`   ${part.pf}: ${e.message}`));
 }
@@ -112,7 +118,14 @@ async function printPart(name, part) {
     );
   }
   if (part.driver) printFloorFacts(result.facts, part.driver);
-  else if (result.facts.twoPf) printTwoPf(result.facts.twoPf);
+  const [profile] = result.facts.daemonProfile ?? [];
+  if (profile !== undefined) {
+    const [cpu, journal] = await Promise.all([
+      readJson(`${results(part.dir)}${profile}`),
+      readFile(`${results(part.dir)}journal.txt`, 'utf8'),
+    ]);
+    printProfile(summarizeProfile(cpu, journal));
+  } else if (result.facts.twoPf) printTwoPf(result.facts.twoPf);
 }
 
 async function main() {

@@ -16,12 +16,14 @@
 //  5. the rules' udev cost: trigger + settle on the PF and its VFs with and
 //     without them (bench/rules-settle.ts), vfkeeper stopped and masked;
 //     then driverctl's, on the add events its rules match.
+// `--param profile=1`: step 3 under node's CPU profiler (bench/daemon-profile.ts).
 // Each of 1-4: one warm-up run kept apart, then `--param reps=N` (default
 // 5); `--param settle_reps=N` samples per block of 4 (3 blocks each way,
 // default 5).
 import { UNIT, waitForDaemonQuiet } from '../daemon/context.js';
 import { readUpstreamPort } from '../daemon/s2-hotplug.js';
 import { readBenchPfs, writeBenchConfig, type PfKind } from '../bench/bench-pfs.js';
+import { applyProfileDropIn, collectProfile, wantsProfile } from '../bench/daemon-profile.js';
 import { PEERS, driverctlSettleTarget, type Peer } from '../bench/peers.js';
 import { floorScript } from '../bench/shell-floor.js';
 import { measureRulesSettle, readRulesFiles, type RulesFiles } from '../bench/rules-settle.js';
@@ -88,6 +90,8 @@ async function runBench(env: ScenarioEnv, rec: Recorder): Promise<void> {
   rec.fact('floor', await runFloorSeries(ctx, 'shell floor', reps, floorScript(kind)));
   await rec.writeResult(false);
   await runPeers(ctx, kind, reps, peerRules);
+  const profile = wantsProfile();
+  if (profile) await rec.step("the daemon's series under node's CPU profiler (a runtime drop-in)", applyProfileDropIn);
   await rec.step('rules back, systemctl start vfkeeper, the daemon quiet', async () => {
     await rules.applyRulesBack();
     await runSystemctl(['start', UNIT], 240_000);
@@ -102,6 +106,7 @@ async function runBench(env: ScenarioEnv, rec: Recorder): Promise<void> {
     await runSystemctl(['stop', UNIT]);
     await runSystemctl(['mask', '--runtime', UNIT]);
   });
+  if (profile) rec.fact('daemonProfile', await rec.step('the CPU profile into the results', () => collectProfile(env.resultsDir)));
   rec.fact('floorWithRules', await runFloorSeries(ctx, 'shell floor, rules in place', reps, floorScript(kind)));
   await rec.writeResult(false);
   const settleReps = readCount('VFKEEPER_E2E_SETTLE_REPS', 5);
