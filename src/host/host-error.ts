@@ -11,7 +11,7 @@ export class HostError extends VfkeeperError {
 }
 
 /** Wrap a failed sysfs access: ERR_SYSFS_<ERRNO>, with path and errno. */
-export function sysfsError(op: 'read' | 'write' | 'readlink' | 'list', path: string, e: unknown, value?: string): HostError {
+export function sysfsError(op: 'read' | 'write' | 'readlink' | 'list' | 'stat', path: string, e: unknown, value?: string): HostError {
   if (e instanceof HostError) return e;
   const errno = errnoOf(e) ?? 'EIO';
   const what = op === 'write' ? `write "${(value ?? '').trim()}" to ${path}` : `${op} ${path}`;

@@ -5,8 +5,9 @@
 // not the process at exit) with the deadline
 // deadline-sysfs.ts gives both hosts; values keep
 // the kernel's trailing newline.
-import { constants } from 'node:fs';
-import { access, readFile, readdir, readlink } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { readFile, readdir, readlink } from 'node:fs/promises';
+import { errnoOf, isAbsent } from '../../model/errno.js';
 import { join, normalize } from 'node:path';
 import { HostError, sysfsError } from '../host-error.js';
 import type { Sysfs } from '../types.js';
@@ -59,11 +60,23 @@ export function createRealSysfs(options: RealSysfsOptions): Sysfs {
         throw sysfsError('list', path, e);
       }
     },
+    // A path lookup, done in place: stat never waits on a device (reading
+    // some attributes takes the device's lock, which a probe or a count
+    // write holds, so reads stay on the pool), and on the pool each check
+    // cost ~10x more, and an absent path an Error built with its stack: a
+    // run's passes make dozens (every PCI device's sriov_totalvfs, each VF
+    // slot), which in the guest was a large part of the first pass
+    // (bench/RESULTS.md 0f). Only an absent path is false (ENOENT, ENODEV,
+    // or ENOTDIR: a component that is not a directory, so nothing under it
+    // is there); any other error is not "absent" and is thrown.
     async exists(path) {
-      return access(at(path), constants.F_OK).then(
-        () => true,
-        () => false,
-      );
+      const where = at(path);
+      try {
+        return statSync(where, { throwIfNoEntry: false }) !== undefined;
+      } catch (e) {
+        if (isAbsent(e) || errnoOf(e) === 'ENOTDIR') return false;
+        throw sysfsError('stat', path, e);
+      }
     },
   };
 }

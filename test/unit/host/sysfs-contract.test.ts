@@ -78,6 +78,19 @@ describe('observe over both implementations', () => {
 });
 
 describe('the real adapter', () => {
+  it('says absent only for what is absent: any other error of the lookup is thrown, with its errno', async () => {
+    const { symlinkSync, writeFileSync } = await import('node:fs');
+    symlinkSync('loop-b', join(root, 'bus/pci/devices/loop-a'));
+    symlinkSync('loop-a', join(root, 'bus/pci/devices/loop-b'));
+    writeFileSync(join(root, 'bus/pci/plain-file'), '');
+    expect(await real.exists('bus/pci/devices/0000:09:00.0/sriov_totalvfs')).toBe(false);
+    expect(await real.exists('bus/pci/plain-file/sriov_totalvfs')).toBe(false);
+    await expect(real.exists('bus/pci/devices/loop-a/sriov_totalvfs')).rejects.toMatchObject({
+      code: 'ERR_SYSFS_ELOOP',
+      context: { errno: 'ELOOP', path: 'bus/pci/devices/loop-a/sriov_totalvfs' },
+    });
+  });
+
   it('writes one value into the attribute file, and never climbs out of its root', async () => {
     await real.write('bus/pci/devices/0000:03:00.0/sriov_numvfs', '2\n');
     expect(readFileSync(join(root, 'bus/pci/devices/0000:03:00.0/sriov_numvfs'), 'utf8')).toBe('2\n');
