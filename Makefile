@@ -114,7 +114,8 @@ bench-quick: build
 	$(NODE) bench/daemon-rss.mjs --quick
 	$(NODE) bench/vm-floor.mjs --quick
 
-# BENCH_VM_ARGS: e.g. --reps 5 --settle-reps 3 (fewer repetitions), --pf igb.
+# BENCH_VM_ARGS: e.g. --reps 5 --settle-reps 3 (fewer repetitions), --pf igb,
+# --profile (the daemon under node's CPU profiler: where its runs' time goes).
 bench-vm: stage
 	flock /tmp/vfkeeper-vm.lock $(NODE) bench/vm-floor.mjs $(BENCH_VM_ARGS)
 
