@@ -34,15 +34,17 @@ export async function observePf(
   groups: ReadVfioGroups,
   needsHolders: NeedsHolders = () => true,
 ): Promise<ObservedPf> {
-  // sriov_numvfs first, alone: the kernel answers it under the device's
-  // lock, which a driver's probe holds from start to end, and it makes the
-  // `driver` link before it calls the probe. Read together, a run woken
-  // while igb was probing saw the driver but not yet the netdev the probe
-  // registers, and bound the VFs before their MACs were set (the guest's
-  // igb floor bench, bench/RESULTS.md 0f). After this read the probe is
-  // over. The other reads go out together: each is a pool round trip.
+  // The driver, then sriov_numvfs, each alone, then the rest together (each
+  // read is a pool round trip). The kernel makes the `driver` link before
+  // it calls the driver's probe, and answers sriov_numvfs under the device
+  // lock the probe holds from start to end: once the count is read, a
+  // driver seen before it has finished probing, and the netdev the probe
+  // registers is there. Read all together, a run woken while igb was
+  // probing saw the driver but not yet its netdev, and bound the VFs before
+  // their MACs were set (the guest's igb floor bench, bench/RESULTS.md 0f).
+  const driver = await readDriver(host, pci);
   const numVfs = await readInt(host, pciAttr(pci, 'sriov_numvfs'));
-  const [netdev, totalVfs, vfOffset, vfStride, autoprobe, vendor, device, driver, rawNuma] = await Promise.all([
+  const [netdev, totalVfs, vfOffset, vfStride, autoprobe, vendor, device, rawNuma] = await Promise.all([
     readNetdev(host, pci),
     readInt(host, pciAttr(pci, 'sriov_totalvfs')),
     ifAbsent(() => readInt(host, pciAttr(pci, 'sriov_offset')), 1),
@@ -50,7 +52,6 @@ export async function observePf(
     ifAbsent(async () => (await readInt(host, pciAttr(pci, 'sriov_drivers_autoprobe'))) === 1, null),
     readInt(host, pciAttr(pci, 'vendor')),
     readInt(host, pciAttr(pci, 'device')),
-    readDriver(host, pci),
     ifAbsent(() => readInt(host, pciAttr(pci, 'numa_node')), -1),
   ]);
   const net = netdev === null ? NO_NET : await observeNetdev(host, netdev);

@@ -60,15 +60,13 @@ export function createRealSysfs(options: RealSysfsOptions): Sysfs {
         throw sysfsError('list', path, e);
       }
     },
-    // A path lookup, done in place: stat never waits on a device (reading
-    // some attributes takes the device's lock, which a probe or a count
-    // write holds, so reads stay on the pool), and on the pool each check
-    // cost ~10x more, and an absent path an Error built with its stack: a
-    // run's passes make dozens (every PCI device's sriov_totalvfs, each VF
-    // slot), which in the guest was a large part of the first pass
-    // (bench/RESULTS.md 0f). Only an absent path is false (ENOENT, ENODEV,
-    // or ENOTDIR: a component that is not a directory, so nothing under it
-    // is there); any other error is not "absent" and is thrown.
+    // A stat in place, not on libuv's pool: stat never waits on a device
+    // (some attribute reads take the device's lock, which a probe or a
+    // count write holds, so reads stay on the pool), and a round trip
+    // there plus an Error for each absent path cost ~10x more, in checks a
+    // run's passes make by the dozen (bench/RESULTS.md 0f). Only an absent
+    // path is false (ENOENT, ENODEV, or ENOTDIR: nothing is under a file);
+    // any other error is thrown.
     async exists(path) {
       const where = at(path);
       try {

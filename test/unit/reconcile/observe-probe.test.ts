@@ -43,7 +43,44 @@ function probingHost(): { host: Host; netdev: string | null } {
   return { host: { ...sim, sysfs }, netdev: state.pfs[0]?.netdev ?? null };
 }
 
+/**
+ * The probe starts just after the count was read (the kernel attached the
+ * driver between two of our reads): from then on the driver link is there,
+ * the netdev not yet, and the count would wait for the probe's end.
+ */
+function probeStartingHost(): Host {
+  const sim = createSimHost(createSimState({ pfs: 1, totalVfs: 8, numVfs: 0, firmware: 'sriov-2.1.14' }));
+  let phase: 'none' | 'probing' = 'none';
+  const absent = (path: string) => new HostError('ERR_SYSFS_ENOENT', `Could not read ${path}: ENOENT`, { path, errno: 'ENOENT' });
+  const sysfs: Host['sysfs'] = {
+    ...sim.sysfs,
+    async read(path) {
+      if (path === `bus/pci/devices/${PF}/sriov_numvfs` && phase === 'none') {
+        const value = await sim.sysfs.read(path);
+        phase = 'probing';
+        return value;
+      }
+      return sim.sysfs.read(path);
+    },
+    async readLink(path) {
+      if (path === `bus/pci/devices/${PF}/driver` && phase === 'none') throw absent(path);
+      return sim.sysfs.readLink(path);
+    },
+    async list(path) {
+      if (path === `bus/pci/devices/${PF}/net`) throw absent(path);
+      return sim.sysfs.list(path);
+    },
+  };
+  return { ...sim, sysfs };
+}
+
 describe('a PF read while its driver probes', () => {
+  it('is never seen with a driver but without the netdev its probe is registering', async () => {
+    const pf = await observePf(probeStartingHost(), parsePciAddress(PF), () => Promise.resolve(new Map()));
+    // Seen before the probe: no driver yet, so the planner waits for its bind.
+    expect([pf.driver, pf.netdev]).toEqual([null, null]);
+  });
+
   it('is read once the probe is over: with the netdev the probe registered', async () => {
     const { host, netdev } = probingHost();
     expect(netdev).not.toBeNull();
