@@ -122,8 +122,21 @@ export class ControlServer {
         cause: err,
       });
     } finally {
-      await unlink(temp).catch(() => undefined);
-      await rmdir(dir).catch(() => undefined);
+      await this.removePrivateDir(dir, temp);
+    }
+  }
+
+  /** The listening directory, once the socket has been renamed out of it (or failed): only "already gone" is quiet. */
+  private async removePrivateDir(dir: string, temp: string): Promise<void> {
+    try {
+      await ifAbsent(() => unlink(temp), undefined);
+      await ifAbsent(() => rmdir(dir), undefined);
+    } catch (e) {
+      this.opts.logger.log({
+        priority: Priority.warning,
+        message: `could not remove ${dir}, left from setting up the control socket (${errnoOf(e) ?? String(e)})`,
+        fields: { PATH: dir, ERRNO: errnoOf(e) },
+      });
     }
   }
 
