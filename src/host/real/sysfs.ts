@@ -6,10 +6,11 @@
 // deadline-sysfs.ts gives both hosts; values keep
 // the kernel's trailing newline.
 import { statSync } from 'node:fs';
-import { readFile, readdir, readlink } from 'node:fs/promises';
+import { readdir, readlink } from 'node:fs/promises';
 import { errnoOf, isAbsent } from '../../model/errno.js';
 import { join, normalize } from 'node:path';
 import { HostError, sysfsError } from '../host-error.js';
+import { readAttribute } from './read-attribute.js';
 import type { Sysfs } from '../types.js';
 import { assertMayWrite, type SysfsRootChoice } from './sysfs-guard.js';
 import { SysfsWriter, type WriterUnit } from './sysfs-writer.js';
@@ -33,7 +34,7 @@ export function createRealSysfs(options: RealSysfsOptions): Sysfs {
   return {
     async read(path) {
       try {
-        return await readFile(at(path), 'utf8');
+        return await readAttribute(at(path));
       } catch (e) {
         throw sysfsError('read', path, e);
       }
