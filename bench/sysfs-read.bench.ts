@@ -1,4 +1,4 @@
-// Reading sysfs attributes, the real adapter's way (src/host/real/read-attribute.ts:
+// Reading sysfs attributes, the real adapter's way (src/host/real/attribute-file.ts:
 // open/read/close on callbacks) against fs/promises' readFile, over this
 // machine's own /sys/bus/pci/devices/*/{vendor,device,class,numa_node}
 // (read only; nothing is written). A run's passes read a few hundred such
@@ -9,7 +9,7 @@ import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { bench, describe } from 'vitest';
 import { benchOptions } from './lib/quick-options.js';
-import { readAttribute } from '../src/host/real/read-attribute.js';
+import { readAttribute } from '../src/host/real/attribute-file.js';
 
 const DEVICES = '/sys/bus/pci/devices';
 const paths = readdirSync(DEVICES)

@@ -38,9 +38,8 @@
 // concurrent: the deadline wrapper refuses a second while the first is
 // pending.
 import { spawn } from 'node:child_process';
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
+import { writeAttribute } from './attribute-file.js';
 
 const IDLE_MAX = 2;
 const IDLE_MS = 10_000;
@@ -157,13 +156,7 @@ export class SysfsWriter {
   async #writeOnPool(file: string, value: string): Promise<void> {
     this.#onPool += 1;
     try {
-      // O_WRONLY without O_CREAT: a missing attribute is ENOENT, as in sysfs.
-      const handle = await open(file, constants.O_WRONLY | constants.O_TRUNC);
-      try {
-        await handle.write(value);
-      } finally {
-        await handle.close();
-      }
+      await writeAttribute(file, value);
     } finally {
       // Never reached while the write hangs: its share of the pool stays taken.
       this.#onPool -= 1;

@@ -10,7 +10,7 @@ import { readdir, readlink } from 'node:fs/promises';
 import { errnoOf, isAbsent } from '../../model/errno.js';
 import { join, normalize } from 'node:path';
 import { HostError, sysfsError } from '../host-error.js';
-import { readAttribute } from './read-attribute.js';
+import { readAttribute } from './attribute-file.js';
 import type { Sysfs } from '../types.js';
 import { assertMayWrite, type SysfsRootChoice } from './sysfs-guard.js';
 import { SysfsWriter, type WriterUnit } from './sysfs-writer.js';

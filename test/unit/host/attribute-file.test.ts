@@ -1,11 +1,12 @@
-// The real adapter's attribute read (src/host/real/read-attribute.ts): the
-// whole text whatever its length, the errno of what failed, and no
-// descriptor left open either way (the daemon runs for months).
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+// The real adapter's attribute reads and writes (src/host/real/attribute-file.ts):
+// the whole text whatever its length, the value written as given, the
+// errno of what failed, and no descriptor left open either way (the
+// daemon runs for months).
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readAttribute } from '../../../src/host/real/read-attribute.js';
+import { readAttribute, writeAttribute } from '../../../src/host/real/attribute-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vfkeeper-read-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -35,6 +36,24 @@ describe('readAttribute', () => {
     // A directory opens, and its read fails: the descriptor must still be closed.
     await expect(readAttribute(dir)).rejects.toMatchObject({ code: 'EISDIR' });
     await Promise.all(Array.from({ length: 50 }, () => readAttribute(dir).catch(() => undefined)));
+    expect(openFds()).toBe(before);
+  });
+});
+
+describe('writeAttribute', () => {
+  it('writes the value over what was there, and creates nothing', async () => {
+    const path = join(dir, 'sriov_numvfs');
+    writeFileSync(path, '16\n');
+    await writeAttribute(path, '8\n');
+    expect(readFileSync(path, 'utf8')).toBe('8\n');
+    await expect(writeAttribute(join(dir, 'absent'), '1\n')).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(existsSync(join(dir, 'absent'))).toBe(false);
+  });
+
+  it('rejects with the errno, and leaves no descriptor open', async () => {
+    const before = openFds();
+    await expect(writeAttribute(dir, '1\n')).rejects.toMatchObject({ code: 'EISDIR' });
+    await Promise.all(Array.from({ length: 50 }, (_, i) => writeAttribute(join(dir, 'sriov_numvfs'), `${i}\n`)));
     expect(openFds()).toBe(before);
   });
 });
