@@ -3,8 +3,10 @@
 // whichever option named it, and the message names the option and the
 // path. Checked once, before any command reads them, so `--sysfs-root` and
 // `--root` (which read as empty trees, "converged" with nothing managed)
-// fail as `--config` and `--simulate` do.
-import { stat } from 'node:fs/promises';
+// fail as `--config` and `--simulate` do. A stat in place (node:fs): a
+// served status passes here too, and node:fs/promises would cost its start
+// the loading of fs/promises, readline and more for one stat of a local path.
+import { statSync } from 'node:fs';
 import type { GlobalOptions } from './command.js';
 import { UsageError } from './usage-error.js';
 
@@ -25,7 +27,7 @@ export async function requirePath(o: PathOption): Promise<void> {
   const named = o.name.endsWith('=') ? `${o.name}${o.path}` : `${o.name} ${o.path}`;
   let isDirectory: boolean;
   try {
-    isDirectory = (await stat(o.path)).isDirectory();
+    isDirectory = statSync(o.path).isDirectory();
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT' && code !== 'ENOTDIR') return;
