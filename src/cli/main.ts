@@ -1,19 +1,13 @@
-#!/usr/bin/env node
-// Entry point: parse the global options, find the command, run it, and map
-// errors to cli.md's exit statuses (2 usage/configuration, 1 otherwise),
-// printing each error's hint.
-import { readFileSync } from 'node:fs';
-import { isConfigError } from '../config/config-error.js';
-import { isVfkeeperError } from '../model/errors.js';
+// The whole command line: parse the global options, find the command, run
+// it, and map errors to cli.md's exit statuses (reportError). The process
+// starts in entry.ts, which loads this only when a served `status` is not
+// the whole job.
 import { commands } from './commands/index.js';
 import { splitArgv } from './parse-options.js';
 import { checkPathOptions } from './check-path-options.js';
 import { UsageError } from './usage-error.js';
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
+import { reportError } from './report-error.js';
+import { version } from './version.js';
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;
@@ -53,17 +47,3 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     return reportError(e);
   }
 }
-
-function reportError(e: unknown): number {
-  if (isVfkeeperError(e)) {
-    process.stderr.write(`vfkeeper: ${e.message}\n${e.hint ? `  ${e instanceof UsageError ? '' : 'hint: '}${e.hint}\n` : ''}`);
-    // A configuration error may come from the daemon, as a code: exit 2 all the same;
-    // so is a simulated host's state file, named on the command line as --config is.
-    return e instanceof UsageError || e.code === 'ERR_SIM_STATE' || isConfigError(e) ? 2 : 1;
-  }
-  process.stderr.write(`vfkeeper: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  return 1;
-}
-
-const status = await main(process.argv.slice(2), process.env);
-process.exitCode = status;

@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+// Where the process starts (`vfkeeper` runs the bundle of this file). A
+// status the daemon serves is answered here; anything else loads the whole
+// command line (main.ts), which scripts/bundle.mjs puts in a bundle of its
+// own, so a served status never parses it.
+import { reportError } from './report-error.js';
+import { serveStatus } from './served-status.js';
+
+async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return (await serveStatus(argv, env)) ?? (await import('./main.js')).main(argv, env);
+}
+
+void run(process.argv.slice(2), process.env).then(
+  (status) => void (process.exitCode = status),
+  // Only what main.ts's own report could not catch (a failed write of the output).
+  (e: unknown) => void (process.exitCode = reportError(e)),
+);
