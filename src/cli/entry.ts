@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Where the process starts (`vfkeeper` runs the bundle of this file). A
 // status the daemon serves is answered here; anything else loads the whole
-// command line (main.ts), which scripts/bundle.mjs puts in a bundle of its
-// own, so a served status never parses it.
+// command line (main.ts), which scripts/bundle.mjs bundles apart (ES
+// modules, dist/bundle-cli/), so a served status never loads it, nor starts
+// Node's ESM loader.
 import { reportError } from './report-error.js';
 import { serveStatus } from './served-status.js';
 

@@ -1,9 +1,11 @@
 // `vfkeeper status` answered by a daemon, through the built CLI: the front
 // (src/cli/entry.ts, served-status.ts) answers it without loading the whole
-// command line (dist/bundle/cli.js), and says what the whole command line
-// would say: the same output, the same error reports and exit statuses.
-// Anything else is handed on. A real control socket in a temporary
-// directory; what the process loaded is read from its require.cache.
+// command line (dist/bundle-cli/, ES modules), and says what the whole
+// command line would say: the same output, the same error reports and exit
+// statuses. Anything else is handed on. A real control socket in a
+// temporary directory. Whether the whole command line was loaded is read
+// at the process's exit: an ES module loaded means Node ran its ESM loader's
+// module job, which the front (CommonJS) never needs.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,10 +24,10 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'vfkeeper-served-'));
   server = null;
   asked = 0;
-  // Records the CommonJS files the process loaded, at its exit.
+  // Records, at the process's exit, the files it required and node's own modules it loaded.
   writeFileSync(
     join(dir, 'loaded.cjs'),
-    `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(join(dir, 'loaded.json'))}, JSON.stringify(Object.keys(require.cache))));`,
+    `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(join(dir, 'loaded.json'))}, JSON.stringify([...Object.keys(require.cache), ...process.moduleLoadList])));`,
   );
 });
 afterEach(async () => {
@@ -51,7 +53,7 @@ async function serve(): Promise<string> {
 async function run(args: string[]) {
   const r = await vfkeeperAsync(args, { env: { NODE_OPTIONS: `--require ${join(dir, 'loaded.cjs')}` } });
   const loaded = JSON.parse(readFileSync(join(dir, 'loaded.json'), 'utf8')) as string[];
-  return { ...r, wholeCliLoaded: loaded.some((f) => f.endsWith('/dist/bundle/cli.js')) };
+  return { ...r, wholeCliLoaded: loaded.includes('NativeModule internal/modules/esm/module_job') };
 }
 
 describe('status served by the daemon', () => {
