@@ -9,8 +9,9 @@
 //    which main.js imports for anything else; one file and a chunk per
 //    lazily loaded command (Node 20 loads ES modules file by file, and ~370
 //    of them cost `status` more than its 120 ms budget). Not CommonJS: one
-//    CommonJS file made one-off commands start faster, but made the
-//    daemon's runs in the real-kernel guest ~30% slower (RESULTS 0g).
+//    CommonJS file made one-off commands start faster, but the daemon's
+//    runs in the real-kernel guest came out slower in both runs tried
+//    (RESULTS 0g), and the daemon's speed is the one that counts.
 // dist/bundle/package.json says "commonjs", as the project's own says
 // "module". Native addons (zeromq, the journald binding, sd-notify) and
 // dbus-next (daemon-only) stay in node_modules, found from dist/ as from

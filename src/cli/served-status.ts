@@ -1,9 +1,9 @@
 // The one job the command line does often and must do fast: `status` when
-// the daemon answers it (what operators and scripts run), and --version. entry.ts tries
-// this first, before the whole command line (main.ts) is even loaded, so a
-// served status costs node's start, the control socket and the output
-// (bench/RESULTS.md 0g). Anything else returns undefined and is the whole
-// command line's job: another command, --help or --version, bad usage (it
+// the daemon answers it (what operators and scripts run); --version too.
+// entry.ts tries this first, before the whole command line (main.ts) is
+// even loaded, so a served status costs node's start, the control socket
+// and the output (bench/RESULTS.md 0g). Anything else returns undefined and
+// is the whole command line's job: another command, --help, bad usage (it
 // says what is wrong, exactly as for any command), or no daemon (status
 // then reads the host itself).
 import type { StatusView } from '../report/status.js';
