@@ -11,6 +11,7 @@ import { checkPathOptions } from './check-path-options.js';
 import { askDaemon } from './daemon-client.js';
 import { parseCommandArgs, splitArgv, type SplitArgv } from './parse-options.js';
 import { reportError } from './report-error.js';
+import { UsageError } from './usage-error.js';
 import { STATUS_USAGE, writeStatus } from './commands/status-output.js';
 import { version } from './version.js';
 
@@ -39,8 +40,9 @@ async function statusRequest(argv: string[], env: NodeJS.ProcessEnv): Promise<Sp
     parseCommandArgs(parsed.args, {}, STATUS_USAGE);
     await checkPathOptions(parsed.globals, env);
     return parsed;
-  } catch {
+  } catch (e) {
     // Bad usage is not dropped: main.ts parses the same command line again and reports it.
-    return undefined;
+    if (e instanceof UsageError) return undefined;
+    throw e;
   }
 }

@@ -191,7 +191,9 @@ export class ForwarderEmulator {
   async #waitVm(running: Running, id: number, connected: boolean): Promise<void> {
     const deadline = AbortSignal.timeout(2000);
     while (running.table.isVmConnected(id) !== connected) {
-      const [eventId, eventConnected] = (await once(this.#vmEvents, 'vm', { signal: deadline }).catch(() => {
+      const [eventId, eventConnected] = (await once(this.#vmEvents, 'vm', { signal: deadline }).catch((e: unknown) => {
+        // Only the deadline is this error; anything else is thrown as it came.
+        if (!(e instanceof Error && e.name === 'AbortError')) throw e;
         throw new VfkeeperError('ERR_EMULATOR_VM', `relay ${id} did not show its VM ${connected ? 'connected' : 'gone'} within 2 s`, {
           virtioId: id,
         });
