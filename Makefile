@@ -29,7 +29,7 @@ node_modules/.installed: package.json package-lock.json
 # dist/bundle/, what `vfkeeper` runs: scripts/bundle.mjs says why), only
 # when a source is newer than the output: `make install` in the end-to-end
 # guest (which has no npm) then finds it done.
-TS_SOURCES := $(shell find src -name '*.ts') tsconfig.json scripts/bundle.mjs scripts/bundle-module-url.js
+TS_SOURCES := $(shell find src -name '*.ts') tsconfig.json scripts/bundle.mjs scripts/bundle-module-url.js scripts/code-cache.mjs
 CLI := dist/bundle/main.js
 build: $(CLI)
 $(CLI): node_modules/.installed $(TS_SOURCES)

@@ -5,6 +5,10 @@
 //    loads nothing else for those: a CommonJS file does not start Node 20's
 //    ESM loader, which cost a served status ~25% of its CPU time
 //    (bench/RESULTS.md 0g).
+//  - dist/bundle-status/status-alone.js (CommonJS, from
+//    commands/status-alone.ts): what the front requires for a status no
+//    daemon serves, one file with V8's code cache beside it
+//    (scripts/code-cache.mjs): 0.4 MB, not the whole command line's 0.65.
 //  - dist/bundle-cli/ (ES modules, from main.ts): the whole command line,
 //    which main.js imports for anything else; one file and a chunk per
 //    lazily loaded command (Node 20 loads ES modules file by file, and ~370
@@ -19,12 +23,14 @@
 // parts sit two levels below the project, as dist/cli does, so version.ts
 // finds ../../package.json the same way.
 import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { URL, fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const front = `${root}dist/bundle`;
 const whole = `${root}dist/bundle-cli`;
+const statusAlone = `${root}dist/bundle-status`;
 const FRONT_MAX = 64 * 1024;
 const EXTERNAL = ['zeromq', 'systemd-journald', 'sd-notify', 'dbus-next'];
 
@@ -40,25 +46,32 @@ const wholeCliApart = {
 
 await rm(front, { recursive: true, force: true });
 await rm(whole, { recursive: true, force: true });
-await mkdir(front, { recursive: true });
-await writeFile(`${front}/package.json`, '{ "type": "commonjs" }\n');
-const frontBuild = await build({
-  entryPoints: { main: `${root}dist/cli/entry.js` },
-  outdir: front,
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  plugins: [wholeCliApart],
-  minifyWhitespace: true,
-  minifySyntax: true,
-  external: EXTERNAL,
-  // No banner: code before the "use strict" esbuild writes would leave the bundle in sloppy mode.
-  inject: [`${root}scripts/bundle-module-url.js`],
-  define: { 'import.meta.url': '__vfkeeperModuleUrl' },
-  metafile: true,
-  logLevel: 'warning',
-});
+await rm(statusAlone, { recursive: true, force: true });
+
+/** One CommonJS file in `outdir`, from the compiled `entry`. */
+async function commonJs(outdir, name, entry, plugins = []) {
+  await mkdir(outdir, { recursive: true });
+  await writeFile(`${outdir}/package.json`, '{ "type": "commonjs" }\n');
+  return build({
+    entryPoints: { [name]: entry },
+    outdir,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    plugins,
+    minifyWhitespace: true,
+    minifySyntax: true,
+    external: EXTERNAL,
+    // No banner: code before the "use strict" esbuild writes would leave the bundle in sloppy mode.
+    inject: [`${root}scripts/bundle-module-url.js`],
+    define: { 'import.meta.url': '__vfkeeperModuleUrl' },
+    metafile: true,
+    logLevel: 'warning',
+  });
+}
+
+const frontBuild = await commonJs(front, 'main', `${root}dist/cli/entry.js`, [wholeCliApart]);
 const frontBytes = frontBuild.metafile.outputs['dist/bundle/main.js']?.bytes;
 if (frontBytes === undefined || frontBytes > FRONT_MAX) {
   throw new Error(
@@ -66,6 +79,9 @@ if (frontBytes === undefined || frontBytes > FRONT_MAX) {
       `something entry.ts imports statically pulls in more (esbuild's metafile names the inputs)`,
   );
 }
+await commonJs(statusAlone, 'status-alone', `${root}dist/cli/commands/status-alone.js`);
+// In a process of its own: it turns V8's lazy compiling off while it compiles.
+execFileSync(process.execPath, [`${root}scripts/code-cache.mjs`, `${statusAlone}/status-alone.js`], { stdio: 'inherit' });
 await build({
   entryPoints: { main: `${root}dist/cli/main.js` },
   outdir: whole,

@@ -2,8 +2,8 @@
 // libraries status loads (yaml, zod/mini, protobufjs's minimal runtime, the
 // zeromq addon), each doing the least status asks of it (parse the
 // configuration's text, check a schema, encode a message, open and close a
-// REQ socket). Bundled as dist/bundle is (esbuild, zeromq external), so it
-// loads the way the CLI does. What it costs over `node -e 0` is a floor no
+// REQ socket). Bundled as status alone loads them (esbuild, one CommonJS
+// file, zeromq external: dist/bundle-status/), but without a code cache. What it costs over `node -e 0` is a floor no
 // change to vfkeeper's code can go below while these libraries are the ones.
 import { build } from 'esbuild';
 import { writeFile } from 'node:fs/promises';
@@ -35,20 +35,19 @@ socket.close();
  */
 export async function buildDepsFloor(dir) {
   const entry = path.join(dir, 'deps-floor-entry.mjs');
-  const outfile = path.join(ROOT, 'dist', 'bench', 'deps-floor.mjs');
+  const outfile = path.join(ROOT, 'dist', 'bench', 'deps-floor.cjs');
   await writeFile(entry, ENTRY);
   await build({
     entryPoints: [entry],
     outfile,
     bundle: true,
-    format: 'esm',
+    format: 'cjs',
     platform: 'node',
     target: 'node20',
     minifyWhitespace: true,
     minifySyntax: true,
     external: ['zeromq'],
     nodePaths: [path.join(ROOT, 'node_modules')],
-    banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" },
     logLevel: 'warning',
   });
   return outfile;

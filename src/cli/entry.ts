@@ -1,14 +1,14 @@
 #!/usr/bin/env node
-// Where the process starts (`vfkeeper` runs the bundle of this file). A
-// status the daemon serves is answered here; anything else loads the whole
-// command line (main.ts), which scripts/bundle.mjs bundles apart (ES
-// modules, dist/bundle-cli/), so a served status never loads it, nor starts
-// Node's ESM loader.
+// Where the process starts (`vfkeeper` runs the bundle of this file).
+// `status` (served by the daemon or observed here) and --version are
+// answered here (front-status.ts); anything else loads the whole command
+// line (main.ts), which scripts/bundle.mjs bundles apart (ES modules,
+// dist/bundle-cli/), so a status never loads it.
 import { reportError } from './report-error.js';
-import { serveStatus } from './served-status.js';
+import { frontStatus } from './front-status.js';
 
 async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return (await serveStatus(argv, env)) ?? (await import('./main.js')).main(argv, env);
+  return (await frontStatus(argv, env)) ?? (await import('./main.js')).main(argv, env);
 }
 
 void run(process.argv.slice(2), process.env).then(

@@ -1,5 +1,5 @@
 // `vfkeeper --version`: the version in the project's package.json, two
-// levels above this file as built (dist/cli/, dist/bundle/ or dist/bundle-cli/).
+// levels above this file as built (dist/cli/, dist/bundle/, dist/bundle-status/ or dist/bundle-cli/).
 import { readFileSync } from 'node:fs';
 
 export function version(): string {

@@ -1,4 +1,4 @@
-import { VfkeeperError } from '../model/errors.js';
+import { VfkeeperError, isVfkeeperError } from '../model/errors.js';
 
 /** An invalid configuration: names the file, the place in it, and what was expected. CLI exit 2. */
 export class ConfigError extends VfkeeperError {
@@ -16,5 +16,5 @@ const CONFIG_CODES: ReadonlySet<string> = new Set(['ERR_CONFIG', 'ERR_CONFIG_UDE
 
 /** A configuration the user must fix (exit 2): ours, or one a daemon reported by its code. */
 export function isConfigError(e: unknown): e is VfkeeperError {
-  return e instanceof ConfigError || (e instanceof VfkeeperError && CONFIG_CODES.has(e.code));
+  return isVfkeeperError(e) && CONFIG_CODES.has(e.code);
 }

@@ -9,6 +9,7 @@ export type ErrorCode =
   // The real-kernel suite's harness (test/e2e) reports its own failures with these.
   | `ERR_E2E_${string}`
   | 'ERR_BIND_FAILED'
+  | 'ERR_CODE_CACHE'
   | 'ERR_CONFIG'
   | 'ERR_CONFIG_UDEV_VALUE'
   | 'ERR_CONTROL_ACCESS'

@@ -28,6 +28,11 @@ export interface ErrorOptions extends ErrorContext {
   cause?: unknown;
 }
 
+// Every VfkeeperError carries this brand, from the global symbol registry, so
+// that one made by another copy of this module is recognised as well: the
+// CLI's front and status-alone's bundle each have their own (scripts/bundle.mjs).
+const BRAND = Symbol.for('vfkeeper.VfkeeperError');
+
 export class VfkeeperError extends Error {
   readonly code: ErrorCode;
   readonly hint: string | undefined;
@@ -40,11 +45,13 @@ export class VfkeeperError extends Error {
     this.code = code;
     this.hint = hint;
     this.context = context;
+    Object.defineProperty(this, BRAND, { value: true });
   }
 }
 
+/** Ours, from this copy of the module or another. */
 export function isVfkeeperError(e: unknown): e is VfkeeperError {
-  return e instanceof VfkeeperError;
+  return e instanceof VfkeeperError || (typeof e === 'object' && e !== null && Reflect.get(e, BRAND) === true);
 }
 
 /** Any thrown value as a VfkeeperError, keeping the original as cause. */

@@ -1,6 +1,6 @@
 // What `status` prints, shared by the command (commands/status.ts) and the
-// served fast path (served-status.ts), which must not load the command's
-// lazy fallback (status-alone.ts: the host, the configuration, ZeroMQ).
+// front (front-status.ts), which must not load the command's lazy fallback
+// (status-alone.ts: the host, the configuration, ZeroMQ) with it.
 import type { Writable } from 'node:stream';
 import type { StatusView } from '../../report/status.js';
 import { formatStatus } from '../../report/format-status.js';

@@ -1,19 +1,28 @@
-// `vfkeeper status` answered by a daemon, through the built CLI: the front
-// (src/cli/entry.ts, served-status.ts) answers it without loading the whole
-// command line (dist/bundle-cli/, ES modules), and says what the whole
-// command line would say: the same output, the same error reports and exit
-// statuses. Anything else is handed on. A real control socket in a
+// `vfkeeper status` through the built CLI: the front (src/cli/entry.ts,
+// front-status.ts) answers it without loading the whole command line
+// (dist/bundle-cli/, ES modules), served by a daemon or, with none, from
+// status-alone's own CommonJS bundle and its code cache, and says what the
+// whole command line would say: the same output, the same error reports
+// and exit statuses. Anything else is handed on. A real control socket in a
 // temporary directory. Whether the whole command line was loaded is read
 // at the process's exit: an ES module loaded means Node ran its ESM loader's
 // module job, which the front (CommonJS) never needs.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ControlServer } from '../../src/control/server.js';
 import { VfkeeperError } from '../../src/model/errors.js';
 import { vfkeeperAsync } from '../helpers/cli.js';
 import { MemoryLogger } from '../helpers/events/memory-logger.js';
+
+const STATUS_BUNDLE = fileURLToPath(new URL('../../dist/bundle-status/status-alone.js', import.meta.url));
+
+// The whole command line's `status` (dist/cli/main.js, as tsc built it), called directly: what the front must match.
+const MAIN_STATUS = `import { main } from ${JSON.stringify(new URL('../../dist/cli/main.js', import.meta.url).href)};
+process.exitCode = await main(['status', ...process.argv.slice(1)], process.env);`;
 
 let dir: string;
 let server: ControlServer | null;
@@ -24,10 +33,13 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'vfkeeper-served-'));
   server = null;
   asked = 0;
-  // Records, at the process's exit, the files it required and node's own modules it loaded.
+  // Records, at the process's exit, the files it required, node's own modules it loaded, and each
+  // file compiled through vm.Script (how the front loads a bundle) with whether V8 took its code cache.
   writeFileSync(
     join(dir, 'loaded.cjs'),
-    `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(join(dir, 'loaded.json'))}, JSON.stringify([...Object.keys(require.cache), ...process.moduleLoadList])));`,
+    `const vm = require('node:vm'); const compiled = [];
+vm.Script = class extends vm.Script { constructor(code, o) { super(code, o); compiled.push('compiled ' + o.filename + (o.cachedData && !this.cachedDataRejected ? ' from its cache' : ' afresh')); } };
+process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(join(dir, 'loaded.json'))}, JSON.stringify([...Object.keys(require.cache), ...process.moduleLoadList, ...compiled])));`,
   );
 });
 afterEach(async () => {
@@ -53,7 +65,7 @@ async function serve(): Promise<string> {
 async function run(args: string[]) {
   const r = await vfkeeperAsync(args, { env: { NODE_OPTIONS: `--require ${join(dir, 'loaded.cjs')}` } });
   const loaded = JSON.parse(readFileSync(join(dir, 'loaded.json'), 'utf8')) as string[];
-  return { ...r, wholeCliLoaded: loaded.includes('NativeModule internal/modules/esm/module_job') };
+  return { ...r, loaded, wholeCliLoaded: loaded.includes('NativeModule internal/modules/esm/module_job') };
 }
 
 describe('status served by the daemon', () => {
@@ -88,24 +100,38 @@ describe('status served by the daemon', () => {
     expect(asked).toBe(0);
   });
 
-  it('with no daemon, hands on to the whole command line, which reads the host itself', async () => {
+  async function hostAlone(config = 'forwarder:\n  enabled: false\n') {
     const state = join(dir, 'host.json');
     const init = await vfkeeperAsync(['sim', 'init', '--pfs', '1', '--vfs', '4']);
     writeFileSync(state, init.stdout);
-    writeFileSync(join(dir, 'config.yaml'), 'forwarder:\n  enabled: false\n');
-    const r = await run([
-      'status',
-      '--json',
-      '--simulate',
-      state,
-      '--config',
-      join(dir, 'config.yaml'),
-      '--control-socket',
-      join(dir, 'none.sock'),
-    ]);
+    writeFileSync(join(dir, 'config.yaml'), config);
+    return ['--simulate', state, '--config', join(dir, 'config.yaml'), '--control-socket', join(dir, 'none.sock')];
+  }
+
+  it('with no daemon, reads the host itself from its own bundle, as the whole command line does', async () => {
+    const args = await hostAlone();
+    const r = await run(['status', '--json', ...args]);
     expect(r.status).toBe(0);
     expect((JSON.parse(r.stdout) as { pfs: Array<{ pci: string }> }).pfs.map((p) => p.pci)).toEqual(['0000:02:00.0']);
-    expect(r.wholeCliLoaded).toBe(true);
+    expect(r.wholeCliLoaded).toBe(false);
+    expect(r.loaded).toContain(`compiled ${STATUS_BUNDLE} from its cache`);
+    // The whole command line's own status, for the same host: the same text.
+    const whole = await run(['status', ...args]);
+    const viaMain = spawnSync(process.execPath, ['--input-type=module', '-e', MAIN_STATUS, '--', ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, VFKEEPER_LOG: 'stderr' },
+    });
+    expect({ status: viaMain.status, stderr: viaMain.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(whole.stdout).toBe(viaMain.stdout);
+  });
+
+  it('with no daemon, reports a bad configuration as the whole command line does (exit 2, the file named)', async () => {
+    const args = await hostAlone('pfs: [\n');
+    const r = await run(['status', ...args]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(join(dir, 'config.yaml'));
+    expect(r.stdout).toBe('');
+    expect(r.wholeCliLoaded).toBe(false);
   });
 
   it('answers --version alone, as the whole command line would', async () => {
