@@ -1,7 +1,7 @@
 // A CommonJS bundle loaded with V8's code cache, made when the bundle is
 // built (scripts/code-cache.mjs): node 20 has no module.enableCompileCache,
 // and compiling the ~400 KB `status` needs alone (yaml, zod, protobufjs,
-// the planner) is a fifth of its CPU time (bench/RESULTS.md 0h).
+// the planner) took 10-15% of its CPU time (bench/RESULTS.md 0h).
 //
 // The cache sits beside the bundle, as root-owned as the bundle itself; it
 // is never written at run time. V8 checks that a cache came from the same
